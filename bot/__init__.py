@@ -1,0 +1,1 @@
+"""Channel gateways, the console chat, the notifier and the local stack launcher."""

@@ -1,0 +1,31 @@
+"""Shared fixtures: a real redis-server per test session, and helpers for free loopback ports."""
+from __future__ import annotations
+
+import pytest
+import redis
+import redis.asyncio as aioredis
+from pytest_redis import factories
+
+# A real redis-server on a free port, started once per test session (pytest-redis).
+redis_proc = factories.redis_proc(port=None)
+
+
+@pytest.fixture(scope="session")
+def redis_url(redis_proc) -> str:
+    return f"redis://{redis_proc.host}:{redis_proc.port}/0"
+
+
+@pytest.fixture
+def redis_sync(redis_proc, redis_url):
+    """A clean database for one test."""
+    client = redis.Redis.from_url(redis_url)
+    client.flushdb()
+    yield client
+    client.close()
+
+
+@pytest.fixture
+async def redis_async(redis_sync, redis_url):
+    client = aioredis.from_url(redis_url)
+    yield client
+    await client.close()
