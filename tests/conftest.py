@@ -29,3 +29,17 @@ async def redis_async(redis_sync, redis_url):
     client = aioredis.from_url(redis_url)
     yield client
     await client.close()
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory):
+    """The whole local stack (Redis, sandbox, action server, Rasa, gateway), as `make run` starts it,
+    on free ports, once per test session. Rasa's model load dominates: about a minute."""
+    from bot.stack import Ports, Stack
+    from tests.support import free_port
+
+    ports = Ports(redis=free_port(), sandbox=free_port(), actions=free_port(), rasa=free_port(), gateway=free_port())
+    running = Stack(ports, tmp_path_factory.mktemp("stack"), start_notifier=False)
+    running.start(say=lambda line: None)
+    yield running
+    running.stop()

@@ -1,0 +1,25 @@
+# The two commands of README.md: `make run` and `make test`. Both set up what is missing first.
+PY := .venv/bin/python
+RASA := .venv/bin/rasa
+
+.PHONY: setup run test test-fast train clean
+
+setup:
+	@./scripts/setup.sh
+
+run: setup
+	@$(PY) -m bot.stack
+
+test: setup
+	$(RASA) data validate --domain dialogue/domain.yml --data nlu_data dialogue/data
+	$(PY) -m pytest
+
+# Unit and channel tests only, without the full stack (no model load): seconds, not minutes.
+test-fast: setup
+	$(PY) -m pytest -m "not stack"
+
+train:
+	@$(PY) -m bot.train --force
+
+clean:
+	rm -rf run/ models/ .rasa/ .pytest_cache/
