@@ -32,6 +32,8 @@ class Job:
     event: dict[str, Any]
     sender: str
     attempts: int = 0
+    # What the dialogue said about the event, once asked (Rasa replies as JSON).
+    rendered: list[dict[str, Any]] | None = None
 
     @property
     def id(self) -> str:
@@ -81,6 +83,9 @@ class DeliveryQueue:
                 continue
             jobs.append(Job.from_json(raw))
         return jobs
+
+    async def save(self, job: Job) -> None:
+        await self._redis.hset(JOBS_KEY, job.id, job.to_json())
 
     async def mark_sent(self, job: Job) -> None:
         async with self._redis.pipeline(transaction=True) as pipe:
