@@ -62,6 +62,11 @@ class Service:
     process: subprocess.Popen | None = field(default=None, repr=False)
 
 
+def shown_path(path: Path) -> str:
+    """Relative to the repository when inside it: short enough to copy from the terminal."""
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
 def port_in_use(port: int, host: str = "127.0.0.1") -> bool:
     with socket.socket() as s:
         s.settimeout(0.5)
@@ -162,7 +167,7 @@ class Stack:
                 self._launch(service)
                 self._wait_ready(service)
                 where = f"127.0.0.1:{service.port}" if service.port else "background worker"
-                say(f"  ✓ {service.name:<14} {where:<18} log: {os.path.relpath(self._log_path(service))}")
+                say(f"  ✓ {service.name:<14} {where:<18} log: {shown_path(self._log_path(service))}")
         except BaseException:
             self.stop()
             raise
@@ -252,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
             print("Running headless; stop with Ctrl-C or SIGTERM.", flush=True)
             while (dead := stack.dead_service()) is None:
                 time.sleep(1)
-            print(f"{dead.name} stopped unexpectedly; see {stack.logs_dir / (dead.name + '.log')}", file=sys.stderr)
+            print(f"{dead.name} stopped unexpectedly; see {shown_path(stack.logs_dir / (dead.name + '.log'))}", file=sys.stderr)
             return 1
     except StackError as exc:
         print(f"ERROR: {exc}", file=sys.stderr)
