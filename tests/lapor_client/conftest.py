@@ -6,18 +6,30 @@ import secrets
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pytest
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from lapor_client import LaporClient, LaporSettings, SandboxAdmin
 from tests.support import free_port
 
 UPLOAD_LIMIT = 64 * 1024  # the sandbox's, small so that a 413 costs little
 SLOW_DELAY = 1.0
+
+
+def pytest_configure(config):
+    """Hypothesis (under schemathesis, in test_openapi) keeps its caches in a temporary dir, not in the checkout.
+
+    Set here, not in a fixture: its pytest plugin already writes a cache of the code's constants while collecting.
+    """
+    home = tempfile.TemporaryDirectory(prefix="hypothesis-")
+    config.add_cleanup(home.cleanup)
+    set_hypothesis_home_dir(home.name)
 
 
 @dataclass
