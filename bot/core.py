@@ -9,9 +9,10 @@ answer when Rasa cannot be reached.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import logging
-from collections import defaultdict
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -100,6 +101,66 @@ class RasaUnavailable(Exception):
     """Rasa did not answer; the message was not processed."""
 
 
+class UserUnreachable(Exception):
+    """The platform refuses delivery to this user (blocked the bot, deleted the account...)."""
+
+
+class KeyedLock:
+    """One asyncio lock per key (a user), created on demand and forgotten when idle.
+
+    `hold` acquires before its first suspension point, so tasks that call it in arrival order
+    get the lock in arrival order.
+    """
+
+    def __init__(self) -> None:
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    @contextlib.asynccontextmanager
+    async def hold(self, key: str) -> AsyncIterator[None]:
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        try:
+            async with lock:
+                yield
+        finally:
+            if not lock.locked() and not lock._waiters:  # type: ignore[attr-defined]
+                self._locks.pop(key, None)
+
+
+def typed_text(text: str) -> str:
+    """What a citizen typed, made safe to relay: a leading "/" would make Rasa read it as an
+    intent payload (`/share_evidence{...}`), which only the gateway and buttons may send."""
+    return text.lstrip().lstrip("/")
+
+
+def _utf16_fit(text: str, limit: int) -> int:
+    """How many leading characters of `text` fit in `limit` UTF-16 code units."""
+    units = 0
+    for i, ch in enumerate(text):
+        units += 2 if ord(ch) > 0xFFFF else 1
+        if units > limit:
+            return i
+    return len(text)
+
+
+def split_text(text: str, limit: int) -> list[str]:
+    """Splits a long reply into messages of at most `limit` UTF-16 code units (how Telegram and
+    WhatsApp count), preferring paragraph, line and word boundaries."""
+    chunks = []
+    rest = text.strip()
+    while _utf16_fit(rest, limit) < len(rest):
+        cut = _utf16_fit(rest, limit)
+        for sep in ("\n\n", "\n", " "):
+            at = rest.rfind(sep, 0, cut + 1)
+            if at > cut // 2:
+                cut = at
+                break
+        chunks.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    if rest:
+        chunks.append(rest)
+    return chunks
+
+
 class Conversations:
     """Relays citizens' messages to Rasa's REST channel, once each and in order per user."""
 
@@ -119,20 +180,28 @@ class Conversations:
         self._timeout = aiohttp.ClientTimeout(total=rasa_timeout)
         # Rasa's lock store orders turns across processes; this keeps one process from racing itself
         # (and from sending a user's second message before the first one's answer).
-        self._user_locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._user_locks = KeyedLock()
+
+    @staticmethod
+    def _seen_key(incoming: Incoming) -> str:
+        return f"gateway:seen:{incoming.channel}:{incoming.message_id}"
+
+    async def seen(self, incoming: Incoming) -> bool:
+        """True when the delivery was claimed already; lets a channel skip a redelivery's side
+        effects (downloads, read receipts) before `handle`, which claims it."""
+        return incoming.message_id is not None and bool(await self._redis.exists(self._seen_key(incoming)))
 
     async def is_duplicate(self, incoming: Incoming) -> bool:
         """Claims the delivery; True when it was already claimed (a platform's redelivery)."""
         if incoming.message_id is None:
             return False
-        key = f"gateway:seen:{incoming.channel}:{incoming.message_id}"
-        claimed = await self._redis.set(key, "1", nx=True, ex=DEDUPE_TTL_SECONDS)
+        claimed = await self._redis.set(self._seen_key(incoming), "1", nx=True, ex=DEDUPE_TTL_SECONDS)
         return not claimed
 
     async def release(self, incoming: Incoming) -> None:
         """Forgets a claimed delivery that was not processed, so the platform's retry is taken."""
         if incoming.message_id is not None:
-            await self._redis.delete(f"gateway:seen:{incoming.channel}:{incoming.message_id}")
+            await self._redis.delete(self._seen_key(incoming))
 
     async def handle(self, incoming: Incoming) -> list[Reply] | None:
         """Returns the bot's replies, or None for a duplicate delivery (nothing to send).
@@ -141,21 +210,30 @@ class Conversations:
         platform retry is processed. Channels without retries answer `ASSISTANT_UNAVAILABLE`.
         """
         # The lock is taken before the first await, so a user's messages keep their arrival order.
+        async with self._user_locks.hold(incoming.sender):
+            if await self.is_duplicate(incoming):
+                log.info("duplicate delivery dropped channel=%s user=%s", incoming.channel, user_ref(incoming.sender))
+                return None
+            if len(incoming.text) > self._max_text_chars:
+                limit = f"{self._max_text_chars:,}".replace(",", ".")
+                return [Reply(text=TEXT_TOO_LONG.format(limit=limit))]
+            try:
+                return await self._post_to_rasa(incoming)
+            except RasaUnavailable:
+                await self.release(incoming)
+                raise
+
+    async def respond(self, incoming: Incoming, refusal: str | None = None) -> list[Reply] | None:
+        """`handle` for channels that acknowledged the delivery already (no platform retry will
+        come): Rasa being down is answered with `ASSISTANT_UNAVAILABLE`. A `refusal` (a refused
+        file, an unsupported message) is the gateway's own answer, given once per delivery and
+        never relayed to Rasa. None for a duplicate delivery."""
+        if refusal is not None:
+            return None if await self.is_duplicate(incoming) else [Reply(text=refusal)]
         try:
-            async with self._user_locks[incoming.sender]:
-                if await self.is_duplicate(incoming):
-                    log.info("duplicate delivery dropped channel=%s user=%s", incoming.channel, user_ref(incoming.sender))
-                    return None
-                if len(incoming.text) > self._max_text_chars:
-                    limit = f"{self._max_text_chars:,}".replace(",", ".")
-                    return [Reply(text=TEXT_TOO_LONG.format(limit=limit))]
-                try:
-                    return await self._post_to_rasa(incoming)
-                except RasaUnavailable:
-                    await self.release(incoming)
-                    raise
-        finally:
-            self._forget_idle_lock(incoming.sender)
+            return await self.handle(incoming)
+        except RasaUnavailable:
+            return [Reply(text=ASSISTANT_UNAVAILABLE)]
 
     async def _post_to_rasa(self, incoming: Incoming) -> list[Reply]:
         body = {
@@ -172,8 +250,3 @@ class Conversations:
             raise RasaUnavailable(type(exc).__name__) from exc
         log.info("turn done channel=%s user=%s replies=%d", incoming.channel, user_ref(incoming.sender), len(messages))
         return [Reply.from_rasa(m) for m in messages]
-
-    def _forget_idle_lock(self, sender: str) -> None:
-        lock = self._user_locks.get(sender)
-        if lock is not None and not lock.locked() and not lock._waiters:  # type: ignore[attr-defined]
-            del self._user_locks[sender]

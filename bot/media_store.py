@@ -1,0 +1,130 @@
+"""Evidence files (photos, documents, videos) that citizens send, kept until they join a report.
+
+Both chat channels download a file as soon as it arrives (WhatsApp media URLs expire) and hand the
+bytes to `MediaStore.save`. The store trusts nothing the platform or the citizen declares: the type
+is read from the bytes themselves and checked against an allow-list, the size is limited, and the
+file is named by its content (`<sha256>.<ext>`), so no name from outside ever becomes a path.
+The action server later finds a file with `MediaStore(root).path_for(ref)` to upload it to LAPOR,
+and marks it with `mark_submitted(ref)`; `cleanup` removes files that never became part of a report.
+"""
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import os
+import re
+import time
+import uuid
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import filetype
+
+DEFAULT_ALLOWED = ("jpg", "png", "pdf", "mp4")
+DEFAULT_MAX_BYTES = 20_000_000
+_REF = re.compile(r"[0-9a-f]{64}\.[a-z0-9]{1,8}")
+_SUBMITTED = "submitted"
+_TMP_PREFIX = ".tmp-"
+
+TOO_LARGE = "Maaf, berkas Anda terlalu besar (maksimal {limit} MB). Mohon kirim berkas yang lebih kecil."
+NOT_ALLOWED = "Maaf, jenis berkas ini tidak dapat kami terima. Lampiran yang diterima: {kinds}."
+EMPTY = "Maaf, berkas yang Anda kirim kosong. Mohon kirim ulang."
+
+
+class MediaRefused(Exception):
+    """A file the store will not keep; `reason` is the Indonesian explanation for the citizen."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class StoredMedia:
+    ref: str
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+
+    def to_json(self) -> dict[str, object]:
+        """The attachment as the gateway → Rasa contract carries it."""
+        return asdict(self)
+
+
+class MediaStore:
+    def __init__(self, root: Path, max_bytes: int = DEFAULT_MAX_BYTES, allowed: Iterable[str] = DEFAULT_ALLOWED) -> None:
+        self.root = Path(root)
+        self.max_bytes = max_bytes
+        self.allowed = frozenset(allowed)
+
+    def check_size(self, size: int | None) -> None:
+        """Refuses a file by its declared size before it is downloaded (None: unknown, let it come)."""
+        if size is not None and size > self.max_bytes:
+            raise MediaRefused(TOO_LARGE.format(limit=_megabytes(self.max_bytes)))
+
+    async def save(self, data: bytes, filename: str | None = None) -> StoredMedia:
+        """Checks and keeps the file; raises MediaRefused with the reason for the citizen."""
+        if not data:
+            raise MediaRefused(EMPTY)
+        self.check_size(len(data))
+        kind = filetype.guess(data)
+        if kind is None or kind.extension not in self.allowed:
+            kinds = ", ".join(sorted(ext.upper() for ext in self.allowed))
+            raise MediaRefused(NOT_ALLOWED.format(kinds=kinds))
+        sha256 = hashlib.sha256(data).hexdigest()
+        ref = f"{sha256}.{kind.extension}"
+        await asyncio.to_thread(self._write, ref, data)
+        return StoredMedia(ref, _clean_filename(filename, kind.extension), kind.mime, len(data), sha256)
+
+    def path_for(self, ref: str) -> Path:
+        """Where the file named `ref` lives; ValueError for anything that is not a content address."""
+        if not isinstance(ref, str) or not _REF.fullmatch(ref):
+            raise ValueError("not a media reference")
+        return self.root / ref
+
+    def mark_submitted(self, ref: str) -> None:
+        """Keeps the file for good: it is part of a filed report."""
+        self.path_for(ref)  # validates
+        marker = self.root / _SUBMITTED / ref
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.touch()
+
+    def cleanup(self, max_age_seconds: float) -> int:
+        """Deletes files older than `max_age_seconds` that were never submitted; returns how many.
+
+        Blocking (file system); the gateway runs it in a thread.
+        """
+        cutoff = time.time() - max_age_seconds
+        submitted = self.root / _SUBMITTED
+        removed = 0
+        for path in self.root.glob("*") if self.root.is_dir() else ():
+            is_media = _REF.fullmatch(path.name) and not (submitted / path.name).exists()
+            if (is_media or path.name.startswith(_TMP_PREFIX)) and path.stat().st_mtime < cutoff:
+                path.unlink(missing_ok=True)
+                removed += 1
+        return removed
+
+    def _write(self, ref: str, data: bytes) -> None:
+        path = self.path_for(ref)
+        if path.exists():
+            os.utime(path)  # the same file sent again: it is fresh again for `cleanup`
+            return
+        self.root.mkdir(parents=True, exist_ok=True)
+        tmp = self.root / f"{_TMP_PREFIX}{uuid.uuid4().hex}"
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:g}".replace(".", ",")
+
+
+def _clean_filename(name: str | None, extension: str) -> str:
+    """A display name for LAPOR: the citizen's own name without directories or odd characters,
+    and with the extension of what the file really is."""
+    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    stem = base.rsplit(".", 1)[0] if "." in base else base
+    stem = re.sub(r"[^\w\- ]+", "_", stem).strip(" _-")[:80]
+    return f"{stem or 'lampiran'}.{extension}"

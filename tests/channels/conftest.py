@@ -1,0 +1,175 @@
+"""Fixtures for the channel tests: fake Telegram and Graph API servers, a scripted stand-in for
+Rasa's REST channel, and the real gateway app wired to them over real HTTP on loopback."""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp import web
+
+from bot.config import GatewaySettings, TelegramSettings, WhatsAppSettings
+from bot.gateway import MEDIA, create_app
+from bot.media_store import MediaStore
+from tests.channels.fake_graph import FakeGraph
+from tests.channels.fake_telegram import FakeTelegram
+from tests.support import free_port
+
+TELEGRAM_TOKEN = "123456:TEST-token"
+WEBHOOK_SECRET = "rahasia-webhook"
+WA_TOKEN, WA_PHONE_NUMBER_ID, WA_APP_SECRET, WA_VERIFY_TOKEN = "wa-token", "1098765", "app-secret", "verify-me"
+
+# The smallest files whose bytes say what they are.
+SAMPLES = {
+    "jpg": b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x01" * 200,
+    "png": b"\x89PNG\r\n\x1a\n" + b"\x02" * 200,
+    "pdf": b"%PDF-1.4\n%uji\n" + b"x" * 200,
+    "mp4": b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 200,
+    "exe": b"MZ" + b"\x00" * 200,
+}
+LONG_TEXT = ("Paragraf <penting> & *tebal* " * 60 + "\n\n") * 4  # > 4096 characters, needs escaping
+
+
+async def eventually(check: Callable[[], Any], timeout: float = 5.0) -> Any:
+    """Waits until `check()` is truthy (channels answer asynchronously) and returns it."""
+    deadline = time.monotonic() + timeout
+    while not (result := check()):
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(0.02)
+    return result
+
+
+@pytest.fixture
+async def rasa() -> AsyncIterator[tuple[str, list[dict]]]:
+    """Speaks Rasa's REST channel with a small script; records every body it receives."""
+    received: list[dict] = []
+
+    def answer(body: dict) -> list[dict]:
+        message, metadata = body["message"], body.get("metadata") or {}
+        if message == "lapor":
+            buttons = [{"title": "Pengaduan", "payload": "/file_complaint"}, {"title": "Aspirasi", "payload": "/file_aspiration"}]
+            return [{"text": "Apa jenis laporan Anda?", "buttons": buttons}]
+        if message == "instansi":
+            titles = ["Dinas Pekerjaan Umum dan Penataan Ruang Kota Bandung", "Dinas Perhubungan", "Satpol PP", "Dinas Kesehatan"]
+            buttons = [{"title": t, "payload": f'/inform{{"instansi": "{t}"}}'} for t in titles]
+            return [{"text": "Pilih instansi tujuan:", "buttons": buttons}]
+        if message == "kategori":
+            return [{"text": "", "buttons": [{"title": f"Kategori {i}", "payload": f"/pilih_{i}"} for i in range(12)]}]
+        if message == "panjang":
+            return [{"text": LONG_TEXT}]
+        if message == "/share_evidence":
+            return [{"text": f"Lampiran {metadata['attachments'][0]['filename']} diterima."}]
+        if message == "/share_location":
+            return [{"text": "Lokasi diterima."}]
+        return [{"text": f"echo {message}"}]
+
+    async def webhook(request: web.Request) -> web.Response:
+        body = await request.json()
+        received.append(body)
+        await asyncio.sleep(0.3 if body["message"] == "lambat" else 0.01)
+        return web.json_response([{"recipient_id": body["sender"], **m} for m in answer(body)])
+
+    app = web.Application()
+    app.router.add_post("/webhooks/rest/webhook", webhook)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    yield f"http://127.0.0.1:{port}", received
+    await runner.cleanup()
+
+
+@pytest.fixture
+async def fake_telegram() -> AsyncIterator[FakeTelegram]:
+    fake = FakeTelegram(TELEGRAM_TOKEN)
+    await fake.start(free_port())
+    yield fake
+    await fake.stop()
+
+
+@pytest.fixture
+async def fake_graph() -> AsyncIterator[FakeGraph]:
+    fake = FakeGraph(WA_TOKEN, WA_PHONE_NUMBER_ID)
+    await fake.start(free_port())
+    yield fake
+    await fake.stop()
+
+
+@dataclass
+class Gateway:
+    url: str
+    app: web.Application
+
+    @property
+    def store(self) -> MediaStore:
+        return self.app[MEDIA]
+
+
+@contextlib.asynccontextmanager
+async def running_gateway(settings: GatewaySettings) -> AsyncIterator[Gateway]:
+    app = create_app(settings)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.TCPSite(runner, settings.host, settings.port).start()
+    try:
+        yield Gateway(f"http://{settings.host}:{settings.port}", app)
+    finally:
+        await runner.cleanup()
+
+
+@pytest.fixture
+def gateway_settings(rasa, redis_sync, redis_url, tmp_path: Path) -> Callable[..., GatewaySettings]:
+    def make(**channels: Any) -> GatewaySettings:
+        return GatewaySettings(
+            host="127.0.0.1",
+            port=free_port(),
+            rasa_url=rasa[0],
+            redis_url=redis_url,
+            media_dir=tmp_path / "media",
+            max_text_chars=4000,
+            rasa_timeout=5,
+            media_max_bytes=1_000_000,
+            **channels,
+        )
+
+    return make
+
+
+@pytest.fixture
+async def telegram_gateway(gateway_settings, fake_telegram) -> AsyncIterator[Gateway]:
+    """The gateway with Telegram by long polling against the fake Bot API."""
+    telegram = TelegramSettings(token=TELEGRAM_TOKEN, api_base_url=fake_telegram.url, webhook_secret=WEBHOOK_SECRET)
+    async with running_gateway(gateway_settings(telegram=telegram)) as gateway:
+        yield gateway
+
+
+@pytest.fixture
+async def telegram_webhook_gateway(gateway_settings, fake_telegram) -> AsyncIterator[Gateway]:
+    """The gateway with Telegram by webhook (Telegram itself is played by the test)."""
+    telegram = TelegramSettings(
+        token=TELEGRAM_TOKEN,
+        api_base_url=fake_telegram.url,
+        webhook_url="https://lapor.example/telegram/webhook",
+        webhook_secret=WEBHOOK_SECRET,
+    )
+    async with running_gateway(gateway_settings(telegram=telegram)) as gateway:
+        yield gateway
+
+
+@pytest.fixture
+async def whatsapp_gateway(gateway_settings, fake_graph) -> AsyncIterator[Gateway]:
+    whatsapp = WhatsAppSettings(
+        token=WA_TOKEN,
+        phone_number_id=WA_PHONE_NUMBER_ID,
+        app_secret=WA_APP_SECRET,
+        verify_token=WA_VERIFY_TOKEN,
+        api_base_url=fake_graph.url,
+    )
+    async with running_gateway(gateway_settings(whatsapp=whatsapp)) as gateway:
+        yield gateway
