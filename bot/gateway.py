@@ -18,8 +18,9 @@ from aiohttp import web
 
 from bot import telegram, whatsapp
 from bot.config import GatewaySettings
+from bot.console_inbox import ConsoleInbox
 from bot.core import ASSISTANT_UNAVAILABLE, Conversations, Incoming, RasaUnavailable
-from bot.media_store import MediaStore
+from bot.media_store import MediaRefused, MediaStore
 from bot.telegram import TelegramChannel
 from bot.whatsapp import WhatsAppChannel
 
@@ -123,6 +124,32 @@ async def console_message(request: web.Request) -> web.Response:
     return web.json_response({"messages": [r.to_json() for r in replies or ()]})
 
 
+async def console_media(request: web.Request) -> web.Response:
+    """A file from the console (multipart `file`), kept like the chat channels' media; the console
+    then sends `/share_evidence` with the returned attachment."""
+    store = request.app[MEDIA]
+    try:
+        part = await (await request.multipart()).next()
+        if part is None or part.name != "file":
+            raise web.HTTPBadRequest(text="expected multipart field 'file'")
+        data = bytearray()
+        while chunk := await part.read_chunk():
+            data += chunk
+            store.check_size(len(data))  # stops reading an oversized upload early
+        stored = await store.save(bytes(data), part.filename)
+    except MediaRefused as refused:
+        return web.json_response({"messages": [{"text": refused.reason}]}, status=422)
+    return web.json_response({"attachment": stored.to_json()})
+
+
+async def console_inbox(request: web.Request) -> web.Response:
+    """What the notifier left for a console user since the last look."""
+    user_id = request.query.get("user_id")
+    if not user_id:
+        raise web.HTTPBadRequest(text="expected ?user_id=")
+    return web.json_response({"messages": await ConsoleInbox(request.app[REDIS]).take(user_id)})
+
+
 def create_app(settings: GatewaySettings | None = None) -> web.Application:
     app = web.Application()
     settings = app[SETTINGS] = settings or GatewaySettings.from_env()
@@ -132,6 +159,8 @@ def create_app(settings: GatewaySettings | None = None) -> web.Application:
     app.router.add_get("/health", health)
     if os.environ.get("CONSOLE_CHANNEL", "1") != "0":
         app.router.add_post("/console/messages", console_message)
+        app.router.add_post("/console/media", console_media)
+        app.router.add_get("/console/inbox", console_inbox)
     if settings.telegram:
         app.cleanup_ctx.append(_telegram)
         if settings.telegram.webhook_url:

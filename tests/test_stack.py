@@ -1,0 +1,78 @@
+"""The run command's launcher: a clear message for a busy port, and no orphans after Ctrl-C."""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+
+from bot.stack import ROOT, Ports, Stack, StackError
+from tests.support import free_port
+
+
+def free_ports() -> Ports:
+    return Ports(redis=free_port(), sandbox=free_port(), actions=free_port(), rasa=free_port(), gateway=free_port())
+
+
+def test_a_busy_port_is_named_and_nothing_is_started(tmp_path):
+    model = tmp_path / "model.tar.gz"
+    model.write_bytes(b"")
+    ports = free_ports()
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", ports.rasa))
+        busy.listen()
+        stack = Stack(ports, tmp_path / "run", model=model, start_notifier=False)
+        with pytest.raises(StackError, match=rf"rasa \(port {ports.rasa}\).*RASA_PORT"):
+            stack.start(say=lambda line: None)
+    assert stack.services == []
+
+
+def test_a_missing_model_says_how_to_make_one(tmp_path):
+    stack = Stack(free_ports(), tmp_path, model=tmp_path / "none.tar.gz")
+    with pytest.raises(StackError, match="make setup"):
+        stack.start()
+
+
+@pytest.mark.stack
+def test_headless_run_stops_every_child_on_ctrl_c(tmp_path):
+    ports = free_ports()
+    env = {
+        **os.environ,
+        "REDIS_URL": f"redis://127.0.0.1:{ports.redis}/0",
+        "LAPOR_SANDBOX_PORT": str(ports.sandbox),
+        "ACTION_SERVER_PORT": str(ports.actions),
+        "RASA_PORT": str(ports.rasa),
+        "GATEWAY_PORT": str(ports.gateway),
+    }
+    launcher = subprocess.Popen(
+        [sys.executable, "-m", "bot.stack", "--run-dir", str(tmp_path)],
+        cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    output = []
+    try:
+        deadline = time.monotonic() + 600
+        while time.monotonic() < deadline:
+            line = launcher.stdout.readline()
+            if not line:
+                break
+            output.append(line)
+            if line.startswith("Running headless"):
+                break
+        assert output and output[-1].startswith("Running headless"), "".join(output)
+        children = psutil.Process(launcher.pid).children(recursive=True)
+        assert len(children) >= 5
+        launcher.send_signal(signal.SIGINT)
+        launcher.wait(timeout=60)
+    finally:
+        if launcher.poll() is None:
+            launcher.kill()
+    assert launcher.returncode == 0
+    time.sleep(0.5)
+    assert [c.pid for c in children if c.is_running() and c.status() != psutil.STATUS_ZOMBIE] == []
+    assert "Stopped." in launcher.stdout.read()
