@@ -11,7 +11,7 @@ run: setup
 	@$(PY) -m bot.stack
 
 test: setup
-	$(RASA) data validate --domain dialogue/domain.yml --data nlu_data dialogue/data
+	$(RASA) data validate --config dialogue/config.yml --domain dialogue/domain.yml --data nlu_data dialogue/data
 	$(PY) -m pytest
 
 # Unit and channel tests only, without the full stack (no model load): seconds, not minutes.

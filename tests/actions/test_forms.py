@@ -1,0 +1,301 @@
+"""Every step of the report form, validated as the action server would (ValidateReportForm)."""
+from __future__ import annotations
+
+import inspect
+from datetime import timedelta
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.dates import today
+from actions.forms import (AskInstansi, AskJudul, AskKategori, AskKonfirmasi, AskLampiranSelesai, AskLokasi,
+                           AskTanggalKejadian, ValidateReportForm)
+from tests.actions.conftest import DOMAIN, confirmed_pengaduan, make_tracker, run, slots_of, texts
+
+FORM = ValidateReportForm()
+
+
+async def validate(slot: str, text: str, slots: dict | None = None, intent: str = "out_of_scope",
+                   **message) -> tuple[dict, str]:
+    """Validates `text` as the answer to `slot`; returns (slots set, what the bot said)."""
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker({"classification": "pengaduan", **(slots or {})}, text=text, intent=intent, **message)
+    result = getattr(FORM, f"validate_{slot}")(text, dispatcher, tracker, DOMAIN)
+    result = await result if inspect.isawaitable(result) else result
+    return result, texts(dispatcher.messages)
+
+
+def form_run_tracker(slots: dict, candidates: dict, intent: str = "out_of_scope", text: str = "", **message) -> Tracker:
+    """The tracker Rasa's FormAction sends: the form's marker, then the extracted slot candidates."""
+    tracker = make_tracker(slots, text=text, intent=intent, active_loop="report_form", **message)
+    tracker.events = [{"event": "action", "name": "report_form"}] + [
+        {"event": "slot", "name": k, "value": v} for k, v in candidates.items()]
+    tracker.slots.update(candidates)
+    return tracker
+
+
+# --- which steps each classification asks ---
+
+@pytest.mark.parametrize("classification, steps", [
+    ("pengaduan", ["isi", "judul", "tanggal_kejadian", "lokasi", "lampiran_selesai", "kategori", "instansi",
+                   "privasi", "konfirmasi"]),
+    ("aspirasi", ["isi", "judul", "lokasi", "instansi", "privasi", "konfirmasi"]),
+    ("permintaan_informasi", ["isi", "instansi", "tujuan", "privasi", "konfirmasi"]),
+])
+async def test_each_classification_asks_only_its_steps(classification, steps):
+    tracker = make_tracker({"classification": classification})
+    assert await FORM.required_slots([], CollectingDispatcher(), tracker, DOMAIN) == steps
+
+
+async def test_the_form_asks_the_next_missing_step_after_a_valid_answer():
+    text = "Lampu jalan di gang kami mati sudah seminggu, gelap sekali"
+    events, _ = await run(FORM, form_run_tracker({"classification": "pengaduan"}, {"isi": text}, text=text))
+    slots = slots_of(events)
+    assert slots["isi"] == text and slots["judul_saran"] == "Lampu jalan di gang kami mati sudah seminggu"
+    assert slots["requested_slot"] == "judul"
+
+
+async def test_evidence_sent_at_any_step_is_kept_and_acknowledged():
+    attachment = {"ref": "a" * 64 + ".jpg", "filename": "lubang.jpg", "content_type": "image/jpeg",
+                  "size": 2048, "sha256": "a" * 64}
+    tracker = form_run_tracker({"classification": "pengaduan", "requested_slot": "isi", "lampiran": []}, {},
+                               intent="share_evidence", text="/share_evidence",
+                               metadata={"attachments": [attachment]})
+    events, messages = await run(FORM, tracker)
+    assert slots_of(events)["lampiran"] == [attachment]
+    assert "Bukti 1 diterima: lubang.jpg" in texts(messages)
+
+
+async def test_a_pin_is_taken_as_the_location():
+    tracker = form_run_tracker({"classification": "pengaduan", "requested_slot": "lokasi"}, {},
+                               intent="share_location", text="/share_location",
+                               metadata={"location": {"lat": -6.9147, "lon": 107.6098}})
+    slots = slots_of((await run(FORM, tracker))[0])
+    assert slots["lokasi_titik"] == {"lat": -6.9147, "lon": 107.6098}
+    assert slots["lokasi"].startswith("Titik peta") and slots["requested_slot"] != "lokasi"
+
+
+# --- isi and judul ---
+
+async def test_a_too_short_story_is_asked_again():
+    slots, said = await validate("isi", "rusak")
+    assert slots == {"isi": None} and "lebih lengkap" in said
+
+
+async def test_an_information_request_gets_its_title_without_asking():
+    slots, _ = await validate("isi", "Saya minta rincian APBDes Sukamaju tahun 2025",
+                              {"classification": "permintaan_informasi"})
+    assert slots["judul"].startswith("Permintaan informasi: ")
+
+
+async def test_the_suggested_title_is_accepted_with_a_yes():
+    slots, _ = await validate("judul", "/affirm", {"judul_saran": "Jalan berlubang"}, intent="affirm")
+    assert slots == {"judul": "Jalan berlubang"}
+
+
+async def test_a_typed_title_replaces_the_suggestion():
+    slots, _ = await validate("judul", "Jalan Merdeka berlubang", {"judul_saran": "Jalan berlubang"})
+    assert slots == {"judul": "Jalan Merdeka berlubang"}
+
+
+async def test_a_no_to_the_suggestion_asks_for_a_title():
+    slots, _ = await validate("judul", "tidak", {"judul_saran": "Jalan berlubang"}, intent="deny")
+    assert slots == {"judul": None, "judul_saran": None}
+
+
+# --- tanggal ---
+
+async def test_yesterday_is_read():
+    slots, _ = await validate("tanggal_kejadian", "kemarin")
+    assert slots["tanggal_kejadian"] == (today() - timedelta(days=1)).isoformat()
+
+
+async def test_a_future_date_is_refused():
+    slots, said = await validate("tanggal_kejadian", "besok")
+    assert slots["tanggal_kejadian"] is None and "masa depan" in said
+
+
+async def test_an_unreadable_date_is_explained():
+    slots, said = await validate("tanggal_kejadian", "pokoknya waktu itu")
+    assert slots["tanggal_kejadian"] is None and "Contoh" in said
+
+
+async def test_a_very_old_date_is_checked_then_accepted():
+    slots, _ = await validate("tanggal_kejadian", "1 januari 2020")
+    assert slots == {"tanggal_kejadian": None, "tanggal_lama": "2020-01-01"}
+    confirmed, _ = await validate("tanggal_kejadian", "/affirm", {"tanggal_lama": "2020-01-01"}, intent="affirm")
+    assert confirmed == {"tanggal_kejadian": "2020-01-01", "tanggal_lama": None}
+
+
+async def test_the_old_date_question_shows_the_date():
+    _, messages = await run(AskTanggalKejadian(), make_tracker({"tanggal_lama": "2020-01-01"}))
+    assert "Rabu, 1 Januari 2020" in texts(messages) and messages[0]["buttons"]
+
+
+# --- lokasi ---
+
+async def test_a_full_address_is_resolved():
+    slots, _ = await validate("lokasi", "Jl. Merdeka 5, Sumur Bandung, Kota Bandung")
+    assert slots["lokasi_kode"] == "32.73.19" and slots["lokasi"].startswith("Jl. Merdeka")
+
+
+async def test_an_ambiguous_place_is_asked_with_buttons_then_chosen():
+    slots, _ = await validate("lokasi", "jl dago bandung")
+    assert slots["lokasi"] is None and len(slots["lokasi_pilihan"]["choices"]) == 2
+    _, messages = await run(AskLokasi(), make_tracker({"lokasi_pilihan": slots["lokasi_pilihan"]}))
+    assert {b["payload"] for b in messages[0]["buttons"]} >= {"Kota Bandung", "Kabupaten Bandung"}
+    chosen, _ = await validate("lokasi", "kota", {"lokasi_pilihan": slots["lokasi_pilihan"]})
+    assert chosen == {"lokasi": "jl dago bandung", "lokasi_kode": "32.73", "lokasi_pilihan": None}
+
+
+async def test_an_informal_city_name_is_read_through_the_nlu_synonym():
+    slots, _ = await validate("lokasi", "depan stasiun tugu jogja",
+                              entities=[{"entity": "wilayah", "value": "Kota Yogyakarta"}])
+    assert slots["lokasi_kode"] == "34.71"
+
+
+async def test_a_province_alone_asks_for_the_kabupaten():
+    slots, said = await validate("lokasi", "jawa barat")
+    assert slots["lokasi"] is None and "kabupaten/kota mana di Jawa Barat" in said
+
+
+async def test_the_location_can_be_skipped():
+    slots, _ = await validate("lokasi", "lewati", intent="deny")
+    assert slots["lokasi"] == "-"
+
+
+# --- bukti ---
+
+async def test_evidence_step_ends_with_done():
+    slots, _ = await validate("lampiran_selesai", "selesai", intent="affirm")
+    assert slots == {"lampiran_selesai": True}
+
+
+async def test_text_at_the_evidence_step_asks_for_a_file():
+    slots, said = await validate("lampiran_selesai", "fotonya nanti ya")
+    assert slots == {"lampiran_selesai": None} and "kirim foto" in said
+
+
+async def test_wrong_types_and_too_many_files_are_refused_one_by_one():
+    kept = [{"ref": f"{i}" * 64 + ".jpg", "sha256": f"{i}" * 64} for i in range(1, 5)]
+    files = [{"ref": "f" * 64 + ".exe", "filename": "virus.exe", "content_type": "application/x-msdownload",
+              "size": 10, "sha256": "f" * 64},
+             {"ref": "e" * 64 + ".jpg", "filename": "lima.jpg", "content_type": "image/jpeg", "size": 10,
+              "sha256": "e" * 64},
+             {"ref": "d" * 64 + ".jpg", "filename": "enam.jpg", "content_type": "image/jpeg", "size": 10,
+              "sha256": "d" * 64}]
+    tracker = form_run_tracker({"classification": "pengaduan", "lampiran": kept, "requested_slot": "lampiran_selesai"},
+                               {}, intent="share_evidence", metadata={"attachments": files})
+    events, messages = await run(FORM, tracker)
+    said = texts(messages)
+    assert len(slots_of(events)["lampiran"]) == 5
+    assert "virus.exe tidak bisa dilampirkan" in said and "Bukti 5 diterima: lima.jpg" in said
+    assert "Maksimal 5 lampiran; enam.jpg" in said
+
+
+async def test_the_evidence_question_counts_what_came():
+    _, messages = await run(AskLampiranSelesai(), make_tracker({"lampiran": [{"ref": "x"}, {"ref": "y"}]}))
+    assert "Sudah 2 bukti" in texts(messages)
+
+
+# --- routing ---
+
+async def test_category_is_suggested_from_the_story_and_accepted(env):
+    tracker = make_tracker({"isi": "Jalan di depan rumah berlubang besar dan aspalnya mengelupas"})
+    events, messages = await run(AskKategori(), tracker)
+    suggestion = slots_of(events)["kategori_saran"]
+    assert suggestion["id"] == "jalan-rusak" and "Jalan Rusak" in texts(messages)
+    slots, _ = await validate("kategori", "/affirm", {"kategori_saran": suggestion}, intent="affirm")
+    assert slots == {"kategori": "jalan-rusak", "kategori_nama": "Jalan Rusak"}
+
+
+async def test_another_category_can_be_picked_by_name(env):
+    slots, _ = await validate("kategori", "/deny", {"kategori_saran": {"id": "jalan-rusak", "name": "Jalan Rusak"}},
+                              intent="deny")
+    assert slots == {"kategori": None, "kategori_saran": {}}
+    _, messages = await run(AskKategori(), make_tracker({"kategori_saran": {}}))
+    assert "Infrastruktur" in {b["title"] for b in messages[0]["buttons"]}
+    picked, _ = await validate("kategori", "Kesehatan", {"kategori_saran": {}})
+    assert picked == {"kategori": "kesehatan", "kategori_nama": "Kesehatan"}
+
+
+async def test_routing_can_be_left_to_lapor_admins(env):
+    slots, _ = await validate("kategori", "tidak tahu", {"kategori_saran": {}}, intent="deny")
+    assert slots == {"kategori": "admin", "kategori_nama": None}
+
+
+async def test_the_agency_is_suggested_from_story_and_region(env):
+    tracker = make_tracker({"isi": "Lampu jalan (PJU) di gang kami mati semua", "lokasi_kode": "32.73.19"})
+    events, messages = await run(AskInstansi(), tracker)
+    assert slots_of(events)["instansi_saran"]["id"] == "dpupr-kota-bandung"
+    assert "Dinas Pekerjaan Umum" in texts(messages)
+
+
+async def test_an_agency_named_without_its_region_means_the_local_one(env):
+    slots, _ = await validate("instansi", "dinas kesehatan", {"lokasi_kode": "32.73.19", "instansi_saran": {}})
+    assert slots == {"instansi": "dinkes-kota-bandung", "instansi_nama": "Dinas Kesehatan Kota Bandung"}
+
+
+async def test_an_unknown_agency_is_explained(env):
+    slots, said = await validate("instansi", "dinas perhubungan antariksa", {"instansi_saran": {}})
+    assert slots == {"instansi": None} and "tidak saya temukan" in said
+
+
+# --- tujuan, privasi ---
+
+async def test_purpose_is_kept():
+    slots, _ = await validate("tujuan", "untuk penelitian skripsi", {"classification": "permintaan_informasi"})
+    assert slots == {"tujuan": "untuk penelitian skripsi"}
+
+
+@pytest.mark.parametrize("text, intent, expected", [
+    ("rahasia", "out_of_scope", "rahasia"), ("anonim aja", "out_of_scope", "anonim"),
+    ("biasa", "affirm", "biasa"), ("lewati", "deny", "rahasia"), ("terserah", "out_of_scope", "rahasia"),
+])
+async def test_privacy_choices_default_to_the_safer_one(text, intent, expected):
+    slots, _ = await validate("privasi", text, intent=intent)
+    assert slots == {"privasi": expected}
+
+
+async def test_an_unclear_privacy_answer_lists_the_choices():
+    slots, said = await validate("privasi", "hmm gimana ya")
+    assert slots == {"privasi": None} and "Rahasia, Anonim, atau Biasa" in said
+
+
+# --- summary, confirmation and changes ---
+
+async def test_the_summary_shows_every_step_with_send_change_cancel():
+    _, messages = await run(AskKonfirmasi(), make_tracker(confirmed_pengaduan(konfirmasi=None)))
+    said = texts(messages)
+    for part in ("Judul: Jalan berlubang", "(Sumur Bandung, Kota Bandung, Jawa Barat)",
+                 "Tanggal kejadian: Jumat, 20 November 2026", "Kategori: Jalan Rusak", "Instansi tujuan: Dinas PUPR",
+                 "🔒 Rahasia"):
+        assert part in said
+    assert [b["payload"] for b in messages[0]["buttons"]] == ["/affirm", "/deny", "/cancel"]
+
+
+async def test_confirming_sets_one_idempotency_key():
+    slots, _ = await validate("konfirmasi", "/affirm", intent="affirm")
+    assert slots["konfirmasi"] is True and len(slots["idempotency_key"]) == 32
+    again, _ = await validate("konfirmasi", "kirim", {"idempotency_key": "kunci-lama"})
+    assert again["idempotency_key"] == "kunci-lama"
+
+
+async def test_change_asks_which_step_then_clears_it():
+    slots, _ = await validate("konfirmasi", "/deny", intent="deny")
+    assert slots == {"konfirmasi": None, "sedang_ubah": True}
+    _, messages = await run(AskKonfirmasi(), make_tracker({"classification": "aspirasi", "sedang_ubah": True}))
+    assert [b["title"] for b in messages[0]["buttons"]] == ["Isi", "Judul", "Lokasi", "Instansi", "Privasi"]
+    chosen, _ = await validate("konfirmasi", "ubah lokasi", {"sedang_ubah": True})
+    assert chosen["lokasi"] is None and chosen["lokasi_kode"] is None and chosen["sedang_ubah"] is None
+
+
+async def test_a_step_can_be_named_directly_from_the_summary():
+    slots, _ = await validate("konfirmasi", "ganti tanggalnya")
+    assert slots["tanggal_kejadian"] is None and slots["konfirmasi"] is None
+
+
+async def test_the_title_question_offers_the_suggestion():
+    _, messages = await run(AskJudul(), make_tracker({"judul_saran": "Jalan berlubang"}))
+    assert "Jalan berlubang" in texts(messages) and messages[0]["buttons"][0]["payload"] == "/affirm"

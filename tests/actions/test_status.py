@@ -1,0 +1,73 @@
+"""Status answers from the real sandbox: full details for the citizen's own reports only."""
+from __future__ import annotations
+
+from actions.status import CheckStatus, MyReports
+from actions.submission import SubmitReport
+from tests.actions.conftest import confirmed_pengaduan, make_tracker, run, texts, tracking_entity
+
+
+async def file_report(sender: str = "console:warga-1", **changes) -> str:
+    _, messages = await run(SubmitReport(), make_tracker(confirmed_pengaduan(**changes), sender=sender))
+    return texts(messages).split("Nomor pelacakan: #")[1].split()[0]
+
+
+async def status_said(tracking_id: str, sender: str = "console:warga-1") -> str:
+    tracker = make_tracker(text=f"cek status #{tracking_id}", intent="check_status",
+                           entities=tracking_entity(f"#{tracking_id}"), sender=sender)
+    return texts((await run(CheckStatus(), tracker))[1])
+
+
+async def test_own_report_shows_status_agency_follow_up_and_next_step(env, admin):
+    tracking_id = await file_report()
+    await admin.transition(tracking_id, "verified")
+    await admin.transition(tracking_id, "forwarded", agency_id="dpupr-kota-bandung")
+    said = await status_said(tracking_id)
+    assert "Jalan berlubang di Jl. Merdeka" in said
+    assert "Diteruskan ke instansi" in said and "Dinas Pekerjaan Umum dan Penataan Ruang Kota Bandung" in said
+    assert "paling lambat" in said and "5 hari kerja" in said
+
+    await admin.follow_up(tracking_id, "Jalan sudah ditambal oleh tim UPT.")
+    said = await status_said(tracking_id)
+    assert "Sudah ditindaklanjuti" in said and "Jalan sudah ditambal oleh tim UPT." in said
+    assert "ditutup selesai pada" in said
+
+
+async def test_a_new_report_says_when_admins_verify_it(env):
+    said = await status_said(await file_report())
+    assert "Belum terverifikasi" in said and "Admin LAPOR! memverifikasi" in said
+
+
+async def test_someone_elses_report_gets_the_public_status_only(env, admin):
+    tracking_id = await file_report(sender="telegram:pelapor-lain")
+    await admin.transition(tracking_id, "verified")
+    said = await status_said(tracking_id, sender="console:warga-1")
+    assert "Terverifikasi" in said and "Detail lengkap hanya untuk pelapornya" in said
+    assert "Jalan berlubang" not in said and "Instansi" not in said
+
+
+async def test_an_unknown_number_gets_a_friendly_answer(env):
+    said = await status_said("9999999")
+    assert "tidak ditemukan" in said and "#9999999" in said
+
+
+async def test_without_a_number_it_asks_and_offers_own_reports(env):
+    tracking_id = await file_report()
+    _, messages = await run(CheckStatus(), make_tracker(text="cek status", intent="check_status"))
+    assert "nomor laporannya" in texts(messages)
+    assert messages[0]["buttons"][0]["payload"] == f'/check_status{{"tracking_id": "{tracking_id}"}}'
+
+
+async def test_lapor_down_is_said_plainly(env, admin):
+    await admin.set_fault("down")
+    assert "tidak dapat dihubungi" in await status_said("1234567")
+
+
+async def test_my_reports_lists_own_reports_with_their_status(env, admin):
+    first = await file_report(judul="Lampu jalan mati")
+    second = await file_report(judul="Sampah di pasar")
+    await admin.transition(first, "verified")
+    said = texts((await run(MyReports(), make_tracker(text="laporan saya", intent="my_reports")))[1])
+    assert f"#{second} Sampah di pasar: Belum terverifikasi" in said
+    assert f"#{first} Lampu jalan mati: Terverifikasi" in said
+    other = texts((await run(MyReports(), make_tracker(sender="telegram:orang-lain")))[1])
+    assert "belum punya laporan" in other
