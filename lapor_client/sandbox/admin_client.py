@@ -42,6 +42,10 @@ class SandboxAdmin:
         return await self._call("POST", f"/sandbox/reports/{quote(tracking_id, safe='')}/follow_up",
                                 {"message": message})
 
+    async def report(self, tracking_id: str) -> dict[str, Any]:
+        """The whole stored report, including what the public view leaves out (reporter, privacy, rating)."""
+        return await self._call("GET", f"/sandbox/reports/{quote(tracking_id, safe='')}")
+
     async def replies(self, tracking_id: str) -> list[dict[str, Any]]:
         return await self._call("GET", f"/sandbox/reports/{quote(tracking_id, safe='')}/replies")
 

@@ -232,6 +232,11 @@ async def admin_follow_up(request: web.Request) -> web.Response:
     return web.json_response(store.follow_up(tracking_id, validation.message(await read_json(request))))
 
 
+async def admin_report(request: web.Request) -> web.Response:
+    """The whole stored report (reporter, location, attachments, privacy, rating), as LAPOR's admin sees it."""
+    return web.json_response(request.app[STORE].require(request.match_info["tracking_id"]))
+
+
 async def admin_replies(request: web.Request) -> web.Response:
     return web.json_response(request.app[STORE].replies(request.match_info["tracking_id"]))
 
@@ -289,6 +294,7 @@ def create_app(config: SandboxConfig) -> web.Application:
     app.router.add_get("/api/v1/events", events)
     app.router.add_post("/api/v1/reports/{tracking_id}/replies", post_reply)
     app.router.add_post("/api/v1/reports/{tracking_id}/rating", rate)
+    app.router.add_get("/sandbox/reports/{tracking_id}", admin_report)
     app.router.add_post("/sandbox/reports/{tracking_id}/transition", admin_transition)
     app.router.add_post("/sandbox/reports/{tracking_id}/clarification", admin_clarification)
     app.router.add_post("/sandbox/reports/{tracking_id}/follow_up", admin_follow_up)

@@ -104,6 +104,9 @@ async def test_lifecycle_with_clarification_reply_follow_up_and_rating(lapor, ad
     await admin.follow_up(tracking_id, "Perbaikan dijadwalkan pekan depan")
     await admin.transition(tracking_id, "completed")
     await lapor.rate(tracking_id, 5, "Cepat ditangani")
+    stored = await admin.report(tracking_id)
+    assert stored["rating"]["score"] == 5 and stored["rating"]["comment"] == "Cepat ditangani"
+    assert stored["body"] == new_report().body
     with pytest.raises(LaporConflict):
         await lapor.post_reply(tracking_id, "Terima kasih", idempotency_key=key())
 
