@@ -233,7 +233,7 @@ class Stack:
             pass
 
 
-def _raise_on_sigterm(signum, frame):
+def _stop_on_signal(signum, frame):
     raise KeyboardInterrupt
 
 
@@ -243,7 +243,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--run-dir", type=Path, default=ROOT / "run", help="data and logs (default: run/)")
     args = parser.parse_args(argv)
 
-    signal.signal(signal.SIGTERM, _raise_on_sigterm)
+    # Both set explicitly: a shell starts background jobs with SIGINT ignored, and Python keeps that.
+    signal.signal(signal.SIGTERM, _stop_on_signal)
+    signal.signal(signal.SIGINT, _stop_on_signal)
     stack = Stack(Ports.from_env(), args.run_dir.resolve())
     print("Starting the LAPOR! assistant (the first start loads the model: about a minute)...", flush=True)
     try:

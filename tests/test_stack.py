@@ -53,6 +53,8 @@ def test_headless_run_stops_every_child_on_ctrl_c(tmp_path):
     launcher = subprocess.Popen(
         [sys.executable, "-m", "bot.stack", "--run-dir", str(tmp_path)],
         cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        # As a shell starts a background job (`make run &`): SIGINT ignored, yet Ctrl-C must still stop it.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
     )
     output = []
     try:
