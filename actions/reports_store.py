@@ -63,6 +63,9 @@ class ReportsStore:
             pipe.sadd(f"{_PREFIX}:following:{sender}", tracking_id)
             await pipe.execute()
 
+    async def is_following(self, sender: str, tracking_id: str) -> bool:
+        return bool(await self._redis.sismember(f"{_PREFIX}:following:{sender}", tracking_id))
+
     async def followers(self, tracking_id: str) -> set[str]:
         return {_text(m) for m in await self._redis.smembers(f"{_PREFIX}:followers:{tracking_id}")}
 

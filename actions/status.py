@@ -73,6 +73,10 @@ def status_text(report: Report, full: bool) -> str:
     return "\n".join(lines)
 
 
+def follow_button(tracking_id: str, title: str = "🔔 Ikuti laporan ini") -> dict[str, str]:
+    return {"title": title, "payload": f'/follow_report{{"tracking_id": "{tracking_id}"}}'}
+
+
 def _report_buttons(tracking_ids: list[str]) -> list[dict[str, str]]:
     return [{"title": f"#{t}", "payload": f'/check_status{{"tracking_id": "{t}"}}'} for t in tracking_ids[:5]]
 
@@ -99,7 +103,10 @@ class CheckStatus(Action):
         except LaporError:
             dispatcher.utter_message(text=UNAVAILABLE)
             return []
-        dispatcher.utter_message(text=status_text(report, await store.is_filed_by(tracker.sender_id, tracking_id)))
+        filed = await store.is_filed_by(tracker.sender_id, tracking_id)
+        # Anyone may follow a report's progress; its reporter already does.
+        offer = not filed and not await store.is_following(tracker.sender_id, tracking_id)
+        dispatcher.utter_message(text=status_text(report, filed), buttons=[follow_button(tracking_id)] if offer else [])
         return []
 
 
