@@ -16,7 +16,7 @@ from actions import services
 from actions.dates import format_date, parse_incident_date
 from actions.drafts import (ASPIRASI, FOR_ADMINS, INFORMASI, MAX_ATTACHMENTS, SAFER_PRIVACY, SKIPPED,
                             Reply, cleared, shared_media_events, steps_for, suggest_title, summary)
-from actions.regions import resolve_place
+from actions.regions import region_named_in, resolve_place
 from actions.routing import pick, suggest_agency, suggest_category
 from lapor_client.errors import LaporError
 
@@ -373,7 +373,8 @@ class AskInstansi(Action):
         return "action_ask_instansi"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        region = tracker.get_slot("lokasi_kode")
+        # A permintaan informasi has no location step: the region it names decides the local bodies.
+        region = tracker.get_slot("lokasi_kode") or region_named_in(tracker.get_slot("isi") or "")
         try:
             everything = await services.agencies()
             local = await services.agencies(region) if region else []

@@ -58,3 +58,11 @@ def resolve_place(text: str) -> PlaceAnswer:
         return PlaceAnswer(province=Place.of(parsed.provinsi))
     return PlaceAnswer()
 
+
+def region_named_in(text: str) -> Optional[str]:
+    """The code of a kabupaten/kota that free text names outright ("data anggaran jalan di Kabupaten
+    Banyuasin"), else None: routing for requests that have no location step."""
+    parsed = parse_alamat(text)
+    if parsed.kabupaten_kota and parsed.confidence in ("medium", "high"):
+        return parsed.kabupaten_kota.code
+    return None

@@ -232,6 +232,14 @@ async def test_the_agency_is_suggested_from_story_and_region(env):
     assert "Dinas Pekerjaan Umum" in texts(messages)
 
 
+async def test_an_information_request_is_routed_to_the_region_it_names(env):
+    tracker = make_tracker({"classification": "permintaan_informasi",
+                            "isi": "Data anggaran perbaikan jalan tahun 2026 di Kabupaten Banyuasin"})
+    events, messages = await run(AskInstansi(), tracker)
+    assert "banyuasin" in slots_of(events)["instansi_saran"]["id"]
+    assert "Banyuasin" in texts(messages)
+
+
 async def test_an_agency_named_without_its_region_means_the_local_one(env):
     slots, _ = await validate("instansi", "dinas kesehatan", {"lokasi_kode": "32.73.19", "instansi_saran": {}})
     assert slots == {"instansi": "dinkes-kota-bandung", "instansi_nama": "Dinas Kesehatan Kota Bandung"}

@@ -1,4 +1,4 @@
-from actions.regions import resolve_place
+from actions.regions import region_named_in, resolve_place
 
 
 def test_a_full_address_resolves_to_its_kecamatan():
@@ -29,3 +29,9 @@ def test_no_region_is_said_plainly():
     answer = resolve_place("depan rumah saya")
     assert answer.place is None and not answer.choices and answer.province is None
 
+
+
+def test_a_region_named_in_free_text_is_found_and_none_is_invented():
+    assert region_named_in("Data anggaran perbaikan jalan tahun 2026 di Kabupaten Banyuasin") == "16.07"
+    assert region_named_in("jadwal vaksin di puskesmas kota bandung") == "32.73"
+    assert region_named_in("data penerima bansos tahun lalu") is None
