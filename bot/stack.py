@@ -120,11 +120,13 @@ class Stack:
             "PYTHONUNBUFFERED": "1",
             # TensorFlow's start-up chatter is noise in the logs.
             "TF_CPP_MIN_LOG_LEVEL": "2",
+            # rasa-sdk 3.6's server drops idle connections after 5 s, racing Rasa's reuse of them
+            # (failed action calls under load); later rasa-sdk versions default to 120 s.
+            "SANIC_KEEP_ALIVE_TIMEOUT": "120",
         }
 
     def plan(self) -> list[Service]:
         py = sys.executable
-        bin_dir = Path(py).parent
         services = [
             Service("redis", [
                 "redis-server", "--port", str(self.ports.redis), "--bind", "127.0.0.1",
@@ -138,7 +140,7 @@ class Stack:
                 py, "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.ports.actions),
             ], self.ports.actions, ready_path="/health", ready_timeout=120),
             Service("rasa", [
-                str(bin_dir / "rasa"), "run", "--enable-api", "--model", str(self.model),
+                py, "-m", "bot.rasa_run", "run", "--enable-api", "--model", str(self.model),
                 "--endpoints", "dialogue/endpoints.yml", "--credentials", "dialogue/credentials.yml",
                 "--interface", "127.0.0.1", "--port", str(self.ports.rasa),
             ], self.ports.rasa, ready_path="/status", ready_timeout=360),

@@ -120,8 +120,8 @@ async def test_aspirasi_with_region_and_agency(citizen, admin):
 async def test_permintaan_informasi_with_body_and_purpose(citizen, admin):
     tracking_id = await citizen.conversation([
         ("sy mau minta informasi publik", "Informasi apa"),
-        ("Data anggaran perbaikan jalan tahun 2026 di Kabupaten Banyuasin", "instansi"),
-        ("Kementerian Pekerjaan Umum", "Untuk apa"),
+        ("Data anggaran perbaikan jalan tahun 2026 di Kabupaten Banyuasin", "Pemerintah Kabupaten Banyuasin"),
+        ("/affirm", "Untuk apa"),
         ("untuk penelitian skripsi", "kerahasiaan"),
         ("rahasia", "Ringkasan permintaan informasi"),
         ("/affirm", "Nomor pelacakan"),
@@ -130,7 +130,7 @@ async def test_permintaan_informasi_with_body_and_purpose(citizen, admin):
     assert stored["classification"] == "permintaan_informasi"
     assert stored["body"].startswith("Data anggaran perbaikan jalan tahun 2026")
     assert "penelitian skripsi" in stored["body"]
-    assert stored["agency_id"]
+    assert "banyuasin" in stored["agency_id"]  # routed by the region the request names
     assert (stored["anonymous"], stored["confidential"]) == (False, True)
 
 
