@@ -72,7 +72,9 @@ def test_headless_run_stops_every_child_on_ctrl_c(tmp_path):
         launcher.send_signal(signal.SIGINT)
         launcher.wait(timeout=60)
     finally:
-        if launcher.poll() is None:
+        if launcher.poll() is None:  # the test failed: take the services down too, they are in their own sessions
+            for child in psutil.Process(launcher.pid).children(recursive=True):
+                child.kill()
             launcher.kill()
     assert launcher.returncode == 0
     time.sleep(0.5)
