@@ -1,10 +1,13 @@
-"""Shared fixtures: a real redis-server per test session, and helpers for free loopback ports."""
+"""Shared fixtures: a real redis-server and a real LAPOR sandbox per test session, the whole local stack."""
 from __future__ import annotations
 
 import pytest
 import redis
 import redis.asyncio as aioredis
 from pytest_redis import factories
+
+from lapor_client import SandboxAdmin
+from tests.support import start_sandbox
 
 # A real redis-server on a free port, started once per test session (pytest-redis).
 redis_proc = factories.redis_proc(port=None)
@@ -29,6 +32,22 @@ async def redis_async(redis_sync, redis_url):
     client = aioredis.from_url(redis_url)
     yield client
     await client.close()
+
+
+@pytest.fixture(scope="session")
+def sandbox(tmp_path_factory):
+    """A real LAPOR sandbox process for the whole session, shared by every test package."""
+    running = start_sandbox(tmp_path_factory.mktemp("sandbox"))
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+async def admin(sandbox):
+    """The session sandbox's admin; every fault is switched off again after the test."""
+    async with SandboxAdmin(sandbox.url) as sandbox_admin:
+        yield sandbox_admin
+        await sandbox_admin.set_fault("none")
 
 
 @pytest.fixture(scope="session")

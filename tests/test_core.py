@@ -8,10 +8,11 @@ import pytest
 from aiohttp import web
 
 from bot.core import ASSISTANT_UNAVAILABLE, Conversations, Incoming, RasaUnavailable, user_ref
+from tests.support import serving
 
 
 @pytest.fixture
-async def fake_rasa(unused_tcp_port):
+async def fake_rasa():
     """An HTTP server speaking Rasa's REST channel: echoes the message and records the bodies."""
     received: list[dict] = []
 
@@ -26,11 +27,8 @@ async def fake_rasa(unused_tcp_port):
 
     app = web.Application()
     app.router.add_post("/webhooks/rest/webhook", webhook)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", unused_tcp_port).start()
-    yield f"http://127.0.0.1:{unused_tcp_port}", received
-    await runner.cleanup()
+    async with serving(app) as url:
+        yield url, received
 
 
 @pytest.fixture

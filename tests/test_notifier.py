@@ -19,36 +19,23 @@ from actions.reports_store import ReportsStore
 from bot.console_inbox import ConsoleInbox
 from bot.core import Reply, UserUnreachable
 from bot.notifier import ChannelOutbound, DeliveryDeferred, DialogueTrigger, Notifier, RecipientGone
-from lapor_client import LaporClient, LaporSettings, SandboxAdmin
+from lapor_client import LaporClient, LaporSettings
 from lapor_client.models import NewReport
-from tests.lapor_client.conftest import start_sandbox
+from tests.support import serving
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture(scope="module")
-def notifier_sandbox(tmp_path_factory):
-    sandbox = start_sandbox(tmp_path_factory.mktemp("notifier-sandbox"))
-    yield sandbox
-    sandbox.stop()
-
-
 @pytest.fixture
-async def lapor(notifier_sandbox):
-    settings = LaporSettings(base_url=notifier_sandbox.url, token=notifier_sandbox.token, timeout=5,
+async def lapor(sandbox):
+    settings = LaporSettings(base_url=sandbox.url, token=sandbox.token, timeout=5,
                              backoff_base=0.01, backoff_max=0.05)
     async with LaporClient(settings) as client:
         yield client
 
 
 @pytest.fixture
-async def admin(notifier_sandbox):
-    async with SandboxAdmin(notifier_sandbox.url) as sandbox_admin:
-        yield sandbox_admin
-
-
-@pytest.fixture
-async def fake_rasa(unused_tcp_port_factory):
+async def fake_rasa():
     """Records trigger_intent calls per conversation and says one line per event."""
     asked: list[tuple[str, dict]] = []
 
@@ -61,12 +48,8 @@ async def fake_rasa(unused_tcp_port_factory):
 
     app = web.Application()
     app.router.add_post("/conversations/{conversation_id}/trigger_intent", trigger)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    port = unused_tcp_port_factory()
-    await web.TCPSite(runner, "127.0.0.1", port).start()
-    yield f"http://127.0.0.1:{port}", asked
-    await runner.cleanup()
+    async with serving(app) as url:
+        yield url, asked
 
 
 async def file_report(lapor: LaporClient, title: str = "Jalan berlubang") -> str:
@@ -211,19 +194,19 @@ async def at_feed_end(lapor, redis_async, fake_rasa):
 
 
 async def test_stopped_mid_burst_and_restarted_loses_none_and_repeats_none(
-        lapor, admin, redis_async, redis_url, fake_rasa, notifier_sandbox, at_feed_end):
+        lapor, admin, redis_async, redis_url, fake_rasa, sandbox, at_feed_end):
     expected = await burst(lapor, admin, redis_async, "eka")
-    texts = await interrupted_run(lapor, redis_async, redis_url, fake_rasa[0], notifier_sandbox, "eka",
+    texts = await interrupted_run(lapor, redis_async, redis_url, fake_rasa[0], sandbox, "eka",
                                   expected, signal.SIGTERM)
     assert len(texts) == expected and len(set(texts)) == expected, texts
 
 
 async def test_killed_mid_burst_loses_none_and_repeats_at_most_the_one_in_flight(
-        lapor, admin, redis_async, redis_url, fake_rasa, notifier_sandbox, at_feed_end):
+        lapor, admin, redis_async, redis_url, fake_rasa, sandbox, at_feed_end):
     """SIGKILL can land after the platform took a message and before Redis recorded it: no chat
     API can be asked whether it did, so that one message may come twice, and nothing may be lost."""
     expected = await burst(lapor, admin, redis_async, "fajar")
-    texts = await interrupted_run(lapor, redis_async, redis_url, fake_rasa[0], notifier_sandbox, "fajar",
+    texts = await interrupted_run(lapor, redis_async, redis_url, fake_rasa[0], sandbox, "fajar",
                                   expected, signal.SIGKILL)
     assert len(set(texts)) == expected, texts
     assert len(texts) - expected <= 1, texts

@@ -10,27 +10,18 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services
-from lapor_client import SandboxAdmin
-from tests.lapor_client.conftest import start_sandbox
 
 DOMAIN: dict[str, Any] = {"forms": {"report_form": {"required_slots": [
     "isi", "judul", "tanggal_kejadian", "lokasi", "lampiran_selesai", "tujuan", "kategori", "instansi", "privasi",
     "konfirmasi"]}}, "slots": {}}
 
 
-@pytest.fixture(scope="session")
-def actions_sandbox(tmp_path_factory):
-    sandbox = start_sandbox(tmp_path_factory.mktemp("actions-sandbox"))
-    yield sandbox
-    sandbox.stop()
-
-
 @pytest.fixture
-async def env(actions_sandbox, redis_async, redis_url, tmp_path, monkeypatch):
+async def env(sandbox, redis_async, redis_url, tmp_path, monkeypatch):
     """The action server's environment, pointing at the sandbox and the test Redis (flushed)."""
     monkeypatch.setenv("REDIS_URL", redis_url)
-    monkeypatch.setenv("LAPOR_BASE_URL", actions_sandbox.url)
-    monkeypatch.setenv("LAPOR_TOKEN", actions_sandbox.token)
+    monkeypatch.setenv("LAPOR_BASE_URL", sandbox.url)
+    monkeypatch.setenv("LAPOR_TOKEN", sandbox.token)
     monkeypatch.setenv("LAPOR_TIMEOUT", "2")
     monkeypatch.setenv("LAPOR_MAX_RETRIES", "1")
     monkeypatch.setenv("LAPOR_BACKOFF_BASE", "0.05")
@@ -38,13 +29,6 @@ async def env(actions_sandbox, redis_async, redis_url, tmp_path, monkeypatch):
     await services.reset()
     yield redis_async
     await services.reset()
-
-
-@pytest.fixture
-async def admin(actions_sandbox):
-    async with SandboxAdmin(actions_sandbox.url) as sandbox_admin:
-        yield sandbox_admin
-        await sandbox_admin.set_fault("none")
 
 
 def make_tracker(slots: Optional[dict[str, Any]] = None, text: str = "", intent: str = "",

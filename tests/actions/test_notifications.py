@@ -198,13 +198,13 @@ def test_scores_are_read_from_buttons_digits_and_words():
     assert [score(t)["nilai"] for t in ("5", "nilai 4 deh", "tiga", "⭐⭐", "bagus")] == [5, 4, 3, 2, None]
 
 
-async def test_a_rating_reaches_lapor(env, admin, actions_sandbox):
+async def test_a_rating_reaches_lapor(env, admin, sandbox):
     tracking_id = await forwarded_report(admin)
     await admin.follow_up(tracking_id, "Jalan sudah ditambal.")
     await admin.transition(tracking_id, "completed")
     _, messages = await run(RateReport(), make_tracker({"nilai_untuk": tracking_id, "nilai": 4, "komentar": "Cepat"}))
     assert "Terima kasih atas penilaian" in texts(messages)
-    state = json.loads((actions_sandbox.data_dir / "sandbox.json").read_text(encoding="utf-8"))
+    state = json.loads((sandbox.data_dir / "sandbox.json").read_text(encoding="utf-8"))
     assert state["reports"][tracking_id]["rating"] == {"score": 4, "comment": "Cepat"}
 
 

@@ -18,7 +18,7 @@ from bot.gateway import MEDIA, create_app
 from bot.media_store import MediaStore
 from tests.channels.fake_graph import FakeGraph
 from tests.channels.fake_telegram import FakeTelegram
-from tests.support import free_port
+from tests.support import free_port, serving
 
 TELEGRAM_TOKEN = "123456:TEST-token"
 WEBHOOK_SECRET = "rahasia-webhook"
@@ -77,12 +77,8 @@ async def rasa() -> AsyncIterator[tuple[str, list[dict]]]:
 
     app = web.Application()
     app.router.add_post("/webhooks/rest/webhook", webhook)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    port = free_port()
-    await web.TCPSite(runner, "127.0.0.1", port).start()
-    yield f"http://127.0.0.1:{port}", received
-    await runner.cleanup()
+    async with serving(app) as url:
+        yield url, received
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from lapor_client.errors import (
     LaporValidationError,
 )
 from lapor_client.models import Location, Reporter
-from tests.lapor_client.conftest import UPLOAD_LIMIT
+from tests.support import UPLOAD_LIMIT
 from tests.lapor_client.samples import new_report, write_sample
 
 

@@ -6,7 +6,7 @@ import hashlib
 import uuid
 
 from lapor_client import LaporClient, LaporSettings
-from tests.lapor_client.conftest import start_sandbox
+from tests.support import start_sandbox
 from tests.lapor_client.samples import new_report, write_sample
 
 
