@@ -14,9 +14,9 @@ test: setup
 	$(RASA) data validate --config dialogue/config.yml --domain dialogue/domain.yml --data nlu_data dialogue/data
 	$(PY) -m pytest
 
-# Unit and channel tests only, without the full stack (no model load): seconds, not minutes.
+# Unit and channel tests only, without the full stack or the model: seconds, not minutes.
 test-fast: setup
-	$(PY) -m pytest -m "not stack"
+	$(PY) -m pytest -m "not stack and not model"
 
 train:
 	@$(PY) -m bot.train --force

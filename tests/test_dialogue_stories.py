@@ -1,4 +1,5 @@
-"""Rasa's story tests (dialogue/tests/), run against the stack's action server and LAPOR sandbox."""
+"""Rasa's story tests (dialogue/tests/), run against the stack's action server and LAPOR sandbox, with
+the model loaded as the stack's Rasa loads it (bot/rasa_run.py)."""
 from __future__ import annotations
 
 import subprocess
@@ -14,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_story_tests_pass(stack, tmp_path):
     out = tmp_path / "results"
     result = subprocess.run(
-        [str(Path(sys.executable).with_name("rasa")), "test", "core",
+        [sys.executable, "-m", "bot.rasa_run", "test", "core",
          "--model", str(stack.model), "--stories", "dialogue/tests",
          "--endpoints", "dialogue/endpoints.yml", "--out", str(out),
          "--fail-on-prediction-errors", "--no-plot", "--quiet"],
