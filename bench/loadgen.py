@@ -18,7 +18,7 @@ import random
 import re
 import time
 import uuid
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from string import Template
@@ -143,6 +143,8 @@ def percentile(values: list[float], q: float) -> float:
 @dataclass
 class LoadStats:
     turn_seconds: list[float] = field(default_factory=list)
+    # The same times by what the citizen was doing: a goal's opening or the prompt it answered.
+    step_seconds: defaultdict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     completed: int = 0
     failed: int = 0
     unfinished: int = 0  # cut by the time limit
@@ -164,12 +166,17 @@ class LoadStats:
         } if turns else {}
         if turns:
             latency["max"] = round(max(self.turn_seconds) * 1000, 1)
+        by_step = {
+            step: {"turns": len(seconds), **{f"p{q}": round(percentile(seconds, q) * 1000, 1) for q in (50, 95)}}
+            for step, seconds in sorted(self.step_seconds.items())
+        }
         return {
             "conversations": {"completed": self.completed, "failed": self.failed, "unfinished": self.unfinished},
             "turns": turns,
             "duration_s": round(self.duration_s, 2),
             "turns_per_s": round(turns / self.duration_s, 2) if self.duration_s else 0.0,
             "latency_ms": latency,
+            "latency_ms_by_step": by_step,
             "errors": dict(self.errors),
             "error_examples": self.error_examples,
             "photos": dict(self.photos),
@@ -202,7 +209,7 @@ class Citizen:
 
     async def pursue(self, goal: Goal, facts: dict[str, str]) -> dict[str, str]:
         reached = Template(goal.reached).substitute({k: re.escape(v) for k, v in facts.items()})
-        messages = await self.send(Template(goal.opening).substitute(facts))
+        messages = await self.send(Template(goal.opening).substitute(facts), step=goal.name)
         asked: Counter = Counter()
         for _ in range(MAX_TURNS_PER_GOAL):
             for message in messages:
@@ -212,31 +219,32 @@ class Citizen:
             asked[step] += 1
             if asked[step] > MAX_SAME_PROMPT:
                 raise ConversationError(f"stuck in {goal.name} at {step}", prompt_of(messages)[:160])
-            messages = await self.answer(answer, messages)
+            messages = await self.answer(answer, messages, step)
         raise ConversationError(f"{goal.name} not reached in {MAX_TURNS_PER_GOAL} turns", prompt_of(messages)[:160])
 
-    async def answer(self, answer: Answer, messages: list[dict]) -> list[dict]:
+    async def answer(self, answer: Answer, messages: list[dict], step: str) -> list[dict]:
         if isinstance(answer, Say):
-            return await self.send(answer.text)
+            return await self.send(answer.text, step=step)
         if isinstance(answer, Click):
-            return await self.send(choose(answer, messages))
+            return await self.send(choose(answer, messages), step=step)
         if isinstance(answer, PinLocation):
-            return await self.send("/share_location", {"location": LOCATION})
+            return await self.send("/share_location", {"location": LOCATION}, step=step)
         attachment = await self.upload_photo()
         if attachment is None:
             self.stats.photos["skipped"] += 1
-            return await self.send(answer.otherwise)
+            return await self.send(answer.otherwise, step=step)
         self.stats.photos["sent"] += 1
-        return await self.send("/share_evidence", {"attachments": [attachment]})
+        return await self.send("/share_evidence", {"attachments": [attachment]}, step=step)
 
-    async def send(self, text: str, metadata: dict | None = None) -> list[dict]:
+    async def send(self, text: str, metadata: dict | None = None, *, step: str) -> list[dict]:
         if self.turns and self.think_seconds:  # reading the answer and typing the next message
             await asyncio.sleep(self.think_seconds * random.uniform(0.5, 1.5))
         self.turns += 1
         body = {"user_id": self.user_id, "text": text, "message_id": uuid.uuid4().hex, "metadata": metadata or {}}
         started = time.perf_counter()
         data = await self._post("/console/messages", json=body)
-        self.stats.turn_seconds.append(time.perf_counter() - started)
+        self.stats.turn_seconds.append(seconds := time.perf_counter() - started)
+        self.stats.step_seconds[step].append(seconds)
         if self.stats.first_answer_at is None:
             self.stats.first_answer_at = time.time()
         messages = [m for m in data.get("messages") or () if m.get("text") or m.get("buttons")]

@@ -1,7 +1,7 @@
 """The benchmark: our assistant against the same assistant trained with stock Rasa's default config.
 
     .venv/bin/python -m bench.run [--conversations 100] [--concurrency 50] [--max-seconds 180]
-                                  [--env SANIC_WORKERS=2] [--config candidate.yml] [--update-readme]
+                                  [--env SANIC_WORKERS=1] [--config candidate.yml] [--update-readme]
 
 For each variant — `ours` (models/lapor.tar.gz, or a model trained from --config) and `stock`
 (bench/stock_config.yml, trained once into run/bench/models and cached by fingerprint) — it starts
@@ -36,7 +36,6 @@ from bench.loadgen import run_load
 from bench.sampler import ResourceSampler
 from bot.stack import MODEL, ROOT, Ports, Stack, StackError
 from bot.train import CONFIG, train_command, training_inputs
-from tests.support import free_port
 
 BENCH = ROOT / "bench"
 STOCK_CONFIG = BENCH / "stock_config.yml"
@@ -52,6 +51,7 @@ class Variant:
     model: Path
     env: dict[str, str] = field(default_factory=dict)
     profiled: list[str] = field(default_factory=list)  # services to run under cProfile
+    rasa_module: str = "bot.rasa_run"  # "rasa": Rasa as released, without our fixes
 
 
 class ProfiledStack(Stack):
@@ -146,9 +146,8 @@ def busy_cpu_seconds() -> float:
 
 
 def bench_variant(variant: Variant, run_dir: Path, args: argparse.Namespace) -> dict:
-    ports = Ports(redis=free_port(), sandbox=free_port(), actions=free_port(), rasa=free_port(), gateway=free_port())
-    stack = ProfiledStack(ports, run_dir, model=variant.model, start_notifier=False, extra_env=variant.env,
-                          profiled=variant.profiled)
+    stack = ProfiledStack(Ports.free(), run_dir, model=variant.model, start_notifier=False, extra_env=variant.env,
+                          profiled=variant.profiled, rasa_module=variant.rasa_module)
     pids = lambda: [(s.name, s.process.pid) for s in list(stack.services)]  # noqa: E731
     print(f"[bench] {variant.name}: starting the stack ({variant.model.name})...", flush=True)
     with ResourceSampler(pids) as sampler:
@@ -291,7 +290,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--think-seconds", type=float, default=3.0,
                         help="pause of the paced load's citizens before each message (the first load has none)")
     parser.add_argument("--env", action="append", default=[], metavar="KEY=VALUE",
-                        help="environment of our stack, e.g. SANIC_WORKERS=2 (stock always runs on defaults)")
+                        help="environment of our stack, e.g. SANIC_WORKERS=1 (stock always runs on Rasa's defaults)")
     parser.add_argument("--config", type=Path, help="bench a model trained from this config instead of models/lapor.tar.gz")
     parser.add_argument("--profile", action="append", default=[], metavar="SERVICE",
                         help="run this service of our stack under cProfile (rasa, action-server, gateway, "
@@ -301,9 +300,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     ours_model = trained_model(args.config.resolve(), "candidate") if args.config else MODEL
-    variants = [Variant("ours", ours_model, parse_env(args.env), args.profile)]
+    ours_env = parse_env(args.env)
+    if "rasa" in args.profile:
+        ours_env.setdefault("SANIC_WORKERS", "1")  # cProfile sees only the process it started
+    variants = [Variant("ours", ours_model, ours_env, args.profile)]
     if not args.without_baseline:
-        variants.append(Variant("stock", trained_model(STOCK_CONFIG, "stock")))
+        # Stock Rasa as `rasa init` sets it up: its default config, its own code, one server process.
+        variants.append(Variant("stock", trained_model(STOCK_CONFIG, "stock"), {"SANIC_WORKERS": "1"},
+                                rasa_module="rasa"))
 
     stamp = datetime.now().astimezone().strftime("%Y-%m-%dT%H-%M-%S")
     report = {

@@ -1,16 +1,22 @@
-"""`rasa` with three hot spots of Rasa 3.6.21 fixed; arguments as for `rasa` (python -m bot.rasa_run run ...).
+"""`rasa` with hot spots of Rasa 3.6.21 fixed; arguments as for `rasa` (python -m bot.rasa_run run ...).
 
-Found by profiling the benchmark (bench/README.md, "Where the time goes"): the first two halve Rasa's
-CPU per turn, the third cuts the model's load time by two thirds. Each keeps Rasa's behaviour: an
-invalid answer still fails with Rasa's own message, and the loaded model predicts the same numbers.
+Found by profiling the benchmark (bench/README.md, "Where the time goes"): the fixes cut Rasa's CPU
+per turn to a fifth and the model's load time by two thirds. Each keeps Rasa's behaviour: an invalid
+answer still fails with Rasa's own message, trackers are stored as before, and the loaded model
+predicts the same numbers (tests/test_rasa_run.py compares each with the code it replaces).
 
 1. Every custom action's answer is checked with `jsonschema.validate(result, schema)`, which first
    re-checks Rasa's large events schema against the JSON-Schema meta-schema: ~60 ms of CPU per
    action call. One validator built once checks answers the same way in ~4 ms.
 2. `RedisTrackerStore.save` merges the stored tracker into the new one by comparing every event
    with every other (`as_dict` each time): quadratic in the conversation's length. Comparing by a
-   set of the events' serialised forms gives the same merge in linear time.
-3. Loading a TensorFlow model (DIETClassifier) first *trains* it on one example, only to create its
+   set of the events' serialised forms gives the same merge in linear time. And before merging,
+   `save` rebuilds the stored tracker from JSON although it is nearly always just the earlier state
+   of the tracker being saved, in which case the merge returns that tracker unchanged: a comparison
+   of the stored events with the tracker's first ones settles that without rebuilding anything.
+3. Rebuilding a tracker from JSON looks up each event's class by walking every subclass of `Event`
+   (with `inspect.isabstract` on each): most of the cost of reading a tracker. A table finds it.
+4. Loading a TensorFlow model (DIETClassifier) first *trains* it on one example, only to create its
    weights before they are overwritten from the model file: tracing that training step is most of
    the load. One eager prediction creates the same weights without a training step.
 """
@@ -24,6 +30,7 @@ import jsonschema
 import tensorflow as tf
 from rasa.core.actions.action import RemoteAction
 from rasa.core.tracker_store import RedisTrackerStore
+from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.tensorflow.constants import LEARNING_RATE, RUN_EAGERLY
 from rasa.utils.tensorflow.data_generator import RasaBatchDataGenerator
@@ -31,8 +38,12 @@ from rasa.utils.tensorflow.model_data import RasaModelData
 from rasa.utils.tensorflow.models import RasaModel
 
 _original_validate = RemoteAction._validate_action_result
-original_merge_trackers = RedisTrackerStore._merge_trackers  # kept to compare against in tests
+# Rasa's own code, kept to fall back on and to compare against in tests.
+original_merge_trackers = RedisTrackerStore._merge_trackers
+original_save = RedisTrackerStore.save
+original_resolve_by_type = Event.resolve_by_type
 original_load_model = RasaModel.load.__func__
+_event_classes: dict[str, type[Event]] = {}
 
 
 @lru_cache(maxsize=1)
@@ -70,6 +81,41 @@ def _merge_trackers(prior_tracker: DialogueStateTracker, tracker: DialogueStateT
     return merged
 
 
+def _continues(stored_events: list[dict], tracker: DialogueStateTracker) -> bool:
+    """Whether `tracker` is the stored tracker plus later events, so that Rasa's merge would return
+    it unchanged: the stored events are its first ones, and it travels back in time to exactly them."""
+    if not stored_events:
+        return True
+    events = list(tracker.events)
+    count, last_timestamp = len(stored_events), stored_events[-1]["timestamp"]
+    if len(events) < count or any(event["timestamp"] > last_timestamp for event in stored_events):
+        return False
+    if len(events) > count and events[count].timestamp <= last_timestamp:
+        return False
+    # A false "no" (a tuple that JSON made a list) only costs the merge; a "yes" is always right.
+    return stored_events == [event.as_dict() for event in events[:count]]
+
+
+async def _save(self: RedisTrackerStore, tracker: DialogueStateTracker, timeout: float | None = None) -> None:
+    await self.stream_events(tracker)
+    if not timeout and self.record_exp:
+        timeout = self.record_exp
+    key = self.key_prefix + tracker.sender_id
+    stored = self.red.get(key)
+    if stored is not None and not _continues(json.loads(stored)["events"], tracker):
+        tracker = self._merge_trackers(self.deserialise_tracker(tracker.sender_id, stored), tracker)
+    self.red.set(key, self.serialise_tracker(tracker), ex=timeout)
+
+
+def _resolve_event_type(type_name: str, default: type[Event] | None = None) -> type[Event] | None:
+    event_class = _event_classes.get(type_name)
+    if event_class is None:
+        event_class = original_resolve_by_type(type_name, default)
+        if event_class is not None and event_class.type_name == type_name:
+            _event_classes[type_name] = event_class
+    return event_class
+
+
 def _load_model(cls: type[RasaModel], model_file_name: str, model_data_example: RasaModelData,
                 predict_data_example: RasaModelData | None = None, finetune_mode: bool = False,
                 *args, **kwargs) -> RasaModel:
@@ -91,6 +137,8 @@ def _load_model(cls: type[RasaModel], model_file_name: str, model_data_example: 
 RemoteAction._validate_action_result = _validate_action_result
 RasaModel.load = classmethod(_load_model)
 RedisTrackerStore._merge_trackers = staticmethod(_merge_trackers)
+RedisTrackerStore.save = _save
+Event.resolve_by_type = staticmethod(_resolve_event_type)
 
 if __name__ == "__main__":
     from rasa.__main__ import main

@@ -50,6 +50,11 @@ class Ports:
             gateway=int(os.environ.get("GATEWAY_PORT", 8080)),
         )
 
+    @classmethod
+    def free(cls) -> "Ports":
+        """Ports nobody listens on: for stacks beside the local one (tests, benchmarks)."""
+        return cls(redis=free_port(), sandbox=free_port(), actions=free_port(), rasa=free_port(), gateway=free_port())
+
 
 @dataclass
 class Service:
@@ -67,6 +72,18 @@ def shown_path(path: Path) -> str:
     return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
 
 
+def default_rasa_workers() -> int:
+    """One Rasa server process per core, at most four: each holds its own copy of the model (~0.7 GB)."""
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on right now (the benchmark's and tests' stacks use these)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def port_in_use(port: int, host: str = "127.0.0.1") -> bool:
     with socket.socket() as s:
         s.settimeout(0.5)
@@ -77,12 +94,13 @@ class Stack:
     """The local deployment: one process per service, all on 127.0.0.1."""
 
     def __init__(self, ports: Ports, run_dir: Path, *, extra_env: dict[str, str] | None = None,
-                 model: Path = MODEL, start_notifier: bool = True) -> None:
+                 model: Path = MODEL, start_notifier: bool = True, rasa_module: str = "bot.rasa_run") -> None:
         self.ports = ports
         self.run_dir = run_dir
         self.logs_dir = run_dir / "logs"
         self.model = model
         self.start_notifier = start_notifier
+        self.rasa_module = rasa_module  # "rasa" runs Rasa without our fixes (the benchmark's baseline)
         self.env = {**os.environ, **self.service_env(), **(extra_env or {})}
         self.services: list[Service] = []
 
@@ -123,6 +141,9 @@ class Stack:
             # rasa-sdk 3.6's server drops idle connections after 5 s, racing Rasa's reuse of them
             # (failed action calls under load); later rasa-sdk versions default to 120 s.
             "SANIC_KEEP_ALIVE_TIMEOUT": "120",
+            # Rasa's server processes (Rasa's own variable); the Redis lock store keeps each
+            # conversation's turns in order across them.
+            "SANIC_WORKERS": os.environ.get("SANIC_WORKERS", str(default_rasa_workers())),
         }
 
     def plan(self) -> list[Service]:
@@ -140,7 +161,7 @@ class Stack:
                 py, "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.ports.actions),
             ], self.ports.actions, ready_path="/health", ready_timeout=120),
             Service("rasa", [
-                py, "-m", "bot.rasa_run", "run", "--enable-api", "--model", str(self.model),
+                py, "-m", self.rasa_module, "run", "--enable-api", "--model", str(self.model),
                 "--endpoints", "dialogue/endpoints.yml", "--credentials", "dialogue/credentials.yml",
                 "--interface", "127.0.0.1", "--port", str(self.ports.rasa),
             ], self.ports.rasa, ready_path="/status", ready_timeout=360),
@@ -249,7 +270,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _stop_on_signal)
     signal.signal(signal.SIGINT, _stop_on_signal)
     stack = Stack(Ports.from_env(), args.run_dir.resolve())
-    print("Starting the LAPOR! assistant (the first start loads the model: about a minute)...", flush=True)
+    print("Starting the LAPOR! assistant (loading the model takes about 20 seconds)...", flush=True)
     try:
         stack.start(say=lambda line: print(line, flush=True))
         print(f"Ready. Gateway: {stack.gateway_url}  Rasa: {stack.rasa_url}  LAPOR sandbox: {stack.sandbox_url}", flush=True)

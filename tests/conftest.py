@@ -53,12 +53,10 @@ async def admin(sandbox):
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory):
     """The whole local stack (Redis, sandbox, action server, Rasa, gateway), as `make run` starts it,
-    on free ports, once per test session. Rasa's model load dominates: about a minute."""
+    on free ports, once per test session. Rasa's model load dominates: about 20 seconds."""
     from bot.stack import Ports, Stack
-    from tests.support import free_port
 
-    ports = Ports(redis=free_port(), sandbox=free_port(), actions=free_port(), rasa=free_port(), gateway=free_port())
-    running = Stack(ports, tmp_path_factory.mktemp("stack"), start_notifier=False)
+    running = Stack(Ports.free(), tmp_path_factory.mktemp("stack"), start_notifier=False)
     running.start(say=lambda line: None)
     yield running
     running.stop()

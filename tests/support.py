@@ -5,7 +5,6 @@ import contextlib
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -16,14 +15,10 @@ from typing import AsyncIterator
 
 from aiohttp import web
 
+from bot.stack import free_port
+
 UPLOAD_LIMIT = 64 * 1024  # the test sandbox's, small so that a 413 costs little
 SLOW_DELAY = 1.0
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @contextlib.asynccontextmanager

@@ -141,6 +141,9 @@ async def test_citizens_walk_the_whole_conversation():
     summary = stats.summary()
     assert summary["conversations"] == {"completed": 3, "failed": 0, "unfinished": 0}, summary["error_examples"]
     assert summary["turns"] == 3 * len(SCRIPT) and summary["photos"] == {"sent": 3}
+    by_step = summary["latency_ms_by_step"]
+    assert {"greet", "file", "body", "date", "location", "evidence", "confirm", "status", "thanks"} <= set(by_step)
+    assert sum(step["turns"] for step in by_step.values()) == summary["turns"] and by_step["greet"]["turns"] == 3
     texts = [m["text"] for m in received]
     assert "cek status 1234567" in texts and "kemarin" in texts and "selesai" in texts and "rahasia" in texts
     shared = {m["text"]: m["metadata"] for m in received if m["text"].startswith("/share")}

@@ -8,11 +8,22 @@ import sys
 import jsonschema
 import pytest
 from rasa.core.actions.action import RemoteAction
+from rasa.core.tracker_store import RedisTrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
+from rasa.shared.core.events import ActionExecuted, BotUttered, Event, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.utils.common import all_subclasses
 
-from bot.rasa_run import _merge_trackers, _validate_action_result, original_merge_trackers
+from bot.rasa_run import (
+    _continues,
+    _merge_trackers,
+    _resolve_event_type,
+    _save,
+    _validate_action_result,
+    original_merge_trackers,
+    original_resolve_by_type,
+    original_save,
+)
 from bot.train import MODEL, ROOT
 
 DOMAIN = Domain.from_yaml("slots:\n  isi:\n    type: text\n    mappings: [{type: custom}]\n")
@@ -41,6 +52,53 @@ def test_merge_matches_rasas_own(split):
     ours = _merge_trackers(prior, current)
     rasas = original_merge_trackers(prior, current)
     assert [e.as_dict() for e in ours.events] == [e.as_dict() for e in rasas.events]
+
+
+def test_event_classes_are_found_as_rasa_finds_them():
+    for event_class in all_subclasses(Event):
+        assert _resolve_event_type(event_class.type_name) is original_resolve_by_type(event_class.type_name)
+        assert _resolve_event_type(event_class.type_name) is original_resolve_by_type(event_class.type_name)  # cached
+    assert _resolve_event_type("topic") is None
+    assert _resolve_event_type("bukan_event", default=SlotSet) is SlotSet
+    with pytest.raises(ValueError, match="Unknown event name"):
+        _resolve_event_type("bukan_event")
+
+
+CONVERSATION = [
+    SessionStarted(timestamp=1), ActionExecuted("action_listen", timestamp=2),
+    UserUttered("halo", {"name": "greet"}, timestamp=3), ActionExecuted("utter_greet", timestamp=4),
+    BotUttered("Halo!", timestamp=5), ActionExecuted("action_listen", timestamp=6),
+    UserUttered("jalan rusak", {"name": "file_complaint"}, timestamp=7), SlotSet("isi", "jalan rusak", timestamp=8),
+    ActionExecuted("action_listen", timestamp=9),
+]
+OTHER_SERVER = [  # what another Rasa server stored for the same conversation meanwhile
+    SessionStarted(timestamp=1), ActionExecuted("action_listen", timestamp=2),
+    UserUttered("halo", {"name": "greet"}, timestamp=3), ActionExecuted("utter_greet", timestamp=4),
+    BotUttered("Halo juga!", timestamp=5.5), ActionExecuted("action_listen", timestamp=6.5),
+]
+
+
+@pytest.mark.parametrize("stored, saved, merged", [
+    (None, CONVERSATION, False),  # a new conversation
+    (CONVERSATION[:4], CONVERSATION, False),  # the usual turn: the stored tracker plus new events
+    (CONVERSATION, CONVERSATION, False),  # saved again unchanged
+    (CONVERSATION[:2] + [SlotSet("isi", "lain", timestamp=2.5)], CONVERSATION, True),  # diverged
+    (OTHER_SERVER, CONVERSATION[:6], True),  # stored is later than the last event saved
+    (CONVERSATION, CONVERSATION[:5], True),  # an older state saved over a newer one
+], ids=["new", "continues", "unchanged", "diverged", "interleaved", "older"])
+async def test_save_stores_what_rasas_save_stores(redis_proc, redis_sync, stored, saved, merged):
+    def store(prefix: str) -> RedisTrackerStore:
+        return RedisTrackerStore(DOMAIN, host=redis_proc.host, port=redis_proc.port, key_prefix=prefix)
+
+    results = []
+    for prefix, save in (("rasa", original_save), ("ours", _save)):
+        tracker_store = store(prefix)
+        if stored is not None:
+            await original_save(tracker_store, tracker(stored))
+        await save(tracker_store, tracker(saved))
+        results.append(json.loads(redis_sync.get(f"{prefix}:tracker:console:uji")))
+    assert results[0] == results[1]
+    assert (results[1]["events"] != [event.as_dict() for event in saved]) is merged
 
 
 PREDICTIONS = """
@@ -76,3 +134,15 @@ def test_the_model_loaded_without_a_training_step_predicts_exactly_as_rasas_load
     for text in MESSAGES:
         assert [name for name, _ in ours[text]] == [name for name, _ in rasas[text]], text
         assert [c for _, c in ours[text]] == pytest.approx([c for _, c in rasas[text]], abs=1e-6), text
+
+
+def test_a_stored_tracker_is_recognised_as_the_start_of_the_one_being_saved():
+    """The fast path is taken for a realistic turn (parse data, entities, slots), not only correct."""
+    turn = CONVERSATION + [
+        UserUttered("cek status #1916449", {"name": "check_status", "confidence": 0.98},
+                    [{"entity": "tracking_id", "value": "1916449", "start": 11, "end": 19}], timestamp=10),
+        ActionExecuted("action_check_status", policy="RulePolicy", confidence=1.0, timestamp=11),
+    ]
+    stored = json.loads(json.dumps(tracker(turn[:9]).as_dialogue().as_dict()))["events"]
+    assert _continues(stored, tracker(turn))
+    assert not _continues(stored, tracker(turn[:8]))

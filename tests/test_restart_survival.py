@@ -8,7 +8,6 @@ import pytest
 import requests
 
 from bot.stack import Ports, Stack
-from tests.support import free_port
 
 pytestmark = pytest.mark.stack
 
@@ -21,7 +20,7 @@ def say(stack: Stack, user_id: str, text: str) -> str:
 
 
 def test_a_half_filled_form_goes_on_after_every_process_restarted(tmp_path):
-    ports = Ports(redis=free_port(), sandbox=free_port(), actions=free_port(), rasa=free_port(), gateway=free_port())
+    ports = Ports.free()
     user_id = "warga-" + uuid.uuid4().hex[:8]
     first = Stack(ports, tmp_path, start_notifier=False)
     first.start(say=lambda line: None)

@@ -12,17 +12,12 @@ import psutil
 import pytest
 
 from bot.stack import ROOT, Ports, Stack, StackError
-from tests.support import free_port
-
-
-def free_ports() -> Ports:
-    return Ports(redis=free_port(), sandbox=free_port(), actions=free_port(), rasa=free_port(), gateway=free_port())
 
 
 def test_a_busy_port_is_named_and_nothing_is_started(tmp_path):
     model = tmp_path / "model.tar.gz"
     model.write_bytes(b"")
-    ports = free_ports()
+    ports = Ports.free()
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", ports.rasa))
         busy.listen()
@@ -33,14 +28,14 @@ def test_a_busy_port_is_named_and_nothing_is_started(tmp_path):
 
 
 def test_a_missing_model_says_how_to_make_one(tmp_path):
-    stack = Stack(free_ports(), tmp_path, model=tmp_path / "none.tar.gz")
+    stack = Stack(Ports.free(), tmp_path, model=tmp_path / "none.tar.gz")
     with pytest.raises(StackError, match="make setup"):
         stack.start()
 
 
 @pytest.mark.stack
 def test_headless_run_stops_every_child_on_ctrl_c(tmp_path):
-    ports = free_ports()
+    ports = Ports.free()
     env = {
         **os.environ,
         "REDIS_URL": f"redis://127.0.0.1:{ports.redis}/0",
