@@ -66,3 +66,9 @@ def region_named_in(text: str) -> Optional[str]:
     if parsed.kabupaten_kota and parsed.confidence in ("medium", "high"):
         return parsed.kabupaten_kota.code
     return None
+
+
+# lokal builds its address indexes on first use (~1.5 s): now, as the action server starts, rather
+# than in the first citizen's turn after a restart. Each of these builds a different part.
+for _sample in ("Jl. Merdeka No. 1, Kota Bandung", "jalan di depan rumah saya berlubang"):
+    parse_alamat(_sample)

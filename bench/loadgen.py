@@ -237,7 +237,9 @@ class Citizen:
         return await self.send("/share_evidence", {"attachments": [attachment]}, step=step)
 
     async def send(self, text: str, metadata: dict | None = None, *, step: str) -> list[dict]:
-        if self.turns and self.think_seconds:  # reading the answer and typing the next message
+        # Reading the answer and typing: before the first message too, so that the paced load's
+        # citizens do not all open their chats in the same millisecond.
+        if self.think_seconds:
             await asyncio.sleep(self.think_seconds * random.uniform(0.5, 1.5))
         self.turns += 1
         body = {"user_id": self.user_id, "text": text, "message_id": uuid.uuid4().hex, "metadata": metadata or {}}
@@ -278,8 +280,8 @@ async def run_load(gateway_url: str, *, conversations: int, concurrency: int, ma
                    think_seconds: float = 0.0, user_prefix: str | None = None) -> LoadStats:
     """Runs `conversations` conversations, `concurrency` at a time; after `max_seconds` the ones
     still running are cut (counted as unfinished) and no new one starts. Citizens wait about
-    `think_seconds` (±50 %) before each message after their first: 0 measures capacity, a few
-    seconds measures latency at that many concurrent conversations."""
+    `think_seconds` (±50 %) before each message: 0 measures capacity, a few seconds measures
+    latency at that many concurrent conversations."""
     if urlparse(gateway_url).hostname not in LOOPBACK:
         raise ValueError(f"the load goes to loopback only, not {gateway_url}")
     stats = LoadStats()

@@ -144,6 +144,10 @@ class Stack:
             # Rasa's server processes (Rasa's own variable); the Redis lock store keeps each
             # conversation's turns in order across them.
             "SANIC_WORKERS": os.environ.get("SANIC_WORKERS", str(default_rasa_workers())),
+            # One TensorFlow thread per Rasa process: the processes are the parallelism, and TF's
+            # own thread pools spinning beside them cost more than they give (bench/README.md).
+            "TF_INTRA_OP_PARALLELISM_THREADS": os.environ.get("TF_INTRA_OP_PARALLELISM_THREADS", "1"),
+            "TF_INTER_OP_PARALLELISM_THREADS": os.environ.get("TF_INTER_OP_PARALLELISM_THREADS", "1"),
         }
 
     def plan(self) -> list[Service]:

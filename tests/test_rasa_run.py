@@ -1,11 +1,14 @@
 """The Rasa hot-spot fixes of bot/rasa_run.py behave exactly like the Rasa code they replace."""
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 import sys
+from types import SimpleNamespace
 
 import jsonschema
+import rasa.core.agent
 import pytest
 from rasa.core.actions.action import RemoteAction
 from rasa.core.tracker_store import RedisTrackerStore
@@ -15,7 +18,9 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.utils.common import all_subclasses
 
 from bot.rasa_run import (
+    _action_result_validator,
     _continues,
+    _load_agent_on_start,
     _merge_trackers,
     _resolve_event_type,
     _save,
@@ -38,6 +43,26 @@ def test_a_valid_action_answer_passes_and_an_invalid_one_fails_with_rasas_messag
     assert _validate_action_result(action, {"events": [{"event": "slot", "name": "isi", "value": "x"}], "responses": []})
     with pytest.raises(jsonschema.ValidationError, match="Failed to validate Action server response"):
         _validate_action_result(action, {"events": "bukan daftar"})
+
+
+ANSWERS = [
+    {"events": [], "responses": []},
+    {"events": [{"event": "slot", "name": "isi", "value": "jalan rusak", "timestamp": None},
+                {"event": "active_loop", "name": "report_form"}, {"event": "followup", "name": "utter_greet"}],
+     "responses": [{"text": "Judul?", "buttons": [{"title": "Pakai", "payload": "/affirm"}]}]},
+    {"events": [{"event": "user", "text": "halo", "parse_data": {"intent": {"name": "greet"}}}]},
+    {"events": "bukan daftar"},
+    {"events": [{"name": "isi"}]},  # no event type
+    {"events": [{"event": "slot", "name": "isi", "timestamp": "kemarin"}]},  # a timestamp must be a number
+    {"events": [{"event": "bukan_event"}]},
+    {"responses": "bukan daftar"},
+]
+
+
+@pytest.mark.parametrize("answer", ANSWERS)
+def test_the_compiled_check_agrees_with_jsonschema(answer):
+    schema = RemoteAction.action_response_format_spec()
+    assert _action_result_validator().is_valid(answer) == jsonschema.validators.validator_for(schema)(schema).is_valid(answer)
 
 
 @pytest.mark.parametrize("split", [0, 2, 4])
@@ -146,3 +171,18 @@ def test_a_stored_tracker_is_recognised_as_the_start_of_the_one_being_saved():
     stored = json.loads(json.dumps(tracker(turn[:9]).as_dialogue().as_dict()))["events"]
     assert _continues(stored, tracker(turn))
     assert not _continues(stored, tracker(turn[:8]))
+
+
+async def test_the_loaded_model_is_kept_out_of_the_garbage_collectors_way(monkeypatch):
+    loaded = object()
+
+    async def load_agent(**kwargs):  # Rasa's loader; the model itself is not the point here
+        return loaded
+
+    monkeypatch.setattr(rasa.core.agent, "load_agent", load_agent)
+    app = SimpleNamespace(ctx=SimpleNamespace())
+    try:
+        assert await _load_agent_on_start(str(MODEL), None, None, app, None) is loaded
+        assert app.ctx.agent is loaded and gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
