@@ -12,9 +12,10 @@ predicts the same numbers (tests/test_rasa_run.py compares each with the code it
 2. `RedisTrackerStore.save` merges the stored tracker into the new one by comparing every event
    with every other (`as_dict` each time): quadratic in the conversation's length. Comparing by a
    set of the events' serialised forms gives the same merge in linear time. And before merging,
-   `save` rebuilds the stored tracker from JSON although it is nearly always just the earlier state
-   of the tracker being saved, in which case the merge returns that tracker unchanged: a comparison
-   of the stored events with the tracker's first ones settles that without rebuilding anything.
+   `save` rebuilds the whole stored tracker from JSON, every turn: the stored tracker holds every
+   session while the one being saved holds only the last, so they always differ and the merge
+   always runs. Stored events survive Rasa's JSON round trip unchanged, so the same merge is
+   worked out on the serialised events without rebuilding anything.
 3. Rebuilding a tracker from JSON looks up each event's class by walking every subclass of `Event`
    (with `inspect.isabstract` on each): most of the cost of reading a tracker. A table finds it.
 4. Loading a TensorFlow model (DIETClassifier) first *trains* it on one example, only to create its
@@ -30,6 +31,7 @@ import gc
 import json
 import sys
 from functools import lru_cache
+from itertools import takewhile
 
 import jsonschema_rs
 import rasa.core.run
@@ -65,8 +67,8 @@ def _validate_action_result(self: RemoteAction, result: dict) -> bool:
     return _original_validate(self, result)  # raises with Rasa's own explanation
 
 
-def _event_key(event) -> str:
-    return json.dumps(event.as_dict(), sort_keys=True, default=str)
+def _event_key(event: dict) -> str:
+    return json.dumps(event, sort_keys=True, default=str)
 
 
 def _merge_trackers(prior_tracker: DialogueStateTracker, tracker: DialogueStateTracker) -> DialogueStateTracker:
@@ -77,28 +79,35 @@ def _merge_trackers(prior_tracker: DialogueStateTracker, tracker: DialogueStateT
         return tracker
     merged = tracker.init_copy()
     merged.update_with_events(list(prior_tracker.events), override_timestamp=False, domain=None)
-    seen = {_event_key(event) for event in merged.events}
+    seen = {_event_key(event.as_dict()) for event in merged.events}
     for new_event in tracker.events:
-        key = _event_key(new_event)
+        key = _event_key(new_event.as_dict())
         if key not in seen:
             merged.update(new_event)
             seen.add(key)
     return merged
 
 
-def _continues(stored_events: list[dict], tracker: DialogueStateTracker) -> bool:
-    """Whether `tracker` is the stored tracker plus later events, so that Rasa's merge would return
-    it unchanged: the stored events are its first ones, and it travels back in time to exactly them."""
-    if not stored_events:
-        return True
-    events = list(tracker.events)
-    count, last_timestamp = len(stored_events), stored_events[-1]["timestamp"]
-    if len(events) < count or any(event["timestamp"] > last_timestamp for event in stored_events):
-        return False
-    if len(events) > count and events[count].timestamp <= last_timestamp:
-        return False
-    # A false "no" (a tuple that JSON made a list) only costs the merge; a "yes" is always right.
-    return stored_events == [event.as_dict() for event in events[:count]]
+def _stored_events(stored: list[dict], tracker: DialogueStateTracker) -> list[dict] | None:
+    """The events Rasa's `save` stores for `tracker` when `stored` are in Redis, worked out on the
+    serialised events as `_merge_trackers` does on rebuilt ones; None when only Rasa's own event
+    comparison can tell (as many events travelled back in time as stored, but not the same ones)."""
+    events = [event.as_dict() for event in tracker.events]
+    if not stored:
+        return events
+    last_timestamp = stored[-1]["timestamp"]
+    past = list(takewhile(lambda event: event["timestamp"] <= last_timestamp, events))
+    if past == stored:
+        return events
+    if len(past) == len(stored):
+        return None
+    merged, seen = list(stored), {_event_key(event) for event in stored}
+    for event in events:
+        key = _event_key(event)
+        if key not in seen:
+            merged.append(event)
+            seen.add(key)
+    return merged
 
 
 async def _save(self: RedisTrackerStore, tracker: DialogueStateTracker, timeout: float | None = None) -> None:
@@ -107,9 +116,13 @@ async def _save(self: RedisTrackerStore, tracker: DialogueStateTracker, timeout:
         timeout = self.record_exp
     key = self.key_prefix + tracker.sender_id
     stored = self.red.get(key)
-    if stored is not None and not _continues(json.loads(stored)["events"], tracker):
-        tracker = self._merge_trackers(self.deserialise_tracker(tracker.sender_id, stored), tracker)
-    self.red.set(key, self.serialise_tracker(tracker), ex=timeout)
+    events = _stored_events(json.loads(stored)["events"] if stored is not None else [], tracker)
+    if events is None:
+        merged = self._merge_trackers(self.deserialise_tracker(tracker.sender_id, stored), tracker)
+        serialised = self.serialise_tracker(merged)
+    else:
+        serialised = json.dumps({"events": events, "name": tracker.sender_id})  # as serialise_tracker writes it
+    self.red.set(key, serialised, ex=timeout)
 
 
 def _resolve_event_type(type_name: str, default: type[Event] | None = None) -> type[Event] | None:

@@ -19,11 +19,11 @@ from rasa.shared.utils.common import all_subclasses
 
 from bot.rasa_run import (
     _action_result_validator,
-    _continues,
     _load_agent_on_start,
     _merge_trackers,
     _resolve_event_type,
     _save,
+    _stored_events,
     _validate_action_result,
     original_merge_trackers,
     original_resolve_by_type,
@@ -103,14 +103,21 @@ OTHER_SERVER = [  # what another Rasa server stored for the same conversation me
 ]
 
 
+LAST_SESSION = [  # what Rasa stores for a new conversation: the channel's metadata, then the session
+    SlotSet("session_started_metadata", {"channel": "console"}, timestamp=0.5), ActionExecuted("action_session_start", timestamp=0.6),
+    SessionStarted(timestamp=0.7), ActionExecuted("action_listen", timestamp=0.8),
+]
+
+
 @pytest.mark.parametrize("stored, saved, merged", [
     (None, CONVERSATION, False),  # a new conversation
-    (CONVERSATION[:4], CONVERSATION, False),  # the usual turn: the stored tracker plus new events
+    (CONVERSATION[:4], CONVERSATION, False),  # the stored tracker plus new events
     (CONVERSATION, CONVERSATION, False),  # saved again unchanged
+    (LAST_SESSION, LAST_SESSION[1:] + CONVERSATION[4:], True),  # the usual turn: Rasa reads back the last session only
     (CONVERSATION[:2] + [SlotSet("isi", "lain", timestamp=2.5)], CONVERSATION, True),  # diverged
-    (OTHER_SERVER, CONVERSATION[:6], True),  # stored is later than the last event saved
+    (OTHER_SERVER, CONVERSATION[:6], True),  # as many events stored as saved up to then, other ones
     (CONVERSATION, CONVERSATION[:5], True),  # an older state saved over a newer one
-], ids=["new", "continues", "unchanged", "diverged", "interleaved", "older"])
+], ids=["new", "continues", "unchanged", "last-session", "diverged", "interleaved", "older"])
 async def test_save_stores_what_rasas_save_stores(redis_proc, redis_sync, stored, saved, merged):
     def store(prefix: str) -> RedisTrackerStore:
         return RedisTrackerStore(DOMAIN, host=redis_proc.host, port=redis_proc.port, key_prefix=prefix)
@@ -161,16 +168,16 @@ def test_the_model_loaded_without_a_training_step_predicts_exactly_as_rasas_load
         assert [c for _, c in ours[text]] == pytest.approx([c for _, c in rasas[text]], abs=1e-6), text
 
 
-def test_a_stored_tracker_is_recognised_as_the_start_of_the_one_being_saved():
-    """The fast path is taken for a realistic turn (parse data, entities, slots), not only correct."""
-    turn = CONVERSATION + [
+def test_a_usual_turn_is_stored_without_rebuilding_the_stored_tracker():
+    """The shortcut is taken for a realistic turn (parse data, entities, slots), not only correct."""
+    turn = LAST_SESSION[1:] + [
         UserUttered("cek status #1916449", {"name": "check_status", "confidence": 0.98},
                     [{"entity": "tracking_id", "value": "1916449", "start": 11, "end": 19}], timestamp=10),
         ActionExecuted("action_check_status", policy="RulePolicy", confidence=1.0, timestamp=11),
     ]
-    stored = json.loads(json.dumps(tracker(turn[:9]).as_dialogue().as_dict()))["events"]
-    assert _continues(stored, tracker(turn))
-    assert not _continues(stored, tracker(turn[:8]))
+    stored = json.loads(json.dumps(tracker(LAST_SESSION).as_dialogue().as_dict()))["events"]
+    assert _stored_events(stored, tracker(turn)) == stored + [event.as_dict() for event in turn[3:]]
+    assert _stored_events(stored[1:], tracker(turn)) == [event.as_dict() for event in turn]
 
 
 async def test_the_loaded_model_is_kept_out_of_the_garbage_collectors_way(monkeypatch):
