@@ -21,7 +21,7 @@ predicts the same numbers (tests/test_rasa_run.py compares each with the code it
 4. Loading a TensorFlow model (DIETClassifier) first *trains* it on one example, only to create its
    weights before they are overwritten from the model file: tracing that training step is most of
    the load. One eager prediction creates the same weights without a training step.
-5. Once the model is loaded, the process holds millions of long-lived objects (TensorFlow's among
+5. Once the model is loaded, the process holds ~540 000 long-lived objects (TensorFlow's among
    them), and every full garbage collection walks them all: a ~270 ms pause in whichever turn it
    falls. `gc.freeze()` after the load takes them out of the collector's way.
 """
