@@ -46,8 +46,8 @@ from rasa.utils.tensorflow.data_generator import RasaBatchDataGenerator
 from rasa.utils.tensorflow.model_data import RasaModelData
 from rasa.utils.tensorflow.models import RasaModel
 
-_original_validate = RemoteAction._validate_action_result
 # Rasa's own code, kept to fall back on and to compare against in tests.
+original_validate = RemoteAction._validate_action_result
 original_merge_trackers = RedisTrackerStore._merge_trackers
 original_save = RedisTrackerStore.save
 original_resolve_by_type = Event.resolve_by_type
@@ -64,7 +64,7 @@ def _action_result_validator() -> jsonschema_rs.Validator:
 def _validate_action_result(self: RemoteAction, result: dict) -> bool:
     if _action_result_validator().is_valid(result):
         return True
-    return _original_validate(self, result)  # raises with Rasa's own explanation
+    return original_validate(self, result)  # raises with Rasa's own explanation
 
 
 def _event_key(event: dict) -> str:
