@@ -142,8 +142,7 @@ def percentile(values: list[float], q: float) -> float:
 
 @dataclass
 class LoadStats:
-    turn_seconds: list[float] = field(default_factory=list)
-    # The same times by what the citizen was doing: a goal's opening or the prompt it answered.
+    # Each answered turn's time, by what the citizen was doing: a goal's opening or the prompt it answered.
     step_seconds: defaultdict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     completed: int = 0
     failed: int = 0
@@ -154,18 +153,23 @@ class LoadStats:
     first_answer_at: float | None = None  # wall clock (time.time) of the first answered turn
     duration_s: float = 0.0
 
+    @property
+    def turn_seconds(self) -> list[float]:
+        return [seconds for step in self.step_seconds.values() for seconds in step]
+
     def error(self, exc: ConversationError) -> None:
         self.failed += 1
         self.errors[exc.reason] += 1
         self.error_examples.setdefault(exc.reason, exc.detail)
 
     def summary(self) -> dict:
-        turns = len(self.turn_seconds)
+        turn_seconds = self.turn_seconds
+        turns = len(turn_seconds)
         latency = {
-            f"p{q}": round(percentile(self.turn_seconds, q) * 1000, 1) for q in (50, 95, 99)
+            f"p{q}": round(percentile(turn_seconds, q) * 1000, 1) for q in (50, 95, 99)
         } if turns else {}
         if turns:
-            latency["max"] = round(max(self.turn_seconds) * 1000, 1)
+            latency["max"] = round(max(turn_seconds) * 1000, 1)
         by_step = {
             step: {"turns": len(seconds), **{f"p{q}": round(percentile(seconds, q) * 1000, 1) for q in (50, 95)}}
             for step, seconds in sorted(self.step_seconds.items())
@@ -192,7 +196,6 @@ class Citizen:
         self.user_id = user_id
         self.stats = stats
         self.think_seconds = think_seconds
-        self.turns = 0
 
     async def converse(self) -> None:
         """One whole conversation; its outcome is counted in `stats`, never raised."""
@@ -241,12 +244,10 @@ class Citizen:
         # citizens do not all open their chats in the same millisecond.
         if self.think_seconds:
             await asyncio.sleep(self.think_seconds * random.uniform(0.5, 1.5))
-        self.turns += 1
         body = {"user_id": self.user_id, "text": text, "message_id": uuid.uuid4().hex, "metadata": metadata or {}}
         started = time.perf_counter()
         data = await self._post("/console/messages", json=body)
-        self.stats.turn_seconds.append(seconds := time.perf_counter() - started)
-        self.stats.step_seconds[step].append(seconds)
+        self.stats.step_seconds[step].append(time.perf_counter() - started)
         if self.stats.first_answer_at is None:
             self.stats.first_answer_at = time.time()
         messages = [m for m in data.get("messages") or () if m.get("text") or m.get("buttons")]
