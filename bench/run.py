@@ -51,7 +51,7 @@ class Variant:
     model: Path
     env: dict[str, str] = field(default_factory=dict)
     profiled: list[str] = field(default_factory=list)  # services to run under cProfile
-    rasa_module: str = "bot.rasa_run"  # "rasa": Rasa as released, without our fixes
+    stock_rasa: bool = False  # Rasa as released, on its own settings (Stack's stock_rasa)
 
 
 class ProfiledStack(Stack):
@@ -147,7 +147,7 @@ def busy_cpu_seconds() -> float:
 
 def bench_variant(variant: Variant, run_dir: Path, args: argparse.Namespace) -> dict:
     stack = ProfiledStack(Ports.free(), run_dir, model=variant.model, start_notifier=False, extra_env=variant.env,
-                          profiled=variant.profiled, rasa_module=variant.rasa_module)
+                          profiled=variant.profiled, stock_rasa=variant.stock_rasa)
     pids = lambda: [(s.name, s.process.pid) for s in list(stack.services)]  # noqa: E731
     print(f"[bench] {variant.name}: starting the stack ({variant.model.name})...", flush=True)
     with ResourceSampler(pids) as sampler:
@@ -305,9 +305,8 @@ def main(argv: list[str] | None = None) -> int:
         ours_env.setdefault("SANIC_WORKERS", "1")  # cProfile sees only the process it started
     variants = [Variant("ours", ours_model, ours_env, args.profile)]
     if not args.without_baseline:
-        # Stock Rasa as `rasa init` sets it up: its default config, its own code, one server process.
-        variants.append(Variant("stock", trained_model(STOCK_CONFIG, "stock"), {"SANIC_WORKERS": "1"},
-                                rasa_module="rasa"))
+        # Stock Rasa as `rasa init` sets it up: its default config, its own code, its own settings.
+        variants.append(Variant("stock", trained_model(STOCK_CONFIG, "stock"), stock_rasa=True))
 
     stamp = datetime.now().astimezone().strftime("%Y-%m-%dT%H-%M-%S")
     report = {

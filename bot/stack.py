@@ -94,13 +94,13 @@ class Stack:
     """The local deployment: one process per service, all on 127.0.0.1."""
 
     def __init__(self, ports: Ports, run_dir: Path, *, extra_env: dict[str, str] | None = None,
-                 model: Path = MODEL, start_notifier: bool = True, rasa_module: str = "bot.rasa_run") -> None:
+                 model: Path = MODEL, start_notifier: bool = True, stock_rasa: bool = False) -> None:
         self.ports = ports
         self.run_dir = run_dir
         self.logs_dir = run_dir / "logs"
         self.model = model
         self.start_notifier = start_notifier
-        self.rasa_module = rasa_module  # "rasa" runs Rasa without our fixes (the benchmark's baseline)
+        self.stock_rasa = stock_rasa  # Rasa as released, on its own settings: the benchmark's baseline
         self.env = {**os.environ, **self.service_env(), **(extra_env or {})}
         self.services: list[Service] = []
 
@@ -141,11 +141,18 @@ class Stack:
             # rasa-sdk 3.6's server drops idle connections after 5 s, racing Rasa's reuse of them
             # (failed action calls under load); later rasa-sdk versions default to 120 s.
             "SANIC_KEEP_ALIVE_TIMEOUT": "120",
-            # Rasa's server processes (Rasa's own variable); the Redis lock store keeps each
-            # conversation's turns in order across them.
+            **self.rasa_processes_env(),
+        }
+
+    def rasa_processes_env(self) -> dict[str, str]:
+        """How many Rasa server processes, and TensorFlow threads in each (Rasa's own variables)."""
+        if self.stock_rasa:  # Rasa's defaults: one process; empty leaves TensorFlow's threading to it
+            return {"SANIC_WORKERS": "1", "TF_INTRA_OP_PARALLELISM_THREADS": "", "TF_INTER_OP_PARALLELISM_THREADS": ""}
+        return {
+            # The Redis lock store keeps each conversation's turns in order across the processes.
             "SANIC_WORKERS": os.environ.get("SANIC_WORKERS", str(default_rasa_workers())),
-            # One TensorFlow thread per Rasa process: the processes are the parallelism, and TF's
-            # own thread pools spinning beside them cost more than they give (bench/README.md).
+            # The processes are the parallelism: TensorFlow's own thread pools spinning beside them
+            # cost more than they give (bench/README.md).
             "TF_INTRA_OP_PARALLELISM_THREADS": os.environ.get("TF_INTRA_OP_PARALLELISM_THREADS", "1"),
             "TF_INTER_OP_PARALLELISM_THREADS": os.environ.get("TF_INTER_OP_PARALLELISM_THREADS", "1"),
         }
@@ -165,7 +172,7 @@ class Stack:
                 py, "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.ports.actions),
             ], self.ports.actions, ready_path="/health", ready_timeout=120),
             Service("rasa", [
-                py, "-m", self.rasa_module, "run", "--enable-api", "--model", str(self.model),
+                py, "-m", "rasa" if self.stock_rasa else "bot.rasa_run", "run", "--enable-api", "--model", str(self.model),
                 "--endpoints", "dialogue/endpoints.yml", "--credentials", "dialogue/credentials.yml",
                 "--interface", "127.0.0.1", "--port", str(self.ports.rasa),
             ], self.ports.rasa, ready_path="/status", ready_timeout=360),

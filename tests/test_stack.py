@@ -33,6 +33,22 @@ def test_a_missing_model_says_how_to_make_one(tmp_path):
         stack.start()
 
 
+def test_our_rasa_runs_fixed_and_tuned_while_stock_rasa_keeps_its_own_code_and_settings(tmp_path, monkeypatch):
+    for variable in ("SANIC_WORKERS", "TF_INTRA_OP_PARALLELISM_THREADS", "TF_INTER_OP_PARALLELISM_THREADS"):
+        monkeypatch.delenv(variable, raising=False)
+
+    def rasa(stack: Stack) -> tuple[list[str], dict[str, str]]:
+        command = next(service.command for service in stack.plan() if service.name == "rasa")
+        return command[1:3], {k: stack.env[k] for k in ("TF_INTRA_OP_PARALLELISM_THREADS", "TF_INTER_OP_PARALLELISM_THREADS")}
+
+    ours = Stack(Ports.free(), tmp_path)
+    assert rasa(ours) == (["-m", "bot.rasa_run"], {"TF_INTRA_OP_PARALLELISM_THREADS": "1", "TF_INTER_OP_PARALLELISM_THREADS": "1"})
+    assert int(ours.env["SANIC_WORKERS"]) == min(os.cpu_count(), 4)
+    stock = Stack(Ports.free(), tmp_path, stock_rasa=True)
+    assert rasa(stock) == (["-m", "rasa"], {"TF_INTRA_OP_PARALLELISM_THREADS": "", "TF_INTER_OP_PARALLELISM_THREADS": ""})
+    assert stock.env["SANIC_WORKERS"] == "1"
+
+
 @pytest.mark.stack
 def test_headless_run_stops_every_child_on_ctrl_c(tmp_path):
     ports = Ports.free()
