@@ -8,8 +8,8 @@ import sys
 from types import SimpleNamespace
 
 import jsonschema
-import rasa.core.agent
 import pytest
+import rasa.core.agent
 from rasa.core.actions.action import RemoteAction
 from rasa.core.tracker_store import RedisTrackerStore
 from rasa.shared.core.domain import Domain
@@ -101,8 +101,6 @@ OTHER_SERVER = [  # what another Rasa server stored for the same conversation me
     UserUttered("halo", {"name": "greet"}, timestamp=3), ActionExecuted("utter_greet", timestamp=4),
     BotUttered("Halo juga!", timestamp=5.5), ActionExecuted("action_listen", timestamp=6.5),
 ]
-
-
 LAST_SESSION = [  # what Rasa stores for a new conversation: the channel's metadata, then the session
     SlotSet("session_started_metadata", {"channel": "console"}, timestamp=0.5), ActionExecuted("action_session_start", timestamp=0.6),
     SessionStarted(timestamp=0.7), ActionExecuted("action_listen", timestamp=0.8),
@@ -131,6 +129,18 @@ async def test_save_stores_what_rasas_save_stores(redis_proc, redis_sync, stored
         results.append(json.loads(redis_sync.get(f"{prefix}:tracker:console:uji")))
     assert results[0] == results[1]
     assert (results[1]["events"] != [event.as_dict() for event in saved]) is merged
+
+
+def test_a_usual_turn_is_stored_without_rebuilding_the_stored_tracker():
+    """The shortcut is taken for a realistic turn (parse data, entities, slots), not only correct."""
+    turn = LAST_SESSION[1:] + [
+        UserUttered("cek status #1916449", {"name": "check_status", "confidence": 0.98},
+                    [{"entity": "tracking_id", "value": "1916449", "start": 11, "end": 19}], timestamp=10),
+        ActionExecuted("action_check_status", policy="RulePolicy", confidence=1.0, timestamp=11),
+    ]
+    stored = json.loads(json.dumps(tracker(LAST_SESSION).as_dialogue().as_dict()))["events"]
+    assert _stored_events(stored, tracker(turn)) == stored + [event.as_dict() for event in turn[3:]]
+    assert _stored_events(stored[1:], tracker(turn)) == [event.as_dict() for event in turn]
 
 
 PREDICTIONS = """
@@ -166,18 +176,6 @@ def test_the_model_loaded_without_a_training_step_predicts_exactly_as_rasas_load
     for text in MESSAGES:
         assert [name for name, _ in ours[text]] == [name for name, _ in rasas[text]], text
         assert [c for _, c in ours[text]] == pytest.approx([c for _, c in rasas[text]], abs=1e-6), text
-
-
-def test_a_usual_turn_is_stored_without_rebuilding_the_stored_tracker():
-    """The shortcut is taken for a realistic turn (parse data, entities, slots), not only correct."""
-    turn = LAST_SESSION[1:] + [
-        UserUttered("cek status #1916449", {"name": "check_status", "confidence": 0.98},
-                    [{"entity": "tracking_id", "value": "1916449", "start": 11, "end": 19}], timestamp=10),
-        ActionExecuted("action_check_status", policy="RulePolicy", confidence=1.0, timestamp=11),
-    ]
-    stored = json.loads(json.dumps(tracker(LAST_SESSION).as_dialogue().as_dict()))["events"]
-    assert _stored_events(stored, tracker(turn)) == stored + [event.as_dict() for event in turn[3:]]
-    assert _stored_events(stored[1:], tracker(turn)) == [event.as_dict() for event in turn]
 
 
 async def test_the_loaded_model_is_kept_out_of_the_garbage_collectors_way(monkeypatch):
