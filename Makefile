@@ -8,7 +8,7 @@ setup:
 	@./scripts/setup.sh
 
 run: setup
-	@$(PY) -m bot.stack
+	@$(PY) -m bot.local.stack
 
 test: setup
 	$(RASA) data validate --config dialogue/config.yml --domain dialogue/domain.yml --data nlu_data dialogue/data
@@ -19,7 +19,7 @@ test-fast: setup
 	$(PY) -m pytest -m "not stack and not model"
 
 train:
-	@$(PY) -m bot.train --force
+	@$(PY) -m bot.local.train --force
 
 clean:
 	rm -rf run/ models/ .rasa/ .pytest_cache/

@@ -12,9 +12,9 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import services
-from actions.dates import JAKARTA, format_date
-from actions.reports_store import ReportsStore
+from actions import clients
+from actions.report.dates import JAKARTA, format_date
+from common.reports import ReportsStore
 from lapor_client.errors import LaporError, LaporNotFound
 from lapor_client.models import Report
 
@@ -87,14 +87,14 @@ class CheckStatus(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         tracking_id = clean_tracking_id(next(tracker.get_latest_entity_values("tracking_id"), ""))
-        store = ReportsStore(services.redis())
+        store = ReportsStore(clients.redis())
         if not tracking_id:
             mine = [r.tracking_id for r in await store.list_for(tracker.sender_id)]
             dispatcher.utter_message(text="Berapa nomor laporannya? Contoh: cek status 1916449",
                                      buttons=_report_buttons(mine))
             return []
         try:
-            report = await (await services.lapor()).get_report(tracking_id)
+            report = await (await clients.lapor()).get_report(tracking_id)
         except LaporNotFound:
             dispatcher.utter_message(text=f"Laporan #{tracking_id} tidak ditemukan. Periksa lagi nomornya "
                                           f"(biasanya 7 angka, misalnya 1916449).",
@@ -115,12 +115,12 @@ class MyReports(Action):
         return "action_my_reports"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        mine = await ReportsStore(services.redis()).list_for(tracker.sender_id, limit=10)
+        mine = await ReportsStore(clients.redis()).list_for(tracker.sender_id, limit=10)
         if not mine:
             dispatcher.utter_message(text="Anda belum punya laporan yang dibuat lewat layanan ini.",
                                      buttons=[{"title": "📝 Buat pengaduan", "payload": "/file_complaint"}])
             return []
-        lapor = await services.lapor()
+        lapor = await clients.lapor()
         answers = await asyncio.gather(*(lapor.get_report(r.tracking_id) for r in mine), return_exceptions=True)
         lines = ["📋 Laporan Anda:"]
         for filed, answer in zip(mine, answers):

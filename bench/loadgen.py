@@ -62,7 +62,7 @@ class SendPhoto:
 
 Answer = Say | Click | PinLocation | SendPhoto
 
-# How a citizen recognises the assistant's prompt (dialogue/domain.yml, actions/forms.py), and answers
+# How a citizen recognises the assistant's prompt (dialogue/domain.yml, actions/report/questions.py), and answers
 # it. A prompt is the text of the assistant's last message plus its button payloads; the first row
 # whose pattern is found wins, so the summary (which repeats every field) comes first.
 PROMPTS: list[tuple[str, str, Answer]] = [

@@ -34,8 +34,8 @@ import redis
 
 from bench.loadgen import run_load
 from bench.sampler import ResourceSampler
-from bot.stack import MODEL, ROOT, Ports, Stack, StackError
-from bot.train import CONFIG, train_command, training_inputs
+from bot.local.stack import MODEL, ROOT, Ports, Stack, StackError
+from bot.local.train import CONFIG, train_command, training_inputs
 
 BENCH = ROOT / "bench"
 STOCK_CONFIG = BENCH / "stock_config.yml"

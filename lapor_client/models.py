@@ -1,4 +1,4 @@
-"""Typed requests and answers of the LAPOR API (see DESIGN.md, "(contract) LAPOR API")."""
+"""Typed requests and answers of the LAPOR API (docs/contracts.md, "LAPOR API")."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field

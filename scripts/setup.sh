@@ -64,7 +64,7 @@ setup_redis() {
 }
 
 setup_model() {
-    .venv/bin/python -m bot.train
+    .venv/bin/python -m bot.local.train
 }
 
 setup_venv

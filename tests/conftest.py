@@ -1,5 +1,8 @@
-"""Shared fixtures: a real redis-server and a real LAPOR sandbox per test session, the whole local stack."""
+"""Shared fixtures: a real redis-server and a real LAPOR sandbox per test session, the fake Telegram Bot API and
+WhatsApp Graph API servers, and the whole local stack."""
 from __future__ import annotations
+
+from collections.abc import AsyncIterator
 
 import pytest
 import redis
@@ -7,7 +10,10 @@ import redis.asyncio as aioredis
 from pytest_redis import factories
 
 from lapor_client import SandboxAdmin
-from tests.support import start_sandbox
+from tests.support import free_port, start_sandbox
+from tests.support.fake_graph import FakeGraph
+from tests.support.fake_telegram import FakeTelegram
+from tests.support.gateway import TELEGRAM_TOKEN, WA_PHONE_NUMBER_ID, WA_TOKEN
 
 # A real redis-server on a free port, started once per test session (pytest-redis).
 redis_proc = factories.redis_proc(port=None)
@@ -54,9 +60,25 @@ async def admin(sandbox):
 def stack(tmp_path_factory):
     """The whole local stack (Redis, sandbox, action server, Rasa, gateway), as `make run` starts it,
     on free ports, once per test session. Rasa's model load dominates: about 20 seconds."""
-    from bot.stack import Ports, Stack
+    from bot.local.stack import Ports, Stack
 
     running = Stack(Ports.free(), tmp_path_factory.mktemp("stack"), start_notifier=False)
     running.start(say=lambda line: None)
     yield running
     running.stop()
+
+
+@pytest.fixture
+async def fake_telegram() -> AsyncIterator[FakeTelegram]:
+    fake = FakeTelegram(TELEGRAM_TOKEN)
+    await fake.start(free_port())
+    yield fake
+    await fake.stop()
+
+
+@pytest.fixture
+async def fake_graph() -> AsyncIterator[FakeGraph]:
+    fake = FakeGraph(WA_TOKEN, WA_PHONE_NUMBER_ID)
+    await fake.start(free_port())
+    yield fake
+    await fake.stop()

@@ -9,7 +9,7 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import services
+from actions import clients
 
 DOMAIN: dict[str, Any] = {"forms": {"report_form": {"required_slots": [
     "isi", "judul", "tanggal_kejadian", "lokasi", "lampiran_selesai", "tujuan", "kategori", "instansi", "privasi",
@@ -26,9 +26,9 @@ async def env(sandbox, redis_async, redis_url, tmp_path, monkeypatch):
     monkeypatch.setenv("LAPOR_MAX_RETRIES", "1")
     monkeypatch.setenv("LAPOR_BACKOFF_BASE", "0.05")
     monkeypatch.setenv("MEDIA_DIR", str(tmp_path / "media"))
-    await services.reset()
+    await clients.reset()
     yield redis_async
-    await services.reset()
+    await clients.reset()
 
 
 def make_tracker(slots: Optional[dict[str, Any]] = None, text: str = "", intent: str = "",

@@ -2,7 +2,7 @@ from datetime import date, datetime
 
 import pytest
 
-from actions.dates import JAKARTA, format_date, parse_incident_date
+from actions.report.dates import JAKARTA, format_date, parse_incident_date
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=JAKARTA)  # a Sunday morning
 

@@ -8,10 +8,25 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.dates import today
-from actions.forms import (AskInstansi, AskJudul, AskKategori, AskKonfirmasi, AskLampiranSelesai, AskLokasi,
-                           AskTanggalKejadian, ValidateReportForm)
-from tests.actions.conftest import DOMAIN, confirmed_pengaduan, make_tracker, run, slots_of, texts
+from actions.report.dates import today
+from actions.report.form import ValidateReportForm
+from actions.report.questions import (
+    AskInstansi,
+    AskJudul,
+    AskKategori,
+    AskKonfirmasi,
+    AskLampiranSelesai,
+    AskLokasi,
+    AskTanggalKejadian,
+)
+from tests.actions.conftest import (
+    DOMAIN,
+    confirmed_pengaduan,
+    make_tracker,
+    run,
+    slots_of,
+    texts,
+)
 
 FORM = ValidateReportForm()
 

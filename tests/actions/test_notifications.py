@@ -6,19 +6,37 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.drafts import FORM_STEPS, STEPS, fresh_draft
-from actions.notifications import (DRAFT_WAITS, FollowReport, NotifyClarification, NotifyFollowUp, NotifyStatus,
-                                   StopNotifications)
-from actions.replies import (AskBalasanUntuk, OpenClarifications, RateReport, SendReply, StopAnswer,
-                             ValidateRatingForm, ValidateReplyForm)
-from actions.reports_store import ReportsStore
+from actions.after_filing.news import (
+    DRAFT_WAITS,
+    FollowReport,
+    NotifyClarification,
+    NotifyFollowUp,
+    NotifyStatus,
+    StopNotifications,
+)
+from actions.after_filing.rating_form import RateReport, ValidateRatingForm
+from actions.after_filing.reply_form import (
+    AskBalasanUntuk,
+    SendReply,
+    StopAnswer,
+    ValidateReplyForm,
+)
+from actions.report.steps import FORM_STEPS, STEPS, fresh_draft
 from actions.status import CheckStatus
-from bot.config import media_dir
-from bot.media_store import MediaStore
-from tests.actions.conftest import DOMAIN, make_tracker, run, slots_of, texts, tracking_entity
+from common.clarifications import OpenClarifications
+from common.media import MediaStore
+from common.reports import ReportsStore
+from common.settings import media_dir
+from tests.actions.conftest import (
+    DOMAIN,
+    make_tracker,
+    run,
+    slots_of,
+    texts,
+    tracking_entity,
+)
 from tests.actions.test_status import file_report
 from tests.actions.test_submission import JPEG
 

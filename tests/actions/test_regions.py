@@ -1,4 +1,4 @@
-from actions.regions import region_named_in, resolve_place
+from actions.report.places import region_named_in, resolve_place
 
 
 def test_a_full_address_resolves_to_its_kecamatan():

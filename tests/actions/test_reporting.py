@@ -1,4 +1,4 @@
-from actions.reporting import CancelReport, StartReport
+from actions.report.start import CancelReport, StartReport
 from tests.actions.conftest import make_tracker, run, slots_of, texts
 
 OLD_DRAFT = {"classification": "aspirasi", "isi": "draf lama", "lampiran": [{"ref": "lama"}],

@@ -1,9 +1,15 @@
 """Status answers from the real sandbox: full details for the citizen's own reports only."""
 from __future__ import annotations
 
+from actions.report.submission import SubmitReport
 from actions.status import CheckStatus, MyReports
-from actions.submission import SubmitReport
-from tests.actions.conftest import confirmed_pengaduan, make_tracker, run, texts, tracking_entity
+from tests.actions.conftest import (
+    confirmed_pengaduan,
+    make_tracker,
+    run,
+    texts,
+    tracking_entity,
+)
 
 
 async def file_report(sender: str = "console:warga-1", **changes) -> str:

@@ -3,12 +3,20 @@ from __future__ import annotations
 
 import pytest
 
-from actions import outbox, services, submission
-from actions.reports_store import ReportsStore
-from actions.submission import ReportDelivered, SubmitReport
-from bot.media_store import MediaStore
-from bot.config import media_dir
-from tests.actions.conftest import confirmed_pengaduan, make_tracker, run, slots_of, texts
+from actions import clients
+from actions.report.draft import pending_report
+from actions.report.submission import ReportDelivered, SubmitReport
+from common import outbox
+from common.media import MediaStore
+from common.reports import ReportsStore
+from common.settings import media_dir
+from tests.actions.conftest import (
+    confirmed_pengaduan,
+    make_tracker,
+    run,
+    slots_of,
+    texts,
+)
 
 # The smallest valid JPEG: what a phone photo is to the media store and the sandbox.
 JPEG = bytes.fromhex(
@@ -29,7 +37,7 @@ async def test_a_confirmed_report_gets_a_tracking_number_from_lapor(env):
     slots = confirmed_pengaduan()
     events, messages = await run(SubmitReport(), make_tracker(slots))
     tracking_id = tracking_number(texts(messages))
-    report = await (await services.lapor()).get_report(tracking_id)
+    report = await (await clients.lapor()).get_report(tracking_id)
     assert (report.title, report.status, report.category.id) == (slots["judul"], "submitted", "jalan-rusak")
     assert await ReportsStore(env).is_filed_by("console:warga-1", tracking_id)
     assert await env.hlen(outbox.PENDING) == 0
@@ -56,13 +64,13 @@ async def test_lapor_down_keeps_the_report_and_delivers_it_later_once(env, admin
     _, messages = await run(SubmitReport(), make_tracker(slots))
     assert "akan dikirim otomatis" in texts(messages)
     assert await env.hexists(outbox.PENDING, slots["idempotency_key"])
-    assert await outbox.retry_pending(await services.lapor(), env) == []  # still down: still kept
+    assert await outbox.retry_pending(await clients.lapor(), env, clients.media()) == []  # still down: still kept
 
     await admin.set_fault("none")
-    delivered = await outbox.retry_pending(await services.lapor(), env)
+    delivered = await outbox.retry_pending(await clients.lapor(), env, clients.media())
     assert [(d.sender, d.title) for d in delivered] == [("console:warga-1", "Sampah menumpuk di pasar")]
     assert await ReportsStore(env).is_filed_by("console:warga-1", delivered[0].tracking_id)
-    assert await outbox.retry_pending(await services.lapor(), env) == []
+    assert await outbox.retry_pending(await clients.lapor(), env, clients.media()) == []
 
     # The citizen hears the number through the notifier's external intent.
     _, said = await run(ReportDelivered(), make_tracker(
@@ -72,16 +80,17 @@ async def test_lapor_down_keeps_the_report_and_delivers_it_later_once(env, admin
 
 
 async def test_lapor_slow_answers_the_citizen_in_time_and_never_files_twice(env, admin, monkeypatch):
-    monkeypatch.setattr(submission, "SUBMIT_WAIT_SECONDS", 0.5)
+    monkeypatch.setenv("LAPOR_SUBMIT_WAIT", "0.5")
+    await clients.reset()
     slots = confirmed_pengaduan()
     await admin.set_fault("slow", delay=1.5)
     _, messages = await run(SubmitReport(), make_tracker(slots))
     assert "akan dikirim otomatis" in texts(messages)
     await admin.set_fault("none")
-    first = await outbox.retry_pending(await services.lapor(), env)
+    first = await outbox.retry_pending(await clients.lapor(), env, clients.media())
     # A second send of the same key (e.g. a stale copy) gets the very same report back.
-    pending = submission.pending_report(make_tracker(slots))
-    again = await (await services.lapor()).create_report(pending.new_report(), slots["idempotency_key"])
+    pending = pending_report(make_tracker(slots))
+    again = await (await clients.lapor()).create_report(pending.new_report(), slots["idempotency_key"])
     assert [d.tracking_id for d in first] == [again.tracking_id]
 
 
@@ -108,5 +117,5 @@ async def test_a_report_lapor_refuses_is_parked_and_explained(env):
 async def test_other_classifications_are_filed_too(env, classification, extra):
     slots = confirmed_pengaduan(classification=classification, tanggal_kejadian=None, kategori=None, **extra)
     _, messages = await run(SubmitReport(), make_tracker(slots))
-    report = await (await services.lapor()).get_report(tracking_number(texts(messages)))
+    report = await (await clients.lapor()).get_report(tracking_number(texts(messages)))
     assert report.classification == classification

@@ -20,8 +20,8 @@ from lapor_client.errors import (
     LaporValidationError,
 )
 from lapor_client.models import Location, Reporter
-from tests.support import UPLOAD_LIMIT
 from tests.lapor_client.samples import new_report, write_sample
+from tests.support import UPLOAD_LIMIT
 
 
 def key() -> str:

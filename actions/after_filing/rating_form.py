@@ -1,0 +1,73 @@
+"""Rating a completed report: a score from 1 to 5, then an optional comment, sent to LAPOR."""
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any, Optional
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import clients
+from actions.after_filing.reply_form import RATING_SLOTS, after_answer, reset_slots
+from actions.message import CitizenMessage
+from actions.report.steps import SKIPPED
+from common.identity import pseudonym
+from lapor_client.errors import LaporError
+
+log = logging.getLogger(__name__)
+
+_SCORE_WORDS = {"satu": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5}
+
+
+class ValidateRatingForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_rating_form"
+
+    def validate_nilai(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                       domain: DomainDict) -> dict[str, Any]:
+        if value is None:
+            return {}
+        score = _score(CitizenMessage.of(tracker).text or str(value))
+        if score is None:
+            dispatcher.utter_message(text="Pilih angka 1 sampai 5.")
+        return {"nilai": score}
+
+    def validate_komentar(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                          domain: DomainDict) -> dict[str, Any]:
+        if value is None:
+            return {}
+        reply = CitizenMessage.of(tracker)
+        return {"komentar": SKIPPED if reply.skip() or not reply.text else reply.text[:1000]}
+
+
+def _score(text: str) -> Optional[int]:
+    digits = re.findall(r"\b[1-5]\b", text)
+    if digits:
+        return int(digits[0])
+    words = [_SCORE_WORDS[w] for w in re.findall(r"\w+", text.lower()) if w in _SCORE_WORDS]
+    stars = text.count("⭐")
+    return words[0] if words else stars if 1 <= stars <= 5 else None
+
+
+class RateReport(Action):
+    def name(self) -> str:
+        return "action_rate_report"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        tracking_id, score = tracker.get_slot("nilai_untuk"), tracker.get_slot("nilai")
+        comment = tracker.get_slot("komentar")
+        if tracking_id and score:
+            try:
+                await (await clients.lapor()).rate(tracking_id, int(score),
+                                                     None if comment in (None, SKIPPED) else comment)
+            except LaporError as exc:
+                log.warning("rating not sent user=%s: %s", pseudonym(tracker.sender_id), type(exc).__name__)
+                dispatcher.utter_message(text="Maaf, penilaian Anda belum dapat dikirim ke LAPOR!. "
+                                              "Silakan coba lagi nanti di lapor.go.id.")
+            else:
+                dispatcher.utter_message(text="⭐ Terima kasih atas penilaian Anda! Masukan Anda membantu "
+                                              "instansi memperbaiki layanannya.")
+        return reset_slots(RATING_SLOTS) + await after_answer(dispatcher, tracker)

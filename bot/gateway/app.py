@@ -1,0 +1,151 @@
+"""The gateway process: one aiohttp server for every chat channel, relaying through `Conversations`.
+
+Run with `python -m bot.gateway`. The console channel is served at `POST /console/messages`
+unless CONSOLE_CHANNEL=0; Telegram and WhatsApp are mounted when their settings are present
+(docs/channels.md): Telegram by long polling, or at `POST /telegram/webhook` when
+TELEGRAM_WEBHOOK_URL is set; WhatsApp at `GET|POST /whatsapp/webhook`.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+
+import aiohttp
+import redis.asyncio as aioredis
+from aiohttp import web
+
+from bot.channels.console.inbound import ConsoleChannel
+from bot.channels.telegram import inbound as telegram
+from bot.channels.telegram.inbound import TelegramChannel
+from bot.channels.whatsapp import inbound as whatsapp
+from bot.channels.whatsapp.inbound import WhatsAppChannel
+from bot.gateway.conversations import Conversations
+from bot.gateway.settings import GatewaySettings
+from bot.rasa_client import RasaClient
+from common.inbox import ConsoleInbox
+from common.media import MediaStore
+
+log = logging.getLogger(__name__)
+
+CONVERSATIONS = web.AppKey("conversations", Conversations)
+REDIS = web.AppKey("redis", aioredis.Redis)
+HTTP = web.AppKey("http", aiohttp.ClientSession)
+SETTINGS = web.AppKey("settings", GatewaySettings)
+MEDIA = web.AppKey("media", MediaStore)
+TELEGRAM = web.AppKey("telegram", TelegramChannel)
+WHATSAPP = web.AppKey("whatsapp", WhatsAppChannel)
+CONSOLE = web.AppKey("console", ConsoleChannel)
+MEDIA_CLEANUP_EVERY_SECONDS = 3600
+
+
+async def _shared_clients(app: web.Application):
+    """One Redis pool and one HTTP session for the gateway's lifetime, shared by all channels."""
+    settings = app[SETTINGS]
+    app[REDIS] = aioredis.from_url(settings.redis_url)
+    app[HTTP] = aiohttp.ClientSession()
+    rasa = RasaClient(settings.rasa_url, app[HTTP], timeout=settings.rasa_timeout)
+    app[CONVERSATIONS] = Conversations(rasa, app[REDIS], max_text_chars=settings.max_text_chars)
+    app[CONSOLE] = ConsoleChannel(app[CONVERSATIONS], app[MEDIA], ConsoleInbox(app[REDIS]))
+    yield
+    await app[HTTP].close()
+    await app[REDIS].close()
+
+
+async def _media_cleanup(app: web.Application):
+    """Deletes, now and every hour, evidence files that never became part of a report."""
+    store, max_age = app[MEDIA], app[SETTINGS].media_retention_hours * 3600
+
+    async def every_hour() -> None:
+        while True:
+            try:
+                removed = await asyncio.to_thread(store.cleanup, max_age)
+                if removed:
+                    log.info("media cleanup removed %d unused files", removed)
+            except OSError as exc:
+                log.warning("media cleanup failed: %s", exc)
+            await asyncio.sleep(MEDIA_CLEANUP_EVERY_SECONDS)
+
+    task = asyncio.create_task(every_hour())
+    yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
+async def _telegram(app: web.Application):
+    channel = TelegramChannel(app[SETTINGS].channels.telegram, app[CONVERSATIONS], app[MEDIA], app[REDIS])
+    await channel.start()
+    app[TELEGRAM] = channel
+    yield
+    await channel.stop()
+
+
+async def _whatsapp(app: web.Application):
+    app[WHATSAPP] = WhatsAppChannel(app[SETTINGS].channels.whatsapp, app[CONVERSATIONS], app[MEDIA], app[REDIS], app[HTTP])
+    yield
+    await app[WHATSAPP].close()
+
+
+async def telegram_webhook(request: web.Request) -> web.StreamResponse:
+    return await request.app[TELEGRAM].webhook(request)
+
+
+async def whatsapp_verify(request: web.Request) -> web.StreamResponse:
+    return await request.app[WHATSAPP].verify(request)
+
+
+async def whatsapp_webhook(request: web.Request) -> web.StreamResponse:
+    return await request.app[WHATSAPP].receive(request)
+
+
+async def console_message(request: web.Request) -> web.StreamResponse:
+    return await request.app[CONSOLE].message(request)
+
+
+async def console_media(request: web.Request) -> web.StreamResponse:
+    return await request.app[CONSOLE].media(request)
+
+
+async def console_inbox(request: web.Request) -> web.StreamResponse:
+    return await request.app[CONSOLE].inbox(request)
+
+
+async def health(request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})
+
+
+def create_app(settings: GatewaySettings | None = None) -> web.Application:
+    app = web.Application()
+    settings = app[SETTINGS] = settings or GatewaySettings.from_env()
+    app[MEDIA] = MediaStore(settings.media_dir, max_bytes=settings.media_max_bytes)
+    app.cleanup_ctx.append(_shared_clients)
+    app.cleanup_ctx.append(_media_cleanup)
+    app.router.add_get("/health", health)
+    if settings.console_enabled:
+        app.router.add_post("/console/messages", console_message)
+        app.router.add_post("/console/media", console_media)
+        app.router.add_get("/console/inbox", console_inbox)
+    channels = settings.channels
+    if channels.telegram:
+        app.cleanup_ctx.append(_telegram)
+        if channels.telegram.webhook_url:
+            app.router.add_post(telegram.WEBHOOK_PATH, telegram_webhook)
+    if channels.whatsapp:
+        app.cleanup_ctx.append(_whatsapp)
+        app.router.add_get(whatsapp.WEBHOOK_PATH, whatsapp_verify)
+        app.router.add_post(whatsapp.WEBHOOK_PATH, whatsapp_webhook)
+    return app
+
+
+def main() -> None:
+    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # httpx (under python-telegram-bot) logs every request URL, and Telegram's contain the bot token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    settings = GatewaySettings.from_env()
+    web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,3 @@
+from bot.notifier.service import main
+
+main()

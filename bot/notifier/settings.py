@@ -1,0 +1,30 @@
+"""The notifier's settings, read once from the environment (README.md, "Configuration")."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.channels.settings import ChannelSettings
+from common.settings import env, env_float, media_dir, rasa_url, redis_url
+
+
+@dataclass(frozen=True)
+class NotifierSettings:
+    redis_url: str = "redis://localhost:6379/0"
+    rasa_url: str = "http://127.0.0.1:5005"
+    rasa_token: str = ""
+    poll_seconds: float = 5.0
+    # A retried report's evidence is uploaded from here (the gateway's MEDIA_DIR).
+    media_dir: Path = Path("run/media")
+    channels: ChannelSettings = field(default_factory=ChannelSettings)
+
+    @classmethod
+    def from_env(cls) -> "NotifierSettings":
+        return cls(
+            redis_url=redis_url(),
+            rasa_url=rasa_url(),
+            rasa_token=env("RASA_TOKEN"),
+            poll_seconds=env_float("NOTIFIER_POLL_SECONDS", 5.0),
+            media_dir=media_dir(),
+            channels=ChannelSettings.from_env(),
+        )

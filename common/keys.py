@@ -1,0 +1,87 @@
+"""The one map of every Redis key the assistant writes: who owns it, its format, how long it lives.
+
+Every module that touches Redis builds its keys here, so this file answers "what is stored, by whom,
+for how long". The app's keys start with `app:`; Rasa's own tracker and lock keys start with `rasa:`
+(dialogue/endpoints.yml), so the two never share a prefix.
+
+| key | type | owner (writer) | lifetime |
+| --- | --- | --- | --- |
+| `rasa:tracker:<sender>` | string (JSON) | Rasa's tracker store | `record_exp` in endpoints.yml (90 days idle) |
+| `rasa:lock:<sender>` | string | Rasa's lock store | while a turn runs |
+| `app:gateway:seen:<channel>:<delivery id>` | string | gateway: a platform delivery already taken | 7 days |
+| `app:gateway:telegram:payload:<hash>` | string | gateway: a button payload too long for Telegram | 30 days |
+| `app:gateway:whatsapp:window:<user id>` | string (epoch) | gateway: WhatsApp's 24-hour window | until it closes |
+| `app:console:inbox:<user id>` | list (JSON) | notifier: messages for a console user | 7 days |
+| `app:outbox:pending` | hash key → JSON | action server / notifier: confirmed reports not yet in LAPOR | until LAPOR has it |
+| `app:outbox:failed` | hash key → JSON | same: reports LAPOR refused for good (for an operator) | until an operator clears it |
+| `app:outbox:lock:<key>` | string | same: one sender at a time per report | 120 s |
+| `app:reports:filed:<sender>` | sorted set | action server: a citizen's reports by filing time | kept |
+| `app:reports:meta:<tracking id>` | hash | action server: title, classification, reporter | kept |
+| `app:reports:followers:<tracking id>` | set | action server: who hears of a report's changes | kept |
+| `app:reports:following:<sender>` | set | action server: what a citizen follows | kept |
+| `app:clarifications:<sender>` | hash event id → JSON | action server: agency questions awaiting an answer | until answered |
+| `app:notifier:cursor` | string | notifier: position in LAPOR's events feed | kept |
+| `app:notifier:pending` | sorted set | notifier: delivery jobs by due time | until delivered |
+| `app:notifier:jobs` | hash | notifier: delivery job JSON | until delivered |
+| `app:notifier:dead` | hash | notifier: jobs given up after all attempts | until an operator clears it |
+| `app:notifier:sent:<job id>` | string | notifier: a delivered job, so a re-read event is not sent again | 90 days |
+"""
+from __future__ import annotations
+
+APP = "app"
+# Rasa's key_prefix (dialogue/endpoints.yml); Rasa appends "tracker:" or "lock:" itself.
+RASA_PREFIX = "rasa"
+
+
+def delivery_seen(channel: str, delivery_id: str) -> str:
+    return f"{APP}:gateway:seen:{channel}:{delivery_id}"
+
+
+def telegram_payload(digest: str) -> str:
+    return f"{APP}:gateway:telegram:payload:{digest}"
+
+
+def whatsapp_window(user_id: str) -> str:
+    return f"{APP}:gateway:whatsapp:window:{user_id}"
+
+
+def console_inbox(user_id: str) -> str:
+    return f"{APP}:console:inbox:{user_id}"
+
+
+OUTBOX_PENDING = f"{APP}:outbox:pending"
+OUTBOX_FAILED = f"{APP}:outbox:failed"
+
+
+def outbox_lock(idempotency_key: str) -> str:
+    return f"{APP}:outbox:lock:{idempotency_key}"
+
+
+def reports_filed(sender: str) -> str:
+    return f"{APP}:reports:filed:{sender}"
+
+
+def report_meta(tracking_id: str) -> str:
+    return f"{APP}:reports:meta:{tracking_id}"
+
+
+def report_followers(tracking_id: str) -> str:
+    return f"{APP}:reports:followers:{tracking_id}"
+
+
+def reports_following(sender: str) -> str:
+    return f"{APP}:reports:following:{sender}"
+
+
+def open_clarifications(sender: str) -> str:
+    return f"{APP}:clarifications:{sender}"
+
+
+NOTIFIER_CURSOR = f"{APP}:notifier:cursor"
+NOTIFIER_PENDING = f"{APP}:notifier:pending"
+NOTIFIER_JOBS = f"{APP}:notifier:jobs"
+NOTIFIER_DEAD = f"{APP}:notifier:dead"
+
+
+def notifier_sent(job_id: str) -> str:
+    return f"{APP}:notifier:sent:{job_id}"

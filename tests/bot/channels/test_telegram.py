@@ -1,0 +1,166 @@
+"""The Telegram channel: the real python-telegram-bot Application against a fake Bot API server."""
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+
+import aiohttp
+
+from bot.channels.settings import TelegramSettings
+from bot.channels.telegram.inbound import (
+    SECRET_HEADER,
+    TOO_LARGE_FOR_TELEGRAM,
+    UNSUPPORTED,
+)
+from bot.channels.telegram.outbound import render_html
+from bot.gateway.conversations import ASSISTANT_UNAVAILABLE
+from tests.support import free_port
+from tests.support.gateway import (
+    LONG_TEXT,
+    SAMPLES,
+    TELEGRAM_TOKEN,
+    WEBHOOK_SECRET,
+    eventually,
+    running_gateway,
+)
+
+CHAT = 5550001
+
+
+async def test_text_commands_and_typing_over_long_polling(telegram_gateway, fake_telegram, rasa):
+    _, received = rasa
+    fake_telegram.push(fake_telegram.text(CHAT, "/start"))
+    fake_telegram.push(fake_telegram.text(CHAT, "/help"))
+    fake_telegram.push(fake_telegram.text(CHAT, "/batal"))
+    fake_telegram.push(fake_telegram.text(CHAT, "/share_evidence{\"x\": 1}"))  # typed: not a payload
+    fake_telegram.push(fake_telegram.text(CHAT, "jalan rusak"))
+    await eventually(lambda: len(fake_telegram.texts(CHAT)) == 5)
+    assert [b["message"] for b in received] == ["/greet", "/help", "/cancel", 'share_evidence{"x": 1}', "jalan rusak"]
+    assert all(b["sender"] == f"telegram:{CHAT}" and b["metadata"]["channel"] == "telegram" for b in received)
+    assert fake_telegram.texts(CHAT)[-1] == "echo jalan rusak"
+    assert fake_telegram.sent("sendChatAction", CHAT)[0]["action"] == "typing"
+    assert fake_telegram.sent("setMyCommands")
+    assert fake_telegram.sent("sendMessage")[0]["parse_mode"] == "HTML"
+
+
+async def test_buttons_become_an_inline_keyboard_closed_after_the_choice(telegram_gateway, fake_telegram, rasa):
+    _, received = rasa
+    fake_telegram.push(fake_telegram.text(CHAT, "lapor"))
+    [question] = await eventually(lambda: fake_telegram.sent("sendMessage", CHAT))
+    assert [b["text"] for row in question["reply_markup"]["inline_keyboard"] for b in row] == ["Pengaduan", "Aspirasi"]
+
+    tap = fake_telegram.press(CHAT, question, "Pengaduan")
+    fake_telegram.push(tap)
+    fake_telegram.push(fake_telegram.press(CHAT, question, "Aspirasi"))  # a second tap on the same keyboard
+    await eventually(lambda: "echo /file_complaint" in fake_telegram.texts(CHAT))
+    await asyncio.sleep(0.2)
+    assert [b["message"] for b in received] == ["lapor", "/file_complaint"]
+    assert fake_telegram.sent("answerCallbackQuery")[0]["callback_query_id"] == tap["callback_query"]["id"]
+    edit = fake_telegram.sent("editMessageText")[0]
+    assert "reply_markup" not in edit and "Pengaduan" in edit["text"]
+
+
+async def test_long_payloads_go_through_redis(telegram_gateway, fake_telegram, rasa):
+    _, received = rasa
+    fake_telegram.push(fake_telegram.text(CHAT, "instansi"))
+    [question] = await eventually(lambda: fake_telegram.sent("sendMessage", CHAT))
+    long, short = (b["callback_data"] for b in question["reply_markup"]["inline_keyboard"][0] + question["reply_markup"]["inline_keyboard"][2])
+    assert long.startswith("#") and len(long.encode()) <= 64 and short == '/inform{"instansi": "Satpol PP"}'
+    fake_telegram.push(fake_telegram.press(CHAT, question, "Dinas Pekerjaan Umum dan Penataan Ruang Kota Bandung"))
+    await eventually(lambda: len(received) == 2)
+    assert received[1]["message"] == '/inform{"instansi": "Dinas Pekerjaan Umum dan Penataan Ruang Kota Bandung"}'
+
+
+async def test_photo_is_downloaded_stored_and_relayed_as_evidence(telegram_gateway, fake_telegram, rasa):
+    _, received = rasa
+    fake_telegram.push(fake_telegram.photo(CHAT, SAMPLES["jpg"]))
+    fake_telegram.push(fake_telegram.document(CHAT, SAMPLES["pdf"], "surat/../bukti.pdf"))
+    await eventually(lambda: len(fake_telegram.texts(CHAT)) == 2)
+    photo, document = (b["metadata"]["attachments"][0] for b in received)
+    assert received[0]["message"] == "/share_evidence"
+    assert photo["content_type"] == "image/jpeg" and photo["filename"] == "foto.jpg"
+    assert document["filename"] == "bukti.pdf" and document["content_type"] == "application/pdf"
+    assert telegram_gateway.store.path_for(photo["ref"]).read_bytes() == SAMPLES["jpg"]
+    assert fake_telegram.texts(CHAT) == ["Lampiran foto.jpg diterima.", "Lampiran bukti.pdf diterima."]
+
+
+async def test_refused_files_are_explained_and_never_relayed(telegram_gateway, fake_telegram, rasa):
+    _, received = rasa
+    fake_telegram.push(fake_telegram.document(CHAT, SAMPLES["exe"], "foto.jpg", "image/jpeg"))
+    fake_telegram.push(fake_telegram.photo(CHAT, SAMPLES["jpg"], declared_size=25_000_000))
+    fake_telegram.push(fake_telegram.message(CHAT, sticker={"file_id": "s", "file_unique_id": "s", "width": 1, "height": 1, "is_animated": False, "is_video": False, "type": "regular"}))
+    texts = await eventually(lambda: fake_telegram.texts(CHAT) if len(fake_telegram.texts(CHAT)) == 3 else None)
+    assert "tidak dapat kami terima" in texts[0]
+    assert texts[1] == TOO_LARGE_FOR_TELEGRAM
+    assert texts[2] == UNSUPPORTED
+    assert received == []
+
+
+async def test_shared_location(telegram_gateway, fake_telegram, rasa):
+    _, received = rasa
+    fake_telegram.push(fake_telegram.location(CHAT, -6.2, 106.816666))
+    await eventually(lambda: fake_telegram.texts(CHAT) == ["Lokasi diterima."])
+    assert received[0]["message"] == "/share_location"
+    assert received[0]["metadata"]["location"] == {"lat": -6.2, "lon": 106.816666}
+
+
+async def test_long_replies_are_split_and_escaped(telegram_gateway, fake_telegram):
+    fake_telegram.push(fake_telegram.text(CHAT, "panjang"))
+    await eventually(lambda: len(fake_telegram.texts(CHAT)) >= 2)
+    await asyncio.sleep(0.1)
+    texts = fake_telegram.texts(CHAT)
+    assert texts == render_html(LONG_TEXT)
+    assert all("&lt;penting&gt; &amp; <b>tebal</b>" in t and "<penting>" not in t for t in texts)
+
+
+def test_split_respects_telegram_limit_in_utf16_units():
+    text = "😀" * 3000  # 6000 UTF-16 code units
+    chunks = render_html(text)
+    assert "".join(chunks) == text and all(len(c.encode("utf-16-le")) // 2 <= 4096 for c in chunks)
+
+
+async def test_one_users_messages_are_answered_in_order_others_do_not_wait(telegram_gateway, fake_telegram, rasa):
+    _, received = rasa
+    fake_telegram.push(fake_telegram.text(CHAT, "lambat"))
+    fake_telegram.push(fake_telegram.text(CHAT, "cepat"))
+    fake_telegram.push(fake_telegram.text(CHAT + 1, "lain"))
+    await eventually(lambda: len(fake_telegram.texts(CHAT)) == 2)
+    assert fake_telegram.texts(CHAT) == ["echo lambat", "echo cepat"]
+    mine = [b["message"] for b in received if b["sender"] == f"telegram:{CHAT}"]
+    assert mine == ["lambat", "cepat"]
+    assert received.index(next(b for b in received if b["message"] == "lain")) < received.index(next(b for b in received if b["message"] == "cepat"))
+
+
+async def test_a_user_who_blocked_the_bot_is_handled_quietly(telegram_gateway, fake_telegram, rasa):
+    fake_telegram.blocked.add(CHAT)
+    fake_telegram.push(fake_telegram.text(CHAT, "halo"))
+    fake_telegram.push(fake_telegram.text(CHAT + 1, "halo juga"))
+    await eventually(lambda: fake_telegram.texts(CHAT + 1) == ["echo halo juga"])
+    assert len(rasa[1]) == 2  # the blocked user's message was still processed
+
+
+async def test_rasa_down_is_answered_kindly(gateway_settings, fake_telegram):
+    telegram = TelegramSettings(token=TELEGRAM_TOKEN, api_base_url=fake_telegram.url)
+    settings = replace(gateway_settings(telegram=telegram), rasa_url=f"http://127.0.0.1:{free_port()}")
+    async with running_gateway(settings):
+        fake_telegram.push(fake_telegram.text(CHAT, "halo"))
+        await eventually(lambda: fake_telegram.texts(CHAT) == [ASSISTANT_UNAVAILABLE])
+
+
+async def test_webhook_checks_the_secret_and_processes_each_update_once(telegram_webhook_gateway, fake_telegram, rasa):
+    _, received = rasa
+    assert fake_telegram.webhook["url"] == "https://lapor.example/telegram/webhook"
+    assert fake_telegram.webhook["secret_token"] == WEBHOOK_SECRET
+    url = telegram_webhook_gateway.url + "/telegram/webhook"
+    update = fake_telegram.photo(CHAT, SAMPLES["png"])
+    async with aiohttp.ClientSession() as http:
+        for headers in ({}, {SECRET_HEADER: "salah"}):
+            async with http.post(url, json=fake_telegram.text(CHAT, "palsu"), headers=headers) as resp:
+                assert resp.status == 403
+        for _ in range(2):  # Telegram redelivers
+            async with http.post(url, json=update, headers={SECRET_HEADER: WEBHOOK_SECRET}) as resp:
+                assert resp.status == 200
+    await eventually(lambda: fake_telegram.texts(CHAT))
+    await asyncio.sleep(0.2)
+    assert [b["message"] for b in received] == ["/share_evidence"]
+    assert fake_telegram.texts(CHAT) == ["Lampiran foto.png diterima."]

@@ -1,0 +1,217 @@
+"""The notifier against a real LAPOR sandbox and a real Redis; Rasa's trigger_intent is a local
+HTTP stand-in that records what it was asked and answers like Rasa's CollectingOutputChannel."""
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+import aiohttp
+import pytest
+from aiohttp import web
+
+from bot.channels.base import DeliveryDeferred, UserUnreachable
+from bot.channels.console.outbound import ConsoleOutbound
+from bot.notifier.service import ChannelOutbound, DialogueTrigger, Notifier
+from bot.rasa_client import RasaClient
+from common import keys
+from common.inbox import ConsoleInbox
+from common.media import MediaStore
+from common.messages import BotMessage as Reply
+from common.reports import ReportsStore
+from lapor_client import LaporClient, LaporSettings
+from lapor_client.models import NewReport
+from tests.support import serving
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+MEDIA = MediaStore(Path(tempfile.gettempdir()) / "notifier-test-media")
+
+
+def console_only(redis) -> ChannelOutbound:
+    return ChannelOutbound({"console": ConsoleOutbound(redis)})
+
+
+@pytest.fixture
+async def lapor(sandbox):
+    settings = LaporSettings(base_url=sandbox.url, token=sandbox.token, timeout=5,
+                             backoff_base=0.01, backoff_max=0.05)
+    async with LaporClient(settings) as client:
+        yield client
+
+
+@pytest.fixture
+async def fake_rasa():
+    """Records trigger_intent calls per conversation and says one line per event."""
+    asked: list[tuple[str, dict]] = []
+
+    async def trigger(request: web.Request) -> web.Response:
+        body = await request.json()
+        asked.append((request.match_info["conversation_id"], body))
+        entities = body["entities"]
+        text = f"{body['name']} #{entities['tracking_id']} {entities['lapor_status']}"
+        return web.json_response({"tracker": {}, "messages": [{"recipient_id": "x", "text": text}]})
+
+    app = web.Application()
+    app.router.add_post("/conversations/{conversation_id}/trigger_intent", trigger)
+    async with serving(app) as url:
+        yield url, asked
+
+
+async def file_report(lapor: LaporClient, title: str = "Jalan berlubang") -> str:
+    report = NewReport(classification="pengaduan", title=title, body="Lubang besar di depan pasar.",
+                       incident_date=date(2026, 11, 20))
+    created = await lapor.create_report(report, idempotency_key=f"k-{time.monotonic_ns()}")
+    return created.tracking_id
+
+
+async def skip_existing_events(lapor: LaporClient, notifier: Notifier) -> None:
+    """The sandbox is shared by the module: start each test at the feed's end."""
+    await notifier.follow_feed_once()
+    await notifier.deliver_due_once()
+
+
+async def test_each_follower_hears_each_event_once_in_order(lapor, admin, redis_async, fake_rasa):
+    rasa_url, asked = fake_rasa
+    async with aiohttp.ClientSession() as http:
+        notifier = Notifier(lapor, redis_async, DialogueTrigger(RasaClient(rasa_url, http)), console_only(redis_async), MEDIA)
+        await skip_existing_events(lapor, notifier)
+        asked.clear()
+        tracking_id = await file_report(lapor)
+        await ReportsStore(redis_async).add_filed("console:ani", tracking_id, "Jalan berlubang", "pengaduan")
+        await ReportsStore(redis_async).follow("console:budi", tracking_id)
+        await admin.transition(tracking_id, "verified")
+        await admin.clarification(tracking_id, "Mohon kirim foto lokasi.")
+
+        assert await notifier.follow_feed_once() >= 3
+        assert await notifier.deliver_due_once() == 6  # created, verified, clarification × 2 followers
+        # Everything seen again (a crash before the cursor was kept): nothing is said twice.
+        await redis_async.delete(keys.NOTIFIER_CURSOR)
+        await notifier.follow_feed_once()
+        assert await notifier.deliver_due_once() == 0
+
+    ani = await ConsoleInbox(redis_async).take("ani")
+    assert [m["text"].split()[0] for m in ani] == [
+        "EXTERNAL_status_changed", "EXTERNAL_status_changed", "EXTERNAL_clarification_requested"]
+    assert all(f"#{tracking_id}" in m["text"] for m in ani)
+    assert len(await ConsoleInbox(redis_async).take("budi")) == 3
+    clarification = [body for who, body in asked if body["name"] == "EXTERNAL_clarification_requested"]
+    assert clarification[0]["entities"]["lapor_message"] == "Mohon kirim foto lokasi."
+    assert {who for who, _ in asked} == {"console:ani", "console:budi"}
+
+
+async def test_unreachable_follower_is_unfollowed_and_others_still_hear(lapor, admin, redis_async, fake_rasa):
+    rasa_url, asked = fake_rasa
+
+    class BlockedBot:
+        async def notify(self, user_id, messages, tracking_id):
+            raise UserUnreachable("blocked")
+
+    async with aiohttp.ClientSession() as http:
+        notifier = Notifier(lapor, redis_async, DialogueTrigger(RasaClient(rasa_url, http)), ChannelOutbound({"telegram": BlockedBot(), "console": ConsoleOutbound(redis_async)}), MEDIA)
+        await skip_existing_events(lapor, notifier)
+        tracking_id = await file_report(lapor)
+        store = ReportsStore(redis_async)
+        await store.add_filed("telegram:99", tracking_id, "Jalan berlubang", "pengaduan")
+        await store.follow("console:cici", tracking_id)
+        await notifier.follow_feed_once()
+        await notifier.deliver_due_once()
+        assert await store.followers(tracking_id) == {"console:cici"}
+    assert len(await ConsoleInbox(redis_async).take("cici")) == 1
+
+
+async def test_rasa_down_defers_and_a_later_round_delivers(lapor, redis_async, fake_rasa, unused_tcp_port):
+    rasa_url, _ = fake_rasa
+    async with aiohttp.ClientSession() as http:
+        down = Notifier(lapor, redis_async, DialogueTrigger(RasaClient(f"http://127.0.0.1:{unused_tcp_port}", http)),
+                        console_only(redis_async), MEDIA)
+        await skip_existing_events(lapor, down)
+        tracking_id = await file_report(lapor)
+        await ReportsStore(redis_async).add_filed("console:dedi", tracking_id, "Jalan berlubang", "pengaduan")
+        await down.follow_feed_once()
+        assert await down.deliver_due_once() == 0
+        await redis_async.zadd(keys.NOTIFIER_PENDING, {f"{m.decode()}": 0 for m in await redis_async.zrange(keys.NOTIFIER_PENDING, 0, -1)})
+        up = Notifier(lapor, redis_async, DialogueTrigger(RasaClient(rasa_url, http)), console_only(redis_async), MEDIA)
+        assert await up.deliver_due_once() == 1
+    assert len(await ConsoleInbox(redis_async).take("dedi")) == 1
+
+
+async def test_a_channel_that_is_not_configured_defers_the_news(redis_async):
+    with pytest.raises(DeliveryDeferred):
+        await console_only(redis_async).send("whatsapp:62811", "1234567", [Reply("hai")])
+
+
+async def burst(lapor, admin, redis_async, follower: str, reports: int = 10) -> int:
+    """Files `reports` reports followed by `follower` and moves each twice; returns the event count."""
+    agency = (await lapor.agencies())[0]
+    for n in range(reports):
+        tracking_id = await file_report(lapor, f"Laporan {n}")
+        await ReportsStore(redis_async).add_filed(f"console:{follower}", tracking_id, "x", "pengaduan")
+        await admin.transition(tracking_id, "verified")
+        await admin.transition(tracking_id, "forwarded", agency_id=agency.id)
+    return 3 * reports  # created, verified, forwarded
+
+
+async def interrupted_run(lapor, redis_async, redis_url, rasa_url, sandbox, follower: str, expected: int,
+                          sig: signal.Signals) -> list[str]:
+    """Runs the notifier process, stops it with `sig` mid-burst, restarts it; returns what arrived."""
+    inbox = ConsoleInbox(redis_async)
+    env = {**os.environ, "REDIS_URL": redis_url, "RASA_URL": rasa_url, "LAPOR_BASE_URL": sandbox.url,
+           "LAPOR_TOKEN": sandbox.token, "NOTIFIER_POLL_SECONDS": "0.2", "LOG_LEVEL": "WARNING"}
+
+    def start() -> subprocess.Popen:
+        return subprocess.Popen([sys.executable, "-m", "bot.notifier"], cwd=ROOT, env=env)
+
+    received: list[dict] = []
+    process = start()
+    try:
+        deadline = time.monotonic() + 60
+        while len(received) < expected // 3 and time.monotonic() < deadline:
+            received += await inbox.take(follower)
+            await asyncio.sleep(0.01)
+        process.send_signal(sig)
+        # Waited for in a thread: this loop serves the fake Rasa the notifier may be talking to.
+        await asyncio.to_thread(process.wait, 20)
+        process = start()
+        while len(received) < expected and time.monotonic() < deadline:
+            received += await inbox.take(follower)
+            await asyncio.sleep(0.1)
+        await asyncio.sleep(1.0)  # anything repeated would arrive now
+        received += await inbox.take(follower)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        await asyncio.to_thread(process.wait, 20)
+    return [m["text"] for m in received]
+
+
+@pytest.fixture
+async def at_feed_end(lapor, redis_async, fake_rasa):
+    async with aiohttp.ClientSession() as http:
+        await skip_existing_events(lapor, Notifier(lapor, redis_async, DialogueTrigger(RasaClient(fake_rasa[0], http)),
+                                                   console_only(redis_async), MEDIA))
+
+
+async def test_stopped_mid_burst_and_restarted_loses_none_and_repeats_none(
+        lapor, admin, redis_async, redis_url, fake_rasa, sandbox, at_feed_end):
+    expected = await burst(lapor, admin, redis_async, "eka")
+    texts = await interrupted_run(lapor, redis_async, redis_url, fake_rasa[0], sandbox, "eka",
+                                  expected, signal.SIGTERM)
+    assert len(texts) == expected and len(set(texts)) == expected, texts
+
+
+async def test_killed_mid_burst_loses_none_and_repeats_at_most_the_one_in_flight(
+        lapor, admin, redis_async, redis_url, fake_rasa, sandbox, at_feed_end):
+    """SIGKILL can land after the platform took a message and before Redis recorded it: no chat
+    API can be asked whether it did, so that one message may come twice, and nothing may be lost."""
+    expected = await burst(lapor, admin, redis_async, "fajar")
+    texts = await interrupted_run(lapor, redis_async, redis_url, fake_rasa[0], sandbox, "fajar",
+                                  expected, signal.SIGKILL)
+    assert len(set(texts)) == expected, texts
+    assert len(texts) - expected <= 1, texts

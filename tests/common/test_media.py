@@ -1,0 +1,83 @@
+"""The media store: type by magic bytes, size limits, content addresses, no path tricks, cleanup."""
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+
+import pytest
+
+from common.media import MediaRefused, MediaStore
+from tests.support.gateway import SAMPLES
+
+
+@pytest.fixture
+def store(tmp_path) -> MediaStore:
+    return MediaStore(tmp_path / "media", max_bytes=1000)
+
+
+@pytest.mark.parametrize("kind, mime", [("jpg", "image/jpeg"), ("png", "image/png"), ("pdf", "application/pdf"), ("mp4", "video/mp4")])
+async def test_allowed_kinds_are_kept_under_their_content_address(store, kind, mime):
+    stored = await store.save(SAMPLES[kind], "../../etc/Foto Jalan.exe")
+    sha = hashlib.sha256(SAMPLES[kind]).hexdigest()
+    assert stored.ref == f"{sha}.{kind}" and stored.sha256 == sha
+    assert stored.content_type == mime and stored.size == len(SAMPLES[kind])
+    assert stored.filename == f"Foto Jalan.{kind}"  # no directories; the extension of what it really is
+    assert store.path_for(stored.ref).read_bytes() == SAMPLES[kind]
+
+
+async def test_the_type_comes_from_the_bytes_not_the_name(store):
+    with pytest.raises(MediaRefused) as refused:
+        await store.save(SAMPLES["exe"], "foto.jpg")
+    assert "tidak dapat kami terima" in refused.value.reason and "JPG" in refused.value.reason
+    with pytest.raises(MediaRefused):
+        await store.save(b"just some text, not a picture", "foto.png")
+    assert not store.root.exists() or not any(store.root.iterdir())
+
+
+async def test_size_limits_and_empty_files(store):
+    with pytest.raises(MediaRefused) as refused:
+        await store.save(SAMPLES["jpg"] + b"\x00" * 1000)
+    assert "terlalu besar" in refused.value.reason and "0,001 MB" in refused.value.reason
+    with pytest.raises(MediaRefused):
+        store.check_size(1001)
+    store.check_size(None)  # unknown: decided after download
+    with pytest.raises(MediaRefused, match="kosong"):
+        await store.save(b"")
+
+
+async def test_the_same_file_twice_is_stored_once(store):
+    first = await store.save(SAMPLES["pdf"], "a.pdf")
+    second = await store.save(SAMPLES["pdf"], "b.pdf")
+    assert first.ref == second.ref
+    assert len(list(store.root.glob("*.pdf"))) == 1
+
+
+@pytest.mark.parametrize(
+    "ref",
+    ["../secret", "a" * 64 + ".jpg/../../x", "/etc/passwd", "A" * 64 + ".jpg", "a" * 63 + ".jpg", "a" * 64, "a" * 64 + ".JPG", None, 42],
+)
+def test_path_for_accepts_only_content_addresses(store, ref):
+    with pytest.raises(ValueError):
+        store.path_for(ref)
+
+
+async def test_cleanup_removes_only_old_files_that_never_joined_a_report(store):
+    old = await store.save(SAMPLES["jpg"])
+    submitted = await store.save(SAMPLES["png"])
+    fresh = await store.save(SAMPLES["pdf"])
+    store.mark_submitted(submitted.ref)
+    long_ago = time.time() - 8 * 24 * 3600
+    for ref in (old.ref, submitted.ref):
+        os.utime(store.path_for(ref), (long_ago, long_ago))
+    assert store.cleanup(7 * 24 * 3600) == 1
+    assert not store.path_for(old.ref).exists()
+    assert store.path_for(submitted.ref).exists() and store.path_for(fresh.ref).exists()
+
+
+async def test_sending_a_file_again_keeps_it_fresh(store):
+    stored = await store.save(SAMPLES["jpg"])
+    long_ago = time.time() - 8 * 24 * 3600
+    os.utime(store.path_for(stored.ref), (long_ago, long_ago))
+    await store.save(SAMPLES["jpg"])
+    assert store.cleanup(7 * 24 * 3600) == 0

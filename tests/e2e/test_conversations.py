@@ -1,0 +1,142 @@
+"""Whole conversations through the gateway's console channel (REST) against the running stack:
+one report of each classification, checked field by field in the LAPOR sandbox afterwards."""
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import aiohttp
+import pytest
+
+from lapor_client import SandboxAdmin
+
+pytestmark = pytest.mark.stack
+
+PHOTO = Path(__file__).resolve().parents[2] / "bench" / "photo.jpg"
+TRACKING = re.compile(r"Nomor pelacakan: #(\d+)")
+
+
+class Citizen:
+    """A console user: says one thing at a time and keeps what the assistant answered."""
+
+    def __init__(self, http: aiohttp.ClientSession, gateway_url: str) -> None:
+        self.http = http
+        self.gateway_url = gateway_url
+        self.user_id = "warga-" + uuid.uuid4().hex[:8]
+        self.said: list[str] = []
+
+    async def says(self, text: str, metadata: dict | None = None) -> str:
+        body = {"user_id": self.user_id, "text": text, "message_id": uuid.uuid4().hex, "metadata": metadata or {}}
+        async with self.http.post(f"{self.gateway_url}/console/messages", json=body) as resp:
+            assert resp.status == 200, await resp.text()
+            messages = (await resp.json())["messages"]
+        answer = "\n".join(m.get("text", "") for m in messages)
+        self.said.append(answer)
+        return answer
+
+    async def sends_photo(self) -> str:
+        form = aiohttp.FormData()
+        form.add_field("file", PHOTO.read_bytes(), filename="jalan.jpg")
+        async with self.http.post(f"{self.gateway_url}/console/media", data=form) as resp:
+            attachment = (await resp.json())["attachment"]
+        return await self.says("/share_evidence", {"attachments": [attachment]})
+
+    async def conversation(self, turns: list[tuple[str, str]]) -> str:
+        """Says each message and checks the answer mentions what it should; returns the tracking number."""
+        for text, expected in turns:
+            answer = await (self.sends_photo() if text == "<foto>" else self.says(text))
+            assert expected.lower() in answer.lower(), f"after {text!r} expected {expected!r}, got:\n{answer}"
+        found = TRACKING.search(self.said[-1])
+        assert found, self.said[-1]
+        return found.group(1)
+
+
+@pytest.fixture
+async def citizen(stack):
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=120)) as http:
+        yield Citizen(http, stack.gateway_url)
+
+
+@pytest.fixture
+async def admin(stack):
+    async with SandboxAdmin(stack.sandbox_url) as sandbox_admin:
+        yield sandbox_admin
+
+
+async def test_walking_skeleton_pengaduan_with_photo_place_and_status(citizen, admin):
+    tracking_id = await citizen.conversation([
+        ("saya mau lapor jalan rusak", "Ceritakan apa yang terjadi"),
+        ("Jalan di depan pasar Cicadas berlubang besar, motor sering jatuh", "Usulan judul"),
+        ("Jalan berlubang depan Pasar Cicadas", "Kapan kejadiannya"),
+        ("kemarin", "Di mana lokasinya"),
+        ("jl. cicadas, kota bandung", "bukti"),
+        ("<foto>", "Bukti 1 diterima"),
+        ("selesai", "kategori"),
+        ("/affirm", "berwenang"),
+        ("/affirm", "kerahasiaan"),
+        ("anonim", "Ringkasan pengaduan"),
+        ("/affirm", "Nomor pelacakan"),
+    ])
+    stored = await admin.report(tracking_id)
+    yesterday = (datetime.now(ZoneInfo("Asia/Jakarta")) - timedelta(days=1)).date().isoformat()
+    assert stored["classification"] == "pengaduan"
+    assert stored["title"] == "Jalan berlubang depan Pasar Cicadas"
+    assert stored["body"] == "Jalan di depan pasar Cicadas berlubang besar, motor sering jatuh"
+    assert stored["incident_date"] == yesterday
+    assert stored["location"]["region_code"] == "32.73"  # Kota Bandung
+    assert "cicadas" in stored["location"]["address"].lower()
+    assert len(stored["attachment_ids"]) == 1
+    assert stored["category_id"] == "jalan-rusak"
+    assert stored["agency_id"] == "dpupr-kota-bandung"
+    assert (stored["anonymous"], stored["confidential"]) == (True, False)
+    assert stored["reporter"]["channel"] == "console"
+
+    status = await citizen.says(f"cek status {tracking_id}")
+    assert f"#{tracking_id}" in status and "Belum terverifikasi" in status
+    assert tracking_id in await citizen.says("laporan saya")
+
+
+async def test_aspirasi_with_region_and_agency(citizen, admin):
+    tracking_id = await citizen.conversation([
+        ("saya mau kasih usulan", "saran atau usulan"),
+        ("Tolong tambah lampu penerangan di taman kota supaya aman malam hari", "Usulan judul"),
+        ("Lampu taman kota", "wilayah"),
+        ("kota denpasar", "berwenang"),
+        ("/affirm", "kerahasiaan"),
+        ("biasa", "Ringkasan aspirasi"),
+        ("/affirm", "Nomor pelacakan"),
+    ])
+    stored = await admin.report(tracking_id)
+    assert stored["classification"] == "aspirasi"
+    assert stored["title"] == "Lampu taman kota"
+    assert stored["location"]["region_code"] == "51.71"  # Kota Denpasar
+    assert "denpasar" in stored["agency_id"]
+    assert (stored["anonymous"], stored["confidential"]) == (False, False)
+
+
+async def test_permintaan_informasi_with_body_and_purpose(citizen, admin):
+    tracking_id = await citizen.conversation([
+        ("sy mau minta informasi publik", "Informasi apa"),
+        ("Data anggaran perbaikan jalan tahun 2026 di Kabupaten Banyuasin", "Pemerintah Kabupaten Banyuasin"),
+        ("/affirm", "Untuk apa"),
+        ("untuk penelitian skripsi", "kerahasiaan"),
+        ("rahasia", "Ringkasan permintaan informasi"),
+        ("/affirm", "Nomor pelacakan"),
+    ])
+    stored = await admin.report(tracking_id)
+    assert stored["classification"] == "permintaan_informasi"
+    assert stored["body"].startswith("Data anggaran perbaikan jalan tahun 2026")
+    assert "penelitian skripsi" in stored["body"]
+    assert "banyuasin" in stored["agency_id"]  # routed by the region the request names
+    assert (stored["anonymous"], stored["confidential"]) == (False, True)
+
+
+async def test_cancel_midway_says_nothing_was_sent(citizen):
+    await citizen.says("saya mau lapor jalan rusak")
+    await citizen.says("Lampu jalan di gang kami mati sudah seminggu")
+    answer = await citizen.says("batal")
+    assert "batal" in answer.lower() and "tidak" in answer.lower()
+    assert not TRACKING.search(answer)

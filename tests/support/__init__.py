@@ -1,0 +1,80 @@
+"""Small helpers for tests that start real servers on loopback."""
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import AsyncIterator
+
+from aiohttp import web
+
+from bot.local.stack import free_port
+
+UPLOAD_LIMIT = 64 * 1024  # the test sandbox's, small so that a 413 costs little
+SLOW_DELAY = 1.0
+
+
+@contextlib.asynccontextmanager
+async def serving(app: web.Application) -> AsyncIterator[str]:
+    """Serves `app` on a free loopback port while the block runs; yields its base URL."""
+    runner = web.AppRunner(app)
+    await runner.setup()
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        await runner.cleanup()
+
+
+@dataclass
+class Sandbox:
+    url: str
+    port: int
+    token: str
+    data_dir: Path
+    extra_args: tuple[str, ...] = ()
+    process: subprocess.Popen | None = field(default=None, repr=False)
+
+    def start(self) -> None:
+        env = {**os.environ, "LAPOR_TOKEN": self.token, "LOG_LEVEL": "WARNING"}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "lapor_client.sandbox", "--host", "127.0.0.1", "--port", str(self.port),
+             "--data-dir", str(self.data_dir), "--max-upload-bytes", str(UPLOAD_LIMIT),
+             "--slow-delay", str(SLOW_DELAY), *self.extra_args],
+            env=env, cwd=Path(__file__).resolve().parents[2],
+        )
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"{self.url}/health", timeout=1):
+                    return
+            except OSError:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"the sandbox did not start (exit code {self.process.poll()})")
+                time.sleep(0.1)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.send_signal(signal.SIGTERM)
+            self.process.wait(timeout=10)
+            self.process = None
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+
+def start_sandbox(data_dir: Path, *extra_args: str) -> Sandbox:
+    port = free_port()
+    sandbox = Sandbox(url=f"http://127.0.0.1:{port}", port=port, token="tok-" + secrets.token_hex(12),
+                      data_dir=data_dir, extra_args=extra_args)
+    sandbox.start()
+    return sandbox
