@@ -7,19 +7,21 @@ to the least specific; the first that finds a date wins, so "kemarin tgl 21" is 
 
 - "<weekday>" is the latest such day, today included; "<weekday> kemarin/lalu" the latest before today;
   "<weekday> minggu lalu" that day in the previous Monday-to-Sunday week; "malam <day>" the evening before
-  <day> ("malem minggu kemarin" = last Saturday); "minggu lalu/kemarin" alone is a week ago.
+  <day> ("malem minggu kemarin" = last Saturday); "minggu lalu/kemarin" alone is a week ago, and a bare
+  "minggu" is Sunday only with "hari/malam/pas" or a time of day ("pasar minggu" is a place).
 - "N hari/minggu/bulan/tahun (lalu)", "sudah N ...", "sejak N ..." are N units back; "bulan/tahun lalu" the
   same day a month/year back; "beberapa hari" three days.
 - "tanggal N" is this month's Nth unless it is still to come, else last month's; a day and month without a
   year ("17 agst", "15/11") the latest one not in the future; numeric dates are day-month-year (month-day-year
-  only when the month would be over 12), or year-month-day when they start with the year.
+  only when the month would be over 12), or year-month-day when they start with the year; "nov 15" is read
+  as "15 nov".
 - A named period means its first day: a month ("des", "oktober 2025") its 1st, a bare year ("2019") 1 January,
   "bulan/minggu/tahun ini" the 1st, Monday, 1 January; "awal/tengah/akhir bulan" the 1st/15th/28th,
-  "awal/pertengahan/akhir tahun" 1 January/1 July/1 December.
+  "awal/pertengahan/akhir tahun" 1 January/1 July/1 December, "minggu kedua bulan ini" the 8th.
 - Holidays: the latest before today ("lebaran kemarin", "pas 17an", "natal kemarin"), or the one of the year
-  named ("17an tahun lalu"), "H-2 lebaran" two days before, "malam X" the day before X. Fixed-date holidays
-  are computed; the moving ones come from lokal-id's official calendar (only the years it has: a moving
-  holiday outside them is unreadable rather than guessed).
+  named ("17an tahun lalu"), "H-2 lebaran" and "2 hari sebelum lebaran" two days before, "malam X" the day
+  before X. Fixed-date holidays are computed; the moving ones come from lokal-id's official calendar (only
+  the years it has: a moving holiday outside them is unreadable rather than guessed).
 - Such stand-ins are marked `approximate`. A date after today is the `future` problem; one over a year ago
   is `very_old`, for a check with the citizen.
 - "lupa", "gak tau", "ga inget", "kurang tau", "lewati" (without any date): LAPOR requires an incident date,
@@ -70,9 +72,9 @@ class _Reading(NamedTuple):
 
 # Single words as citizens type them → the standard word (or words) the readers know.
 _WORDS = {
-    **dict.fromkeys("kmrn kmrin kmren kmrnn kemaren kmaren kmarin kmarn kemarn kemrin kemarim kemaren2 kamari "
-                    "wingi".split(), "kemarin"),
-    **dict.fromkeys("lalu2 kepungkur kepengker katukang kapengker silam".split(), "lalu"),
+    **dict.fromkeys("kmrn kmrin kmren kmrnn kemaren kmaren kmarin kmarn kemarn kemrin kemarim kamari wingi"
+                    .split(), "kemarin"),
+    **dict.fromkeys("kepungkur kepengker katukang kapengker silam".split(), "lalu"),
     "yll": "lalu", "yg": "yang", "td": "tadi", "tdi": "tadi", "barusan": "tadi", "bsk": "besok",
     **dict.fromkeys("besuk sesuk isukan mbenjang benjang".split(), "besok"), "pageto": "lusa",
     **dict.fromkeys("ngarep payun hareup mendatang".split(), "depan"),
@@ -86,7 +88,8 @@ _WORDS = {
     **dict.fromkeys("tgl tg tggl tangal tanggl tnggl".split(), "tanggal"),
     **dict.fromkeys("esuk isuk enjing".split(), "pagi"), **dict.fromkeys("awan beurang".split(), "siang"),
     **dict.fromkeys("malem mlm bengi peuting".split(), "malam"), "sonten": "sore",
-    **dict.fromkeys("bbrp bbrapa brp beberapa".split(), "beberapa"),
+    **dict.fromkeys("bbrp bbrapa brp beberapa".split(), "beberapa"), "dpn": "depan", "pg": "pagi",
+    "lami": "lama", "kemari": "kemari",  # "datang kemari" (here), not a typo of "kemarin"
     **dict.fromkeys("udah udh sdh sudh dah tos atos geus wis uwis sampun".split(), "sudah"),
     **dict.fromkeys("senen snin".split(), "senin"), **dict.fromkeys("salasa slasa selsa".split(), "selasa"),
     **dict.fromkeys("rebo rebu".split(), "rabu"), "kemis": "kamis",
@@ -105,22 +108,25 @@ _WORDS = {
 }
 # Longer words that typos reach, with a typo's distance ("novembr", "agustsu", "kemrin").
 _TYPO_TARGETS = ["kemarin"] + [m for m in _MONTH_WORDS if len(m) > 5]
+_UNITS = r"hari|minggu|bulan|tahun"
+_MONTH = "|".join(_MONTH_WORDS)
+_WEEKDAY = "|".join(_DAY_WORDS)
 # Phrases, rewritten in order once the words are plain.
 _PHRASES = [
     (r"\byang (lalu|kemarin)\b", r"\1"), (r"\b(yang akan datang|ke depan|kedepan)\b", "depan"),
-    (r"\bbaru (saja|aja|tadi)\b", "tadi"),
+    (r"\bbaru (saja|aja|tadi)\b", "tadi"), (r"\bjum at\b", "jumat"),
     (r"\bmau (pagi|siang|sore|malam)\b", r"tadi \1"),  # Javanese "mau esuk"
     (r"\b(tadi malam|malam tadi)\b", "semalam"), (r"\btakbiran\b", "malam lebaran"),
     (r"\b(akhir minggu|weekend|wiken)\b", "sabtu"),
+    (rf"(?<!\d )\b({_MONTH}) (\d{{1,2}})\b(?! (?:{_UNITS}))", r"\2 \1"),  # English order: "nov 15"
 ]
-_UNITS = r"hari|minggu|bulan|tahun"
 _NUMBERS = {
     "satu": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7, "delapan": 8, "sembilan": 9,
     "sepuluh": 10, "sebelas": 11,
     # Javanese (ngoko and krama) and Sundanese
     "siji": 1, "loro": 2, "rong": 2, "kalih": 2, "telu": 3, "telung": 3, "tigo": 3, "papat": 4, "patang": 4,
-    "sekawan": 4, "limo": 5, "limang": 5, "gangsal": 5, "enem": 6, "nem": 6, "pitu": 7, "pitung": 7, "wolu": 8,
-    "wolung": 8, "songo": 9, "sangang": 9, "sedasa": 10,
+    "sekawan": 4, "limo": 5, "limang": 5, "gangsal": 5, "enem": 6, "nem": 6, "pitu": 7, "pitung": 7,
+    "wolu": 8, "wolung": 8, "songo": 9, "sangang": 9, "sedasa": 10,
     "hiji": 1, "tilu": 3, "opat": 4, "genep": 6, "dalapan": 8, "salapan": 9, "sapuluh": 10,
 }
 _NUMBER = "|".join(sorted(_NUMBERS, key=len, reverse=True))
@@ -153,6 +159,7 @@ def _plain(text: str) -> str:
     text = re.sub(r"(\d) ?- ?an\b", r"\1an", text)  # 17-an
     text = re.sub(r"\b(?:jam|jm|pukul|pkl)\.? ?\d{1,2}(?:[.:]\d{2})?\b|\b\d{1,2}:\d{2}\b", " ", text)
     text = re.sub(r"(\d) ?([/.-]) ?(?=\d)", r"\1\2", text)  # 15 / 11 / 2026
+    text = re.sub(r"\b(\d{1,2}) (\d{1,2}) ((?:19|20)\d{2})\b", r"\1/\2/\3", text)  # 15 11 2026
     text = re.sub(r"\bh ?([-+]) ?(?=\d)", r"h\1", text)  # H - 2 lebaran
     text = re.sub(r"(?<=\d)-?(?=[a-z]{2})(?!an\b)", " ", text)  # 2hr, 3-okt (but 17an)
     text = re.sub(r"(?<=[a-z]{2})-?(?=\d)", " ", text)  # tgl5, okt-2026
@@ -194,9 +201,6 @@ def _year(digits: str) -> int:
 
 # --- the readers: (plain text, now) → a reading or None ---
 
-_MONTH = "|".join(_MONTH_WORDS)
-_WEEKDAY = "|".join(_DAY_WORDS)
-
 
 def _numeric(text: str, now: datetime) -> Optional[_Reading]:
     today = now.date()
@@ -213,7 +217,9 @@ def _numeric(text: str, now: datetime) -> Optional[_Reading]:
         found = _made(int(m[2]), int(m[1]), 1)
         if found:
             return _Reading(found, approximate=True)
-    for m in re.finditer(rf"(?<!rt )(?<!rw )\b(\d{{1,2}})[-/.](\d{{1,2}})\b(?![-/.]\d)(?! (?:{_UNITS}))", text):
+    # "15/11", but not "rt 03/05" nor "2-3 hari"
+    day_month = rf"(?<!rt )(?<!rw )\b(\d{{1,2}})[-/.](\d{{1,2}})\b(?![-/.]\d)(?! (?:{_UNITS}))"
+    for m in re.finditer(day_month, text):
         found = _in_recent_years(today, lambda year: _made(year, int(m[2]), int(m[1])))
         if found:
             return _Reading(found)
@@ -230,7 +236,8 @@ def _official(name: str) -> Callable[[int], Optional[date]]:
     def in_year(year: int) -> Optional[date]:
         if year not in HOLIDAY_YEARS:
             return None
-        days = [h.date for h in get_holidays(year).holidays if h.name.startswith(name) and h.type == "libur_nasional"]
+        days = [h.date for h in get_holidays(year).holidays
+                if h.name.startswith(name) and h.type == "libur_nasional"]
         return date.fromisoformat(min(days)) if days else None
     return in_year
 
@@ -263,13 +270,16 @@ _HOLIDAYS = [
 
 
 def _holiday(text: str, now: datetime) -> Optional[_Reading]:
+    """"lebaran kemarin", "17an tahun lalu", "natal besok", "H-2 lebaran", "seminggu sebelum lebaran"."""
     today = now.date()
+    before = r"(?:\bh([-+]\d+) |\b(malam) |\b(\d+) (hari|minggu) (sebelum|sesudah|setelah|sehabis) )?"
     for holiday in _HOLIDAYS:
-        m = re.search(rf"(?:\bh([-+]\d+) |\b(malam) )?\b(?:{holiday.pattern})\b(?: (\w+(?: \w+)?))?",
-                      text)
+        m = re.search(rf"{before}\b(?:{holiday.pattern})\b(?: (\w+(?: \w+)?))?", text)
         if not m:
             continue
-        offset, eve, after = m[1], m[2], m[3] or ""
+        offset, after = int(m[1] or 0) - bool(m[2]), m[6] or ""
+        if m[3]:  # "seminggu sebelum lebaran"
+            offset = int(m[3]) * (7 if m[4] == "minggu" else 1) * (-1 if m[5] == "sebelum" else 1)
         if after.startswith(("tahun lalu", "tahun kemarin")):
             day = holiday.in_year(today.year - 1)
         elif after.startswith("tahun ini"):
@@ -283,13 +293,14 @@ def _holiday(text: str, now: datetime) -> Optional[_Reading]:
             day = _in_recent_years(today, holiday.in_year)
         if day is None:
             return _Reading(None)  # claimed, so that "lebaran tahun lalu" is not read as "tahun lalu"
-        return _Reading(day + timedelta(days=int(offset) if offset else -1 if eve else 0))
+        return _Reading(day + timedelta(days=offset))
     return None
 
 
 def _day_and_month(text: str, now: datetime) -> Optional[_Reading]:
-    for m in re.finditer(rf"\b(\d{{1,2}}) ({_MONTH})\b(?: (\d{{4}}|\d{{2}})\b(?! (?:{_UNITS})))?( tahun lalu)?",
-                         text):
+    """"17 agst", "3 okt 2025", "15 nov 26", "17 agustus tahun lalu"."""
+    year = rf"(?: (\d{{4}}|\d{{2}})\b(?! (?:{_UNITS})))?"
+    for m in re.finditer(rf"\b(\d{{1,2}}) ({_MONTH})\b{year}( tahun lalu)?", text):
         day, month = int(m[1]), _MONTH_WORDS.index(m[2]) + 1
         if m[3]:
             found = _made(_year(m[3]), month, day)
@@ -303,12 +314,17 @@ def _day_and_month(text: str, now: datetime) -> Optional[_Reading]:
 
 
 def _day_of_month(text: str, now: datetime) -> Optional[_Reading]:
-    """"tanggal 20", "tgl 5 kemarin", "tanggal 28 bulan lalu", "tgl 12 bulan 10", or a bare "20"."""
-    m = (re.search(r"\btanggal (\d{1,2})(an)?\b(?: bulan (ini|lalu|kemarin|depan|\d{1,2})\b)?", text)
-         or re.fullmatch(r"(\d{1,2})()()", text))
-    if not m:
+    """"tanggal 20", "tgl 5 kemarin", "tanggal 28 bulan lalu", "tgl 12 bulan 10", "bulan lalu tanggal 10",
+    or a bare "20"."""
+    if m := re.search(r"\bbulan (ini|lalu|kemarin|depan) tanggal (\d{1,2})(an)?\b", text):
+        month, day, rough = m[1], int(m[2]), bool(m[3])
+    elif m := re.search(r"\btanggal (\d{1,2})(an)?\b(?: bulan (ini|lalu|kemarin|depan|\d{1,2})\b)?", text):
+        day, rough, month = int(m[1]), bool(m[2]), m[3]
+    elif re.fullmatch(r"\d{1,2}", text):
+        day, rough, month = int(text), False, None
+    else:
         return None
-    day, month, today = int(m[1]), m[3], now.date()
+    today = now.date()
     this_month = date(today.year, today.month, 1)
     if month and month.isdigit():
         found = _in_recent_years(today, lambda year: _made(year, int(month), day))
@@ -319,12 +335,14 @@ def _day_of_month(text: str, now: datetime) -> Optional[_Reading]:
         back = range(1, 4) if month in ("lalu", "kemarin") else range(0, 3)
         starts = (_add_months(this_month, -n) for n in back)
         found = _latest_past(today, (_made(s.year, s.month, day) for s in starts))
-    return _Reading(found, approximate=bool(m[2])) if found else None
+    return _Reading(found, approximate=rough) if found else None
 
 
 _PART_DAY = {"awal": 1, "tengah": 15, "pertengahan": 15, "akhir": 28}
 _PART_MONTH = {"awal": 1, "tengah": 7, "pertengahan": 7, "akhir": 12}
 _PART_WEEKDAY = {"awal": 0, "tengah": 2, "pertengahan": 2}
+_WEEK_NUMBERS = {"pertama": 1, "kedua": 2, "ketiga": 3, "keempat": 4, "terakhir": 4}
+_ORDINAL = "|".join(_WEEK_NUMBERS) + "|ke [1-4]"
 
 
 def _part_of_period(text: str, now: datetime) -> Optional[_Reading]:
@@ -339,20 +357,39 @@ def _part_of_period(text: str, now: datetime) -> Optional[_Reading]:
         monday = today - timedelta(days=today.weekday()) + timedelta(weeks=step or 0)
         return _Reading(monday + timedelta(days=_PART_WEEKDAY[part]), approximate=True)
     if period == "bulan":
-        def make(months_back: int) -> date:
-            month = _add_months(date(today.year, today.month, 1), -months_back)
-            return month.replace(day=_PART_DAY[part])
-        found = make(-step) if step is not None else _latest_past(today, (make(0), make(1)))
+        this_month = date(today.year, today.month, _PART_DAY[part])
+        found = (_add_months(this_month, step) if step is not None
+                 else _latest_past(today, (this_month, _add_months(this_month, -1))))
     elif period == "tahun":
-        def make(year: int) -> date:
+        def in_year(year: int) -> date:
             return date(year, _PART_MONTH[part], 1)
-        found = make(today.year + step) if step is not None else _in_recent_years(today, make)
+        found = (in_year(int(which)) if which and which.isdigit() else
+                 in_year(today.year + step) if step is not None else _in_recent_years(today, in_year))
     else:
         month = _MONTH_WORDS.index(period) + 1
         if which and which.isdigit():
             found = date(int(which), month, _PART_DAY[part])
         else:
             found = _in_recent_years(today, lambda year: date(year, month, _PART_DAY[part]))
+    return _Reading(found, approximate=True)
+
+
+def _week_of_month(text: str, now: datetime) -> Optional[_Reading]:
+    """"minggu kedua bulan ini", "minggu pertama november", "minggu terakhir bulan lalu": its first day."""
+    m = re.search(rf"\bminggu ({_ORDINAL})(?: (?:bulan )?(ini|lalu|kemarin|{_MONTH}))?\b", text)
+    if not m:
+        return None
+    number = int(m[1][-1]) if m[1].startswith("ke ") else _WEEK_NUMBERS[m[1]]
+    day, today, which = 1 + 7 * (number - 1), now.date(), m[2]
+    this_month = date(today.year, today.month, day)
+    if which in _MONTH_WORDS:
+        found = _in_recent_years(today, lambda year: date(year, _MONTH_WORDS.index(which) + 1, day))
+    elif which == "ini":
+        found = this_month
+    elif which:  # lalu, kemarin
+        found = _add_months(this_month, -1)
+    else:
+        found = _latest_past(today, (this_month, _add_months(this_month, -1)))
     return _Reading(found, approximate=True)
 
 
@@ -376,21 +413,24 @@ def _bare_year(text: str, now: datetime) -> Optional[_Reading]:
     return _Reading(date(int(m[1]), 1, 1), approximate=True) if m else None
 
 
+_WEEKS = {"minggu lalu": -1, "minggu kemarin": -1, "minggu depan": 1, "minggu ini": 0}
+
+
 def _weekday(text: str, now: datetime) -> Optional[_Reading]:
     """"senin kemarin", "hari sabtu", "jumat minggu lalu", "malem minggu kemarin" (Saturday evening)."""
     today = now.date()
     monday = today - timedelta(days=today.weekday())
-    pattern = (rf"(?:\b(hari|malam|\d+|{'|'.join(_PART_DAY)}) )?\b({_WEEKDAY})\b(?: (?:pagi|siang|sore|malam|subuh))?"
-               r"(?: (minggu lalu|minggu kemarin|minggu depan|minggu ini|kemarin|lalu|depan|ini)\b)?")
+    pattern = (rf"(?:\b(hari|malam|pas) )?\b({_WEEKDAY})\b( (?:pagi|siang|sore|malam|subuh))?"
+               rf"(?: ({'|'.join(_WEEKS)}|kemarin|lalu|depan|ini)\b)?")
     for m in re.finditer(pattern, text):
-        before, which = m[1] or "", m[3]
-        if m[2] == "minggu" and before not in ("hari", "malam") and (
-                which in ("kemarin", "lalu", "depan", "ini") or before.isdigit() or before in _PART_DAY):
-            continue  # "minggu lalu", "2 minggu", "awal minggu": a week, not Sunday
+        before, which = m[1], m[4]
+        if m[2] == "minggu" and not (before or m[3] or which in _WEEKS or text == "minggu"):
+            continue  # a week ("minggu lalu", "2 minggu", "minggu kedua") or a place ("pasar minggu")
+        if not which and re.search(r"\bminggu (?:lalu|kemarin)\b", text[:m.start()] + text[m.end():]):
+            which = "minggu lalu"  # "minggu lalu pak, hari rabu"
         weekday = _DAY_WORDS.index(m[2]) - (before == "malam")  # "malam jumat" is Thursday evening
-        if which in ("minggu lalu", "minggu kemarin", "minggu depan", "minggu ini"):
-            weeks = {"minggu lalu": -1, "minggu kemarin": -1, "minggu depan": 1, "minggu ini": 0}[which]
-            return _Reading(monday + timedelta(weeks=weeks, days=weekday % 7))
+        if which in _WEEKS:
+            return _Reading(monday + timedelta(weeks=_WEEKS[which], days=weekday % 7))
         if which == "ini":
             return _Reading(monday + timedelta(days=weekday % 7))
         days_back = (today.weekday() - weekday) % 7
@@ -441,12 +481,13 @@ def _nearby_day(text: str, now: datetime) -> Optional[_Reading]:
     return None
 
 
-_READERS = (_numeric, _holiday, _day_and_month, _day_of_month, _part_of_period, _month, _bare_year, _weekday,
-            _relative, _nearby_day)
+_READERS = (_numeric, _holiday, _day_and_month, _day_of_month, _part_of_period, _week_of_month, _month,
+            _bare_year, _weekday, _relative, _nearby_day)
 _NOT_REMEMBERED = re.compile(
-    r"\b(?:lupa|lali|poho|hilap|kesupen|entah|entahlah|lewati|lewatin|skip|gatau|gtau|gatahu|sudah lama"
-    r"|dari dulu|(?:g|ga|gak|gk|ngga|nggak|ngak|enggak|engga|nda|ndak|tidak|tdk|tak|kurang|ora|mboten|teu"
-    r"|henteu) ?(?:tau|tahu|ingat|inget|yakin|ngerti|ngertos|terang|apal|emut|pasti))\b")
+    r"\b(?:lupa|lali|poho|hilap|kesupen|entah|entahlah|lewati|lewatin|skip|gatau|gtau|gatahu"
+    r"|sudah lama|dari dulu|bertahun-? ?tahun|berbulan-? ?bulan"
+    r"|(?:g|ga|gak|gk|ngga|nggak|ngak|enggak|engga|nda|ndak|tidak|tdk|tak|kurang|ora|mboten|teu|henteu)"
+    r" ?(?:tau|tahu|ingat|inget|yakin|ngerti|ngertos|terang|apal|emut|pasti))\b")
 
 
 def today() -> date:
