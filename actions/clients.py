@@ -4,6 +4,7 @@ Nothing here is created at import: the Redis pool and the HTTP session bind to t
 first uses them, which is the action server's (or a test session's) loop. They hold no
 conversation state; every draft lives in the Rasa tracker and every report in Redis.
 """
+
 from __future__ import annotations
 
 import time

@@ -1,4 +1,5 @@
 """The citizen's latest message as a step of a conversation reads it: yes, no, skip, or words."""
+
 from __future__ import annotations
 
 import re
@@ -6,13 +7,41 @@ from dataclasses import dataclass
 
 from rasa_sdk import Tracker
 
-_SKIP_WORDS = {"lewati", "lewat", "skip", "tidak ada", "tdk ada", "gak ada", "ga ada", "nggak ada", "ngga ada",
-               "enggak ada", "gaada", "gada", "kosong", "tidak usah", "ga usah", "gak usah", "gausah", "-",
-               "nanti saja", "lewati saja", "skip aja", "lewati aja", "tidak", "gak", "ga", "nggak", "tdk"}
+_SKIP_WORDS = {
+    "lewati",
+    "lewat",
+    "skip",
+    "tidak ada",
+    "tdk ada",
+    "gak ada",
+    "ga ada",
+    "nggak ada",
+    "ngga ada",
+    "enggak ada",
+    "gaada",
+    "gada",
+    "kosong",
+    "tidak usah",
+    "ga usah",
+    "gak usah",
+    "gausah",
+    "-",
+    "nanti saja",
+    "lewati saja",
+    "skip aja",
+    "lewati aja",
+    "tidak",
+    "gak",
+    "ga",
+    "nggak",
+    "tdk",
+}
+
 
 @dataclass(frozen=True)
 class CitizenMessage:
     """The citizen's latest message as a form step reads it."""
+
     intent: str
     text: str  # empty for button payloads such as "/affirm"
 
@@ -27,7 +56,16 @@ class CitizenMessage:
         return re.sub(r"\s+", " ", re.sub(r"[^\w\s-]", " ", self.text.lower())).strip()
 
     def yes(self) -> bool:
-        return self.intent == "affirm" or self.plain in {"ya", "iya", "y", "ok", "oke", "benar", "betul", "setuju"}
+        return self.intent == "affirm" or self.plain in {
+            "ya",
+            "iya",
+            "y",
+            "ok",
+            "oke",
+            "benar",
+            "betul",
+            "setuju",
+        }
 
     def no(self) -> bool:
         return self.intent == "deny" or self.plain in {"tidak", "bukan", "salah", "no"}

@@ -1,4 +1,5 @@
 """The action server's settings, read once from the environment (README.md, "Configuration")."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -1,4 +1,5 @@
 """Report status in plain Indonesian, and the citizen's own reports."""
+
 from __future__ import annotations
 
 import asyncio
@@ -31,8 +32,11 @@ NEXT_STEPS = {
     "submitted": (3, "Admin LAPOR! memverifikasi dan meneruskan laporan paling lambat {due}."),
     "verified": (3, "Laporan diteruskan ke instansi paling lambat {due}."),
     "forwarded": (5, "Instansi wajib menindaklanjuti paling lambat {due} (5 hari kerja)."),
-    "followed_up": (10, "Jika tidak ada tanggapan, laporan ditutup selesai pada {due}. Balas di sini bila "
-                        "belum puas, maka laporan tetap dibuka."),
+    "followed_up": (
+        10,
+        "Jika tidak ada tanggapan, laporan ditutup selesai pada {due}. Balas di sini bila "
+        "belum puas, maka laporan tetap dibuka.",
+    ),
 }
 UNAVAILABLE = "Maaf, LAPOR! sedang tidak dapat dihubungi. Silakan coba lagi beberapa saat lagi."
 
@@ -54,8 +58,10 @@ def _due(report: Report) -> Optional[date]:
 
 def status_text(report: Report, full: bool) -> str:
     """Full details for the citizen who filed the report; the public status for anyone else."""
-    lines = [f"📄 Laporan #{report.tracking_id}" + (f": {report.title}" if full else ""),
-             f"Status: {STATUS_LABELS.get(report.status, report.status)}"]
+    lines = [
+        f"📄 Laporan #{report.tracking_id}" + (f": {report.title}" if full else ""),
+        f"Status: {STATUS_LABELS.get(report.status, report.status)}",
+    ]
     if not full:
         lines.append(f"Pembaruan terakhir: {_day(report.updated_at)}")
         lines.append("Detail lengkap hanya untuk pelapornya, bila laporan dibuat lewat layanan ini.")
@@ -66,7 +72,7 @@ def status_text(report: Report, full: bool) -> str:
     follow_ups = [e for e in report.events if e.type == "follow_up" and e.message]
     if follow_ups:
         latest = max(follow_ups, key=lambda e: e.at)
-        lines.append(f"Tindak lanjut terakhir ({_day(latest.at)}): \"{latest.message}\"")
+        lines.append(f'Tindak lanjut terakhir ({_day(latest.at)}): "{latest.message}"')
     due = _due(report)
     if report.status in NEXT_STEPS and due:
         lines.append("Berikutnya: " + NEXT_STEPS[report.status][1].format(due=format_date(due)))
@@ -85,20 +91,25 @@ class CheckStatus(Action):
     def name(self) -> str:
         return "action_check_status"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         tracking_id = clean_tracking_id(next(tracker.get_latest_entity_values("tracking_id"), ""))
         store = ReportsStore(clients.redis())
         if not tracking_id:
             mine = [r.tracking_id for r in await store.list_for(tracker.sender_id)]
-            dispatcher.utter_message(text="Berapa nomor laporannya? Contoh: cek status 1916449",
-                                     buttons=_report_buttons(mine))
+            dispatcher.utter_message(
+                text="Berapa nomor laporannya? Contoh: cek status 1916449", buttons=_report_buttons(mine)
+            )
             return []
         try:
             report = await (await clients.lapor()).get_report(tracking_id)
         except LaporNotFound:
-            dispatcher.utter_message(text=f"Laporan #{tracking_id} tidak ditemukan. Periksa lagi nomornya "
-                                          f"(biasanya 7 angka, misalnya 1916449).",
-                                     buttons=[{"title": "📋 Laporan saya", "payload": "/my_reports"}])
+            dispatcher.utter_message(
+                text=f"Laporan #{tracking_id} tidak ditemukan. Periksa lagi nomornya "
+                f"(biasanya 7 angka, misalnya 1916449).",
+                buttons=[{"title": "📋 Laporan saya", "payload": "/my_reports"}],
+            )
             return []
         except LaporError:
             dispatcher.utter_message(text=UNAVAILABLE)
@@ -106,7 +117,9 @@ class CheckStatus(Action):
         filed = await store.is_filed_by(tracker.sender_id, tracking_id)
         # Anyone may follow a report's progress; its reporter already does.
         offer = not filed and not await store.is_following(tracker.sender_id, tracking_id)
-        dispatcher.utter_message(text=status_text(report, filed), buttons=[follow_button(tracking_id)] if offer else [])
+        dispatcher.utter_message(
+            text=status_text(report, filed), buttons=[follow_button(tracking_id)] if offer else []
+        )
         return []
 
 
@@ -114,18 +127,26 @@ class MyReports(Action):
     def name(self) -> str:
         return "action_my_reports"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         mine = await ReportsStore(clients.redis()).list_for(tracker.sender_id, limit=10)
         if not mine:
-            dispatcher.utter_message(text="Anda belum punya laporan yang dibuat lewat layanan ini.",
-                                     buttons=[{"title": "📝 Buat pengaduan", "payload": "/file_complaint"}])
+            dispatcher.utter_message(
+                text="Anda belum punya laporan yang dibuat lewat layanan ini.",
+                buttons=[{"title": "📝 Buat pengaduan", "payload": "/file_complaint"}],
+            )
             return []
         lapor = await clients.lapor()
-        answers = await asyncio.gather(*(lapor.get_report(r.tracking_id) for r in mine), return_exceptions=True)
+        answers = await asyncio.gather(
+            *(lapor.get_report(r.tracking_id) for r in mine), return_exceptions=True
+        )
         lines = ["📋 Laporan Anda:"]
         for filed, answer in zip(mine, answers):
             known = isinstance(answer, Report)
             status = STATUS_LABELS.get(answer.status, answer.status) if known else "status belum tersedia"
             lines.append(f"• #{filed.tracking_id} {filed.title}: {status}")
-        dispatcher.utter_message(text="\n".join(lines), buttons=_report_buttons([r.tracking_id for r in mine]))
+        dispatcher.utter_message(
+            text="\n".join(lines), buttons=_report_buttons([r.tracking_id for r in mine])
+        )
         return []

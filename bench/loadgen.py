@@ -9,6 +9,7 @@ times every turn.
 
     python -m bench.loadgen --gateway http://127.0.0.1:8080 --conversations 20 --concurrency 5
 """
+
 from __future__ import annotations
 
 import argparse
@@ -62,7 +63,8 @@ class SendPhoto:
 
 Answer = Say | Click | PinLocation | SendPhoto
 
-# How a citizen recognises the assistant's prompt (dialogue/domain.yml, actions/report/questions.py), and answers
+# How a citizen recognises the assistant's prompt (dialogue/domain.yml, actions/report/questions.py), and
+# answers
 # it. A prompt is the text of the assistant's last message plus its button payloads; the first row
 # whose pattern is found wins, so the summary (which repeats every field) comes first.
 PROMPTS: list[tuple[str, str, Answer]] = [
@@ -75,7 +77,11 @@ PROMPTS: list[tuple[str, str, Answer]] = [
     ("evidence", r"foto|bukti", SendPhoto(otherwise="lewati")),
     ("location", r"lokasi|di ?mana", PinLocation()),
     ("date", r"kapan", Click(r"kemarin", "kemarin")),
-    ("body", r"ceritakan", Say("jalan di depan rumah saya berlubang besar sudah 3 bulan, motor sering jatuh")),
+    (
+        "body",
+        r"ceritakan",
+        Say("jalan di depan rumah saya berlubang besar sudah 3 bulan, motor sering jatuh"),
+    ),
 ]
 
 
@@ -165,17 +171,24 @@ class LoadStats:
     def summary(self) -> dict:
         turn_seconds = self.turn_seconds
         turns = len(turn_seconds)
-        latency = {
-            f"p{q}": round(percentile(turn_seconds, q) * 1000, 1) for q in (50, 95, 99)
-        } if turns else {}
+        latency = (
+            {f"p{q}": round(percentile(turn_seconds, q) * 1000, 1) for q in (50, 95, 99)} if turns else {}
+        )
         if turns:
             latency["max"] = round(max(turn_seconds) * 1000, 1)
         by_step = {
-            step: {"turns": len(seconds), **{f"p{q}": round(percentile(seconds, q) * 1000, 1) for q in (50, 95)}}
+            step: {
+                "turns": len(seconds),
+                **{f"p{q}": round(percentile(seconds, q) * 1000, 1) for q in (50, 95)},
+            }
             for step, seconds in sorted(self.step_seconds.items())
         }
         return {
-            "conversations": {"completed": self.completed, "failed": self.failed, "unfinished": self.unfinished},
+            "conversations": {
+                "completed": self.completed,
+                "failed": self.failed,
+                "unfinished": self.unfinished,
+            },
             "turns": turns,
             "duration_s": round(self.duration_s, 2),
             "turns_per_s": round(turns / self.duration_s, 2) if self.duration_s else 0.0,
@@ -189,8 +202,14 @@ class LoadStats:
 
 # -- one citizen ---------------------------------------------------------------------------------
 class Citizen:
-    def __init__(self, http: aiohttp.ClientSession, gateway_url: str, user_id: str, stats: LoadStats,
-                 think_seconds: float = 0.0) -> None:
+    def __init__(
+        self,
+        http: aiohttp.ClientSession,
+        gateway_url: str,
+        user_id: str,
+        stats: LoadStats,
+        think_seconds: float = 0.0,
+    ) -> None:
         self.http = http
         self.gateway_url = gateway_url.rstrip("/")
         self.user_id = user_id
@@ -223,7 +242,9 @@ class Citizen:
             if asked[step] > MAX_SAME_PROMPT:
                 raise ConversationError(f"stuck in {goal.name} at {step}", prompt_of(messages)[:160])
             messages = await self.answer(answer, messages, step)
-        raise ConversationError(f"{goal.name} not reached in {MAX_TURNS_PER_GOAL} turns", prompt_of(messages)[:160])
+        raise ConversationError(
+            f"{goal.name} not reached in {MAX_TURNS_PER_GOAL} turns", prompt_of(messages)[:160]
+        )
 
     async def answer(self, answer: Answer, messages: list[dict], step: str) -> list[dict]:
         if isinstance(answer, Say):
@@ -244,7 +265,12 @@ class Citizen:
         # citizens do not all open their chats in the same millisecond.
         if self.think_seconds:
             await asyncio.sleep(self.think_seconds * random.uniform(0.5, 1.5))
-        body = {"user_id": self.user_id, "text": text, "message_id": uuid.uuid4().hex, "metadata": metadata or {}}
+        body = {
+            "user_id": self.user_id,
+            "text": text,
+            "message_id": uuid.uuid4().hex,
+            "metadata": metadata or {},
+        }
         started = time.perf_counter()
         data = await self._post("/console/messages", json=body)
         self.stats.step_seconds[step].append(time.perf_counter() - started)
@@ -277,8 +303,15 @@ class Citizen:
 
 
 # -- many citizens -------------------------------------------------------------------------------
-async def run_load(gateway_url: str, *, conversations: int, concurrency: int, max_seconds: float,
-                   think_seconds: float = 0.0, user_prefix: str | None = None) -> LoadStats:
+async def run_load(
+    gateway_url: str,
+    *,
+    conversations: int,
+    concurrency: int,
+    max_seconds: float,
+    think_seconds: float = 0.0,
+    user_prefix: str | None = None,
+) -> LoadStats:
     """Runs `conversations` conversations, `concurrency` at a time; after `max_seconds` the ones
     still running are cut (counted as unfinished) and no new one starts. Citizens wait about
     `think_seconds` (±50 %) before each message: 0 measures capacity, a few seconds measures
@@ -290,6 +323,7 @@ async def run_load(gateway_url: str, *, conversations: int, concurrency: int, ma
     numbers = iter(range(conversations))  # shared: each conversation is taken by one worker
 
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=concurrency)) as http:
+
         async def worker() -> None:
             for number in numbers:
                 await Citizen(http, gateway_url, f"{prefix}-{number}", stats, think_seconds).converse()
@@ -307,15 +341,24 @@ async def run_load(gateway_url: str, *, conversations: int, concurrency: int, ma
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--gateway", default="http://127.0.0.1:8080")
     parser.add_argument("--conversations", type=int, default=20)
     parser.add_argument("--concurrency", type=int, default=5)
     parser.add_argument("--max-seconds", type=float, default=120)
     parser.add_argument("--think-seconds", type=float, default=0.0)
     args = parser.parse_args()
-    stats = asyncio.run(run_load(args.gateway, conversations=args.conversations, concurrency=args.concurrency,
-                                 max_seconds=args.max_seconds, think_seconds=args.think_seconds))
+    stats = asyncio.run(
+        run_load(
+            args.gateway,
+            conversations=args.conversations,
+            concurrency=args.concurrency,
+            max_seconds=args.max_seconds,
+            think_seconds=args.think_seconds,
+        )
+    )
     print(json.dumps(stats.summary(), indent=2, ensure_ascii=False))
 
 

@@ -10,6 +10,7 @@ start → first answered turn through the gateway), runs one conversation alone 
 the load of simulated citizens, samples every service's memory and CPU, and stops the stack.
 The figures go to bench/results/<timestamp>.json and a table with ratios ours/stock is printed.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -119,7 +120,9 @@ def trained_model(config: Path, name: str) -> Path:
 
 
 # -- one variant ---------------------------------------------------------------------------------
-def per_turn(before: dict[str, float], after: dict[str, float], turns: int, scale: float = 1000.0) -> dict[str, float]:
+def per_turn(
+    before: dict[str, float], after: dict[str, float], turns: int, scale: float = 1000.0
+) -> dict[str, float]:
     return {k: round((after[k] - before.get(k, 0.0)) * scale / turns, 2) for k in after} if turns else {}
 
 
@@ -136,7 +139,11 @@ def redis_commands(client: redis.Redis) -> dict[str, float]:
 def tracker_kb(client: redis.Redis, user_prefix: str) -> dict[str, float]:
     """Size of the stored trackers of the load's conversations (Rasa reads and writes them whole)."""
     sizes = [client.strlen(k) for k in client.scan_iter(match=f"*tracker:console:{user_prefix}-*", count=500)]
-    return {"mean": round(sum(sizes) / len(sizes) / 1024, 1), "max": round(max(sizes) / 1024, 1)} if sizes else {}
+    return (
+        {"mean": round(sum(sizes) / len(sizes) / 1024, 1), "max": round(max(sizes) / 1024, 1)}
+        if sizes
+        else {}
+    )
 
 
 def busy_cpu_seconds() -> float:
@@ -146,25 +153,44 @@ def busy_cpu_seconds() -> float:
 
 
 def bench_variant(variant: Variant, run_dir: Path, args: argparse.Namespace) -> dict:
-    stack = ProfiledStack(Ports.free(), run_dir, model=variant.model, start_notifier=False, extra_env=variant.env,
-                          profiled=variant.profiled, stock_rasa=variant.stock_rasa)
+    stack = ProfiledStack(
+        Ports.free(),
+        run_dir,
+        model=variant.model,
+        start_notifier=False,
+        extra_env=variant.env,
+        profiled=variant.profiled,
+        stock_rasa=variant.stock_rasa,
+    )
     pids = lambda: [(s.name, s.process.pid) for s in list(stack.services)]  # noqa: E731
     print(f"[bench] {variant.name}: starting the stack ({variant.model.name})...", flush=True)
     with ResourceSampler(pids) as sampler:
         try:
             stack.start(say=lambda line: print("       ", line, flush=True))
             spawned = {name: psutil.Process(pid).create_time() for name, pid in pids()}
-            idle = asyncio.run(run_load(stack.gateway_url, conversations=1, concurrency=1, max_seconds=120,
-                                        user_prefix="warmup"))
-            print(f"[bench] {variant.name}: load of {args.conversations} conversations, "
-                  f"{args.concurrency} at a time...", flush=True)
+            idle = asyncio.run(
+                run_load(
+                    stack.gateway_url, conversations=1, concurrency=1, max_seconds=120, user_prefix="warmup"
+                )
+            )
+            print(
+                f"[bench] {variant.name}: load of {args.conversations} conversations, "
+                f"{args.concurrency} at a time...",
+                flush=True,
+            )
             store = redis.Redis.from_url(stack.redis_url)
             cpu_before, redis_before = sampler.cpu_seconds(), redis_commands(store)
             # The load generator runs in this thread (the sampler has its own).
             busy_before, own_before, load_before = busy_cpu_seconds(), time.thread_time(), os.getloadavg()[0]
-            load = asyncio.run(run_load(stack.gateway_url, conversations=args.conversations,
-                                        concurrency=args.concurrency, max_seconds=args.max_seconds,
-                                        user_prefix="load"))
+            load = asyncio.run(
+                run_load(
+                    stack.gateway_url,
+                    conversations=args.conversations,
+                    concurrency=args.concurrency,
+                    max_seconds=args.max_seconds,
+                    user_prefix="load",
+                )
+            )
             cpu_after, redis_after = sampler.cpu_seconds(), redis_commands(store)
             busy = busy_cpu_seconds() - busy_before
             own = {"loadgen": time.thread_time() - own_before}
@@ -174,7 +200,9 @@ def bench_variant(variant: Variant, run_dir: Path, args: argparse.Namespace) -> 
                 "model": str(variant.model.relative_to(ROOT)),
                 "model_mb": round(variant.model.stat().st_size / 2**20, 1),
                 "env": variant.env,
-                "cold_start_s": round(idle.first_answer_at - spawned["rasa"], 2) if idle.first_answer_at else None,
+                "cold_start_s": round(idle.first_answer_at - spawned["rasa"], 2)
+                if idle.first_answer_at
+                else None,
                 "rasa_ready_s": round(spawned["gateway"] - spawned["rasa"], 2),
                 "idle": idle.summary(),
                 "load": load.summary(),
@@ -184,14 +212,26 @@ def bench_variant(variant: Variant, run_dir: Path, args: argparse.Namespace) -> 
                 "machine_during_load": {
                     "load_avg_1m": [load_before, os.getloadavg()[0]],
                     # CPU that went to other people's work (training, tests) while the load ran.
-                    "other_cpu_share": round(max(0.0, busy - ours) / (load.duration_s * psutil.cpu_count()), 2),
+                    "other_cpu_share": round(
+                        max(0.0, busy - ours) / (load.duration_s * psutil.cpu_count()), 2
+                    ),
                 },
             }
-            print(f"[bench] {variant.name}: the same with {args.think_seconds:g} s to read and type "
-                  "before each message...", flush=True)
-            result["paced"] = asyncio.run(run_load(
-                stack.gateway_url, conversations=args.conversations, concurrency=args.concurrency,
-                max_seconds=args.max_seconds, think_seconds=args.think_seconds, user_prefix="paced")).summary()
+            print(
+                f"[bench] {variant.name}: the same with {args.think_seconds:g} s to read and type "
+                "before each message...",
+                flush=True,
+            )
+            result["paced"] = asyncio.run(
+                run_load(
+                    stack.gateway_url,
+                    conversations=args.conversations,
+                    concurrency=args.concurrency,
+                    max_seconds=args.max_seconds,
+                    think_seconds=args.think_seconds,
+                    user_prefix="paced",
+                )
+            ).summary()
             store.close()
         finally:
             stack.stop()
@@ -229,8 +269,10 @@ def figures(result: dict) -> dict[str, float | None]:
         "turn latency p95, paced (ms)": paced["latency_ms"].get("p95"),
         "turn latency p99, paced (ms)": paced["latency_ms"].get("p99"),
         "idle turn latency p50 (ms)": result["idle"]["latency_ms"].get("p50"),
-        "failed conversations (both loads)": load["conversations"]["failed"] + paced["conversations"]["failed"],
-        "conversations cut by the time limit": load["conversations"]["unfinished"] + paced["conversations"]["unfinished"],
+        "failed conversations (both loads)": load["conversations"]["failed"]
+        + paced["conversations"]["failed"],
+        "conversations cut by the time limit": load["conversations"]["unfinished"]
+        + paced["conversations"]["unfinished"],
         "Rasa cold start (s)": result["cold_start_s"],
     }
     rows.update({f"peak RSS {name} (MB)": mb for name, mb in result["peak_rss_mb"].items()})
@@ -253,9 +295,11 @@ def table(report: dict) -> str:
     m = report["machine"]
     lines.append("")
     settings = report["settings"]
-    lines.append(f"{m['cpus']} cores, {m['memory_gb']} GB RAM; each load {settings['conversations']} conversations, "
-                 f"{settings['concurrency']} concurrent, at most {settings['max_seconds']:g} s; paced: "
-                 f"{settings['think_seconds']:g} s think time; git {report['git']}; {report['started_at']}.")
+    lines.append(
+        f"{m['cpus']} cores, {m['memory_gb']} GB RAM; each load {settings['conversations']} conversations, "
+        f"{settings['concurrency']} concurrent, at most {settings['max_seconds']:g} s; paced: "
+        f"{settings['think_seconds']:g} s think time; git {report['git']}; {report['started_at']}."
+    )
     return "\n".join(lines)
 
 
@@ -283,19 +327,39 @@ def parse_env(pairs: list[str]) -> dict[str, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--conversations", type=int, default=100)
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--max-seconds", type=float, default=180, help="limit of each load phase")
-    parser.add_argument("--think-seconds", type=float, default=3.0,
-                        help="pause of the paced load's citizens before each message (the first load has none)")
-    parser.add_argument("--env", action="append", default=[], metavar="KEY=VALUE",
-                        help="environment of our stack, e.g. SANIC_WORKERS=1 (stock always runs on Rasa's defaults)")
-    parser.add_argument("--config", type=Path, help="bench a model trained from this config instead of models/lapor.tar.gz")
-    parser.add_argument("--profile", action="append", default=[], metavar="SERVICE",
-                        help="run this service of our stack under cProfile (rasa, action-server, gateway, "
-                             "lapor-sandbox); slows it down, so not for headline figures")
-    parser.add_argument("--without-baseline", action="store_true", help="only ours (no ratios): for quick experiments")
+    parser.add_argument(
+        "--think-seconds",
+        type=float,
+        default=3.0,
+        help="pause of the paced load's citizens before each message (the first load has none)",
+    )
+    parser.add_argument(
+        "--env",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="environment of our stack, e.g. SANIC_WORKERS=1 (stock always runs on Rasa's defaults)",
+    )
+    parser.add_argument(
+        "--config", type=Path, help="bench a model trained from this config instead of models/lapor.tar.gz"
+    )
+    parser.add_argument(
+        "--profile",
+        action="append",
+        default=[],
+        metavar="SERVICE",
+        help="run this service of our stack under cProfile (rasa, action-server, gateway, "
+        "lapor-sandbox); slows it down, so not for headline figures",
+    )
+    parser.add_argument(
+        "--without-baseline", action="store_true", help="only ours (no ratios): for quick experiments"
+    )
     parser.add_argument("--update-readme", action="store_true", help="put the table into bench/README.md")
     args = parser.parse_args(argv)
 
@@ -313,8 +377,12 @@ def main(argv: list[str] | None = None) -> int:
         "started_at": datetime.now().astimezone().isoformat(timespec="seconds"),
         "machine": machine(),
         "git": git_revision(),
-        "settings": {"conversations": args.conversations, "concurrency": args.concurrency,
-                     "max_seconds": args.max_seconds, "think_seconds": args.think_seconds},
+        "settings": {
+            "conversations": args.conversations,
+            "concurrency": args.concurrency,
+            "max_seconds": args.max_seconds,
+            "think_seconds": args.think_seconds,
+        },
     }
     # SIGTERM (a timeout, a CI cancel) stops the stacks like Ctrl-C does, instead of orphaning them.
     signal.signal(signal.SIGTERM, signal.default_int_handler)

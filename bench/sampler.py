@@ -4,6 +4,7 @@ A service is its process and everything it forked (Sanic workers, TensorFlow hel
 figure is the sum over the process tree. One sample reads the process table once (children are
 found through it), so sampling costs a few milliseconds of the machine it measures.
 """
+
 from __future__ import annotations
 
 import threading

@@ -1,5 +1,6 @@
 """The one client of Rasa's HTTP server, for the gateway (a citizen's message) and the notifier (an event
 told through the dialogue). One aiohttp session per process lifetime; failures are `RasaUnavailable`."""
+
 from __future__ import annotations
 
 import asyncio
@@ -15,8 +16,9 @@ class RasaUnavailable(Exception):
 
 
 class RasaClient:
-    def __init__(self, base_url: str, http: aiohttp.ClientSession, *, token: str = "",
-                 timeout: float = 30.0) -> None:
+    def __init__(
+        self, base_url: str, http: aiohttp.ClientSession, *, token: str = "", timeout: float = 30.0
+    ) -> None:
         self._base = base_url.rstrip("/")
         self._http = http
         self._params = {"token": token} if token else {}
@@ -30,13 +32,16 @@ class RasaClient:
 
     async def trigger_intent(self, sender: str, intent: str, entities: dict[str, Any]) -> list[BotMessage]:
         """An intent injected into `sender`'s conversation (the notifier's EXTERNAL_ intents)."""
-        answer = await self._post(f"/conversations/{sender}/trigger_intent", {"name": intent, "entities": entities})
+        answer = await self._post(
+            f"/conversations/{sender}/trigger_intent", {"name": intent, "entities": entities}
+        )
         return [BotMessage.from_rasa(m) for m in answer.get("messages", [])]
 
     async def _post(self, path: str, body: dict[str, Any]) -> Any:
         try:
-            async with self._http.post(self._base + path, json=body, params=self._params,
-                                       timeout=self._timeout) as resp:
+            async with self._http.post(
+                self._base + path, json=body, params=self._params, timeout=self._timeout
+            ) as resp:
                 if resp.status != 200:
                     raise RasaUnavailable(f"Rasa answered HTTP {resp.status}")
                 return await resp.json()

@@ -4,6 +4,7 @@ They stay open until answered or dropped, so several can wait and the citizen pi
 action server writes them when the notifier's clarification event reaches the dialogue.
 Key: common/keys.py `open_clarifications`.
 """
+
 from __future__ import annotations
 
 import json
@@ -26,5 +27,7 @@ class OpenClarifications:
 
     async def list(self, sender: str) -> list[dict[str, str]]:
         """Oldest first (event ids grow)."""
-        entries = [json.loads(v) for v in (await self._redis.hgetall(keys.open_clarifications(sender))).values()]
+        entries = [
+            json.loads(v) for v in (await self._redis.hgetall(keys.open_clarifications(sender))).values()
+        ]
         return sorted(entries, key=lambda e: int(e["event_id"]))

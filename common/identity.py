@@ -4,6 +4,7 @@ That string is Rasa's sender id and the key of everything kept per citizen, so i
 parsed only here. Logs never show it: `pseudonym` gives a short stable stand-in (a WhatsApp user id
 is a phone number).
 """
+
 from __future__ import annotations
 
 import hashlib

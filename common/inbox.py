@@ -1,5 +1,6 @@
 """Messages waiting for a console user: the console has no push channel, so the notifier leaves
 them in Redis and the console chat collects them through the gateway (`GET /console/inbox`)."""
+
 from __future__ import annotations
 
 import json
@@ -21,7 +22,9 @@ class ConsoleInbox:
         if not replies:
             return
         async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.rpush(keys.console_inbox(user_id), *(json.dumps(r.to_json(), ensure_ascii=False) for r in replies))
+            pipe.rpush(
+                keys.console_inbox(user_id), *(json.dumps(r.to_json(), ensure_ascii=False) for r in replies)
+            )
             pipe.expire(keys.console_inbox(user_id), INBOX_TTL_SECONDS)
             await pipe.execute()
 

@@ -4,28 +4,30 @@ Every module that touches Redis builds its keys here, so this file answers "what
 for how long". The app's keys start with `app:`; Rasa's own tracker and lock keys start with `rasa:`
 (dialogue/endpoints.yml), so the two never share a prefix.
 
-| key | type | owner (writer) | lifetime |
-| --- | --- | --- | --- |
-| `rasa:tracker:<sender>` | string (JSON) | Rasa's tracker store | `record_exp` in endpoints.yml (90 days idle) |
-| `rasa:lock:<sender>` | string | Rasa's lock store | while a turn runs |
-| `app:gateway:seen:<channel>:<delivery id>` | string | gateway: a platform delivery already taken | 7 days |
-| `app:gateway:telegram:payload:<hash>` | string | gateway: a button payload too long for Telegram | 30 days |
-| `app:gateway:whatsapp:window:<user id>` | string (epoch) | gateway: WhatsApp's 24-hour window | until it closes |
-| `app:console:inbox:<user id>` | list (JSON) | notifier: messages for a console user | 7 days |
-| `app:outbox:pending` | hash key → JSON | action server / notifier: confirmed reports not yet in LAPOR | until LAPOR has it |
-| `app:outbox:failed` | hash key → JSON | same: reports LAPOR refused for good (for an operator) | until an operator clears it |
-| `app:outbox:lock:<key>` | string | same: one sender at a time per report | 120 s |
-| `app:reports:filed:<sender>` | sorted set | action server: a citizen's reports by filing time | kept |
-| `app:reports:meta:<tracking id>` | hash | action server: title, classification, reporter | kept |
-| `app:reports:followers:<tracking id>` | set | action server: who hears of a report's changes | kept |
-| `app:reports:following:<sender>` | set | action server: what a citizen follows | kept |
-| `app:clarifications:<sender>` | hash event id → JSON | action server: agency questions awaiting an answer | until answered |
-| `app:notifier:cursor` | string | notifier: position in LAPOR's events feed | kept |
-| `app:notifier:pending` | sorted set | notifier: delivery jobs by due time | until delivered |
-| `app:notifier:jobs` | hash | notifier: delivery job JSON | until delivered |
-| `app:notifier:dead` | hash | notifier: jobs given up after all attempts | until an operator clears it |
-| `app:notifier:sent:<job id>` | string | notifier: a delivered job, so a re-read event is not sent again | 90 days |
+Key (type) — owner: what it holds — lifetime:
+- `rasa:tracker:<sender>` (JSON) — Rasa's tracker store: the conversation — 90 days idle (endpoints.yml)
+- `rasa:lock:<sender>` — Rasa's lock store: one turn at a time — while a turn runs
+- `app:gateway:seen:<channel>:<delivery id>` — gateway: a platform delivery already taken — 7 days
+- `app:gateway:telegram:payload:<hash>` — gateway: a button payload too long for Telegram — 30 days
+- `app:gateway:whatsapp:window:<user id>` (epoch) — gateway: WhatsApp's 24-hour window — until it closes
+- `app:console:inbox:<user id>` (list of JSON) — notifier: news for a console user — 7 days
+- `app:outbox:pending` (hash key → JSON) — action server, notifier: confirmed reports not yet in LAPOR —
+  until LAPOR has them
+- `app:outbox:failed` (hash key → JSON) — same: reports LAPOR refused for good — until an operator clears it
+- `app:outbox:lock:<key>` — same: one sender at a time per report — 120 s
+- `app:reports:filed:<sender>` (sorted set) — action server: a citizen's reports by filing time — kept
+- `app:reports:meta:<tracking id>` (hash) — action server: title, classification, reporter — kept
+- `app:reports:followers:<tracking id>` (set) — action server: who hears of a report's changes — kept
+- `app:reports:following:<sender>` (set) — action server: what a citizen follows — kept
+- `app:clarifications:<sender>` (hash event id → JSON) — action server: agency questions awaiting an
+  answer — until answered
+- `app:notifier:cursor` — notifier: position in LAPOR's events feed — kept
+- `app:notifier:pending` (sorted set) — notifier: delivery jobs by due time — until delivered
+- `app:notifier:jobs` (hash) — notifier: delivery job JSON — until delivered
+- `app:notifier:dead` (hash) — notifier: jobs given up after all attempts — until an operator clears them
+- `app:notifier:sent:<job id>` — notifier: a delivered job, so a re-read event is not sent again — 90 days
 """
+
 from __future__ import annotations
 
 APP = "app"

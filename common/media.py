@@ -7,6 +7,7 @@ file is named by its content (`<sha256>.<ext>`), so no name from outside ever be
 The action server later finds a file with `MediaStore(root).path_for(ref)` to upload it to LAPOR,
 and marks it with `mark_submitted(ref)`; `cleanup` removes files that never became part of a report.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -54,7 +55,9 @@ class StoredMedia:
 
 
 class MediaStore:
-    def __init__(self, root: Path, max_bytes: int = DEFAULT_MAX_BYTES, allowed: Iterable[str] = DEFAULT_ALLOWED) -> None:
+    def __init__(
+        self, root: Path, max_bytes: int = DEFAULT_MAX_BYTES, allowed: Iterable[str] = DEFAULT_ALLOWED
+    ) -> None:
         self.root = Path(root)
         self.max_bytes = max_bytes
         self.allowed = frozenset(allowed)

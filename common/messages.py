@@ -1,5 +1,6 @@
 """A bot message as Rasa's REST channel returns it: what the gateway renders on a channel and what the
 notifier delivers or leaves in a console inbox."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -8,6 +8,7 @@ same idempotency key, so LAPOR returns the same report however often it is sent.
 
 Keys: common/keys.py (`OUTBOX_*`).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -87,8 +88,9 @@ async def enqueue(redis: aioredis.Redis, pending: PendingReport) -> None:
     await redis.hsetnx(PENDING, pending.idempotency_key, pending.to_json())
 
 
-async def deliver(lapor: LaporClient, redis: aioredis.Redis, media: MediaStore,
-                  key: str) -> Optional[DeliveredReport]:
+async def deliver(
+    lapor: LaporClient, redis: aioredis.Redis, media: MediaStore, key: str
+) -> Optional[DeliveredReport]:
     """Sends one kept report. Returns None when it stays kept (LAPOR unreachable, or another worker
     is sending it); raises LaporError when LAPOR refused it for good (it is then parked as failed)."""
     token = uuid.uuid4().hex
@@ -115,8 +117,9 @@ async def deliver(lapor: LaporClient, redis: aioredis.Redis, media: MediaStore,
                 await pipe.execute()
             raise
         # Registered before it leaves the outbox: a crash in between repeats an idempotent step.
-        await ReportsStore(redis).add_filed(pending.sender, created.tracking_id, pending.title,
-                                            pending.report["classification"])
+        await ReportsStore(redis).add_filed(
+            pending.sender, created.tracking_id, pending.title, pending.report["classification"]
+        )
         await redis.hdel(PENDING, key)
         return DeliveredReport(pending.sender, created.tracking_id, pending.title)
     finally:
@@ -125,27 +128,32 @@ async def deliver(lapor: LaporClient, redis: aioredis.Redis, media: MediaStore,
             await redis.delete(keys.outbox_lock(key))
 
 
-async def _upload_attachments(lapor: LaporClient, redis: aioredis.Redis, store: MediaStore,
-                              pending: PendingReport) -> None:
+async def _upload_attachments(
+    lapor: LaporClient, redis: aioredis.Redis, store: MediaStore, pending: PendingReport
+) -> None:
     """Uploads each file once; ids are saved as they come, so a retry does not upload them again."""
     for item in pending.attachments:
         ref = item["ref"]
         if ref in pending.uploaded:
             continue
         try:
-            attachment = await lapor.upload_attachment(store.path_for(ref), item.get("filename"),
-                                                       idempotency_key=f"{pending.idempotency_key}:{ref}")
+            attachment = await lapor.upload_attachment(
+                store.path_for(ref), item.get("filename"), idempotency_key=f"{pending.idempotency_key}:{ref}"
+            )
             pending.uploaded[ref] = attachment.attachment_id
             store.mark_submitted(ref)  # the gateway's cleanup must not remove it now
         except (AttachmentRejected, FileNotFoundError, ValueError) as exc:
             # A file LAPOR will never take (or that is gone) must not hold the report back.
-            log.warning("outbox: attachment skipped for report %s: %s", pending.idempotency_key,
-                        type(exc).__name__)
+            log.warning(
+                "outbox: attachment skipped for report %s: %s", pending.idempotency_key, type(exc).__name__
+            )
             pending.uploaded[ref] = None
         await redis.hset(PENDING, pending.idempotency_key, pending.to_json())
 
 
-async def retry_pending(lapor: LaporClient, redis: aioredis.Redis, media: MediaStore) -> list[DeliveredReport]:
+async def retry_pending(
+    lapor: LaporClient, redis: aioredis.Redis, media: MediaStore
+) -> list[DeliveredReport]:
     """Sends every kept report once more (same idempotency key); returns those that reached LAPOR."""
     delivered = []
     for key in await redis.hkeys(PENDING):

@@ -2,6 +2,7 @@
 
 Keys: common/keys.py. The action server writes them; the notifier reads the followers.
 """
+
 from __future__ import annotations
 
 import time
@@ -32,8 +33,10 @@ class ReportsStore:
         """Registers a report as filed by `sender`, who from then on follows it."""
         async with self._redis.pipeline(transaction=True) as pipe:
             pipe.zadd(keys.reports_filed(sender), {tracking_id: time.time()}, nx=True)
-            pipe.hset(keys.report_meta(tracking_id),
-                      mapping={"title": title, "classification": classification, "sender": sender})
+            pipe.hset(
+                keys.report_meta(tracking_id),
+                mapping={"title": title, "classification": classification, "sender": sender},
+            )
             pipe.sadd(keys.report_followers(tracking_id), sender)
             pipe.sadd(keys.reports_following(sender), tracking_id)
             await pipe.execute()
@@ -45,8 +48,9 @@ class ReportsStore:
         for member, score in entries:
             tracking_id = _text(member)
             meta = await self._redis.hgetall(keys.report_meta(tracking_id))
-            reports.append(FiledReport(tracking_id, _text(meta.get(b"title")),
-                                       _text(meta.get(b"classification")), score))
+            reports.append(
+                FiledReport(tracking_id, _text(meta.get(b"title")), _text(meta.get(b"classification")), score)
+            )
         return reports
 
     async def is_filed_by(self, sender: str, tracking_id: str) -> bool:

@@ -5,6 +5,7 @@ Each process reads its settings once, at start, into one frozen dataclass (`Gate
 default for the local stack; README.md's configuration table lists them all (tests/test_settings_documented.py
 keeps the table and the code in step).
 """
+
 from __future__ import annotations
 
 import os

@@ -4,6 +4,7 @@ Every call has a timeout. Calls that are safe to repeat (reads, and writes that 
 Idempotency-Key) are retried on timeouts, connection errors, 5xx and 429, with exponential backoff and
 full jitter, or after the server's Retry-After. Other writes are tried once.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -92,16 +93,21 @@ class LaporClient:
         params = {"region_code": region_code} if region_code is not None else None
         return [Agency.from_dict(a) for a in await self._call("GET", "/api/v1/agencies", params=params)]
 
-    async def upload_attachment(self, path: Path, filename: Optional[str] = None, *,
-                                idempotency_key: Optional[str] = None) -> Attachment:
+    async def upload_attachment(
+        self, path: Path, filename: Optional[str] = None, *, idempotency_key: Optional[str] = None
+    ) -> Attachment:
         """Streams one file as multipart `file`, after checking its type by content and its size."""
         path = Path(path)
         size = path.stat().st_size
         if size > self.settings.max_upload_bytes:
-            raise AttachmentRejected(f"file of {size} bytes exceeds {self.settings.max_upload_bytes}", reason="size")
+            raise AttachmentRejected(
+                f"file of {size} bytes exceeds {self.settings.max_upload_bytes}", reason="size"
+            )
         kind = filetype.guess(str(path))
         if kind is None or kind.mime not in ATTACHMENT_TYPES:
-            raise AttachmentRejected(f"file type {kind.mime if kind else 'unknown'} is not accepted", reason="type")
+            raise AttachmentRejected(
+                f"file type {kind.mime if kind else 'unknown'} is not accepted", reason="type"
+            )
 
         @contextlib.contextmanager
         def form():
@@ -111,15 +117,26 @@ class LaporClient:
                 yield data
 
         # Big files may take longer than one call's timeout to send: bound connecting and each read instead.
-        timeout = aiohttp.ClientTimeout(total=None, sock_connect=self.settings.timeout, sock_read=self.settings.timeout)
-        # A server may refuse an upload before it has all been sent; aiohttp 3.9 would then put the connection back
+        timeout = aiohttp.ClientTimeout(
+            total=None, sock_connect=self.settings.timeout, sock_read=self.settings.timeout
+        )
+        # A server may refuse an upload before it has all been sent; aiohttp 3.9 would then put the connection
+        # back
         # in the pool with the rest of the body unsent, so an upload's connection is never reused.
-        answer = await self._call("POST", "/api/v1/attachments", form=form, idempotency_key=idempotency_key,
-                                  timeout=timeout, headers={"Connection": "close"})
+        answer = await self._call(
+            "POST",
+            "/api/v1/attachments",
+            form=form,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            headers={"Connection": "close"},
+        )
         return Attachment.from_dict(answer)
 
     async def create_report(self, report: NewReport, idempotency_key: str) -> CreatedReport:
-        answer = await self._call("POST", "/api/v1/reports", json=report.to_dict(), idempotency_key=idempotency_key)
+        answer = await self._call(
+            "POST", "/api/v1/reports", json=report.to_dict(), idempotency_key=idempotency_key
+        )
         return CreatedReport.from_dict(answer)
 
     async def get_report(self, tracking_id: str) -> Report:
@@ -131,7 +148,9 @@ class LaporClient:
             params["after"] = after
         return EventsPage.from_dict(await self._call("GET", "/api/v1/events", params=params))
 
-    async def iter_events(self, after: Optional[str] = None, limit: int = 100) -> AsyncIterator[tuple[Event, str]]:
+    async def iter_events(
+        self, after: Optional[str] = None, limit: int = 100
+    ) -> AsyncIterator[tuple[Event, str]]:
         """Every event after the cursor, each with a cursor that is safe to store once it is handled.
 
         That cursor resumes right after the event at the end of a page and at the page's start within
@@ -147,25 +166,49 @@ class LaporClient:
             yield page.events[-1], page.next_cursor
             cursor = page.next_cursor
 
-    async def post_reply(self, tracking_id: str, message: str, *, attachment_ids: Iterable[str] = (),
-                         in_reply_to: Optional[int] = None, idempotency_key: str) -> str:
+    async def post_reply(
+        self,
+        tracking_id: str,
+        message: str,
+        *,
+        attachment_ids: Iterable[str] = (),
+        in_reply_to: Optional[int] = None,
+        idempotency_key: str,
+    ) -> str:
         body = {"message": message, "attachment_ids": list(attachment_ids), "in_reply_to": in_reply_to}
-        answer = await self._call("POST", f"/api/v1/reports/{quote(tracking_id, safe='')}/replies", json=body,
-                                  idempotency_key=idempotency_key)
+        answer = await self._call(
+            "POST",
+            f"/api/v1/reports/{quote(tracking_id, safe='')}/replies",
+            json=body,
+            idempotency_key=idempotency_key,
+        )
         return answer["reply_id"]
 
     async def rate(self, tracking_id: str, score: int, comment: Optional[str] = None) -> None:
-        await self._call("POST", f"/api/v1/reports/{quote(tracking_id, safe='')}/rating",
-                         json={"score": score, "comment": comment})
+        await self._call(
+            "POST",
+            f"/api/v1/reports/{quote(tracking_id, safe='')}/rating",
+            json={"score": score, "comment": comment},
+        )
 
     # ---- transport ----
 
-    async def _call(self, method: str, path: str, *, json: Any = None, params: Optional[dict[str, Any]] = None,
-                    form: Optional[Callable[[], ContextManager[aiohttp.FormData]]] = None,
-                    idempotency_key: Optional[str] = None, timeout: Optional[aiohttp.ClientTimeout] = None,
-                    headers: Optional[dict[str, str]] = None) -> Any:
+    async def _call(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: Optional[dict[str, Any]] = None,
+        form: Optional[Callable[[], ContextManager[aiohttp.FormData]]] = None,
+        idempotency_key: Optional[str] = None,
+        timeout: Optional[aiohttp.ClientTimeout] = None,
+        headers: Optional[dict[str, str]] = None,
+    ) -> Any:
         if self._session is None:
-            raise RuntimeError("LaporClient is not started: use `async with LaporClient(...)` or `await start()`")
+            raise RuntimeError(
+                "LaporClient is not started: use `async with LaporClient(...)` or `await start()`"
+            )
         what = f"{method} {path}"
         repeatable = method == "GET" or idempotency_key is not None
         retries = self.settings.max_retries if repeatable else 0
@@ -175,27 +218,42 @@ class LaporClient:
             try:
                 with form() if form else contextlib.nullcontext() as data:
                     async with self._session.request(
-                        method, self.settings.base_url.rstrip("/") + path, json=json, params=params, data=data,
-                        headers=headers, **({"timeout": timeout} if timeout else {}),
+                        method,
+                        self.settings.base_url.rstrip("/") + path,
+                        json=json,
+                        params=params,
+                        data=data,
+                        headers=headers,
+                        **({"timeout": timeout} if timeout else {}),
                     ) as response:
                         answer = await self._json(response)
                         log.debug("%s -> %d (attempt %d)", what, response.status, attempt + 1)
                         if response.status < 400:
                             return answer
                         error = error_from_response(
-                            response.status, answer, what=what,
+                            response.status,
+                            answer,
+                            what=what,
                             retry_after=parse_retry_after(response.headers.get("Retry-After")),
                             secret=self.settings.token,
                         )
             except (asyncio.TimeoutError, aiohttp.ClientError) as exc:
-                error = LaporUnavailable(redact(f"{what}: {type(exc).__name__} {exc}".rstrip(), self.settings.token))
+                error = LaporUnavailable(
+                    redact(f"{what}: {type(exc).__name__} {exc}".rstrip(), self.settings.token)
+                )
                 error.__cause__ = exc
             delay = self._retry_delay(error, attempt) if attempt < retries else None
             if delay is None:
                 raise error
             attempt += 1
-            log.warning("%s failed (%s), retry %d of %d in %.2f s", what,
-                        error.code or type(error.__cause__).__name__, attempt, retries, delay)
+            log.warning(
+                "%s failed (%s), retry %d of %d in %.2f s",
+                what,
+                error.code or type(error.__cause__).__name__,
+                attempt,
+                retries,
+                delay,
+            )
             await asyncio.sleep(delay)
 
     async def _json(self, response: aiohttp.ClientResponse) -> Any:
@@ -204,7 +262,9 @@ class LaporClient:
             return await response.json(content_type=None)
         except ValueError:
             if response.status < 400:
-                raise LaporError(f"{response.method} {response.url.path}: answer is not JSON", status=response.status)
+                raise LaporError(
+                    f"{response.method} {response.url.path}: answer is not JSON", status=response.status
+                )
             return None  # e.g. an HTML error page of a proxy: mapped by its status alone
 
     def _retry_delay(self, error: LaporError, attempt: int) -> Optional[float]:
@@ -212,5 +272,5 @@ class LaporClient:
         if isinstance(error, LaporRateLimited) and error.retry_after is not None:
             return error.retry_after if error.retry_after <= self.settings.max_retry_after else None
         if isinstance(error, (LaporUnavailable, LaporRateLimited)):
-            return random.uniform(0, min(self.settings.backoff_max, self.settings.backoff_base * 2 ** attempt))
+            return random.uniform(0, min(self.settings.backoff_max, self.settings.backoff_base * 2**attempt))
         return None

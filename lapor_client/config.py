@@ -1,4 +1,5 @@
 """Settings of the LAPOR client, read once from the environment."""
+
 from __future__ import annotations
 
 import os

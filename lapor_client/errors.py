@@ -4,6 +4,7 @@ The API answers errors as `{"error": {"code", "message", "field"?}}`; `error_fro
 HTTP status of such an answer to the matching exception. Messages are for developers and never
 carry the token.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -12,8 +13,9 @@ from typing import Any
 class LaporError(Exception):
     """Any failure of a LAPOR call. `status` is the HTTP status, or None when no answer came."""
 
-    def __init__(self, message: str, *, status: int | None = None, code: str | None = None,
-                 field: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, status: int | None = None, code: str | None = None, field: str | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.status = status
@@ -77,8 +79,9 @@ def redact(text: str, secret: str | None) -> str:
     return text.replace(secret, "[token]") if secret else text
 
 
-def error_from_response(status: int, body: Any, *, what: str, retry_after: float | None = None,
-                        secret: str | None = None) -> LaporError:
+def error_from_response(
+    status: int, body: Any, *, what: str, retry_after: float | None = None, secret: str | None = None
+) -> LaporError:
     """The exception for an error answer; `what` names the call (e.g. "GET /api/v1/categories").
 
     `secret` (the token) is masked should the server ever echo it in its message.

@@ -1,4 +1,5 @@
 """Typed requests and answers of the LAPOR API (docs/contracts.md, "LAPOR API")."""
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
@@ -45,7 +46,9 @@ class Attachment:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Attachment":
-        return cls(**{name: data[name] for name in ("attachment_id", "filename", "content_type", "size", "sha256")})
+        return cls(
+            **{name: data[name] for name in ("attachment_id", "filename", "content_type", "size", "sha256")}
+        )
 
 
 @dataclass(frozen=True)
@@ -103,8 +106,11 @@ class CreatedReport:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "CreatedReport":
-        return cls(tracking_id=data["tracking_id"], status=data["status"],
-                   created_at=datetime.fromisoformat(data["created_at"]))
+        return cls(
+            tracking_id=data["tracking_id"],
+            status=data["status"],
+            created_at=datetime.fromisoformat(data["created_at"]),
+        )
 
 
 @dataclass(frozen=True)
@@ -118,8 +124,14 @@ class Event:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Event":
-        return cls(event_id=data["event_id"], tracking_id=data["tracking_id"], type=data["type"],
-                   status=data["status"], message=data.get("message"), at=datetime.fromisoformat(data["at"]))
+        return cls(
+            event_id=data["event_id"],
+            tracking_id=data["tracking_id"],
+            type=data["type"],
+            status=data["status"],
+            message=data.get("message"),
+            at=datetime.fromisoformat(data["at"]),
+        )
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,7 @@
-"""Shared fixtures: a real redis-server and a real LAPOR sandbox per test session, the fake Telegram Bot API and
+"""Shared fixtures: a real redis-server and a real LAPOR sandbox per test session, the fake Telegram Bot API
+and
 WhatsApp Graph API servers, and the whole local stack."""
+
 from __future__ import annotations
 
 from collections.abc import AsyncIterator

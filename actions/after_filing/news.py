@@ -6,6 +6,7 @@ few polite words; a follow-up, a clarification request and a completion then sta
 form (reply_form.py, rating_form.py) unless the citizen is already answering or rating something, in which
 case the news is only told. A report being written (report_form) waits meanwhile, untouched.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -52,7 +53,10 @@ class LaporEvent:
     def of(cls, tracker: Tracker) -> "LaporEvent":
         def entity(name: str) -> str:
             return str(next(tracker.get_latest_entity_values(name), None) or "")
-        return cls(entity("tracking_id"), entity("lapor_event_id"), entity("lapor_status"), entity("lapor_message"))
+
+        return cls(
+            entity("tracking_id"), entity("lapor_event_id"), entity("lapor_status"), entity("lapor_message")
+        )
 
 
 def free_to_ask(tracker: Tracker) -> bool:
@@ -71,7 +75,9 @@ class NotifyStatus(Action):
     def name(self) -> str:
         return "action_notify_status"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         event = LaporEvent.of(tracker)
         if event.status == "submitted":
             return []  # the citizen heard the tracking number when filing
@@ -95,18 +101,25 @@ class NotifyFollowUp(Action):
     def name(self) -> str:
         return "action_notify_follow_up"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         event = LaporEvent.of(tracker)
         report = await _report(event.tracking_id)
         source = report.agency.name if report and report.agency else "instansi"
-        dispatcher.utter_message(text=f"💬 Tindak lanjut dari {source} untuk laporan #{event.tracking_id}:\n"
-                                      f"\"{event.message}\"")
+        dispatcher.utter_message(
+            text=f'💬 Tindak lanjut dari {source} untuk laporan #{event.tracking_id}:\n"{event.message}"'
+        )
         if not free_to_ask(tracker):
             return []
         if tracker.active_loop_name == "report_form":
             dispatcher.utter_message(text=DRAFT_WAITS)
-        target = {"tracking_id": event.tracking_id, "event_id": event.event_id, "kind": TINDAK_LANJUT,
-                  "question": event.message}
+        target = {
+            "tracking_id": event.tracking_id,
+            "event_id": event.event_id,
+            "kind": TINDAK_LANJUT,
+            "question": event.message,
+        }
         return reset_slots(REPLY_SLOTS) + [SlotSet("balasan_untuk", target), SlotSet("balasan_lampiran", [])]
 
 
@@ -114,12 +127,16 @@ class NotifyClarification(Action):
     def name(self) -> str:
         return "action_notify_clarification"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         event = LaporEvent.of(tracker)
-        await OpenClarifications(clients.redis()).add(tracker.sender_id, event.tracking_id, event.event_id,
-                                                      event.message)
-        dispatcher.utter_message(text=f"❓ Instansi meminta klarifikasi untuk laporan #{event.tracking_id}:\n"
-                                      f"\"{event.message}\"")
+        await OpenClarifications(clients.redis()).add(
+            tracker.sender_id, event.tracking_id, event.event_id, event.message
+        )
+        dispatcher.utter_message(
+            text=f'❓ Instansi meminta klarifikasi untuk laporan #{event.tracking_id}:\n"{event.message}"'
+        )
         if not free_to_ask(tracker):
             dispatcher.utter_message(text="Pertanyaan ini saya tanyakan setelah yang sekarang selesai.")
             return []
@@ -132,10 +149,14 @@ class FollowReport(Action):
     def name(self) -> str:
         return "action_follow_report"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         tracking_id = clean_tracking_id(next(tracker.get_latest_entity_values("tracking_id"), ""))
         if not tracking_id:
-            dispatcher.utter_message(text="Laporan nomor berapa yang ingin Anda ikuti? Contoh: ikuti laporan 1916449")
+            dispatcher.utter_message(
+                text="Laporan nomor berapa yang ingin Anda ikuti? Contoh: ikuti laporan 1916449"
+            )
             return []
         try:
             await (await clients.lapor()).get_report(tracking_id)
@@ -146,8 +167,10 @@ class FollowReport(Action):
             dispatcher.utter_message(text=UNAVAILABLE)
             return []
         await ReportsStore(clients.redis()).follow(tracker.sender_id, tracking_id)
-        dispatcher.utter_message(text=f"🔔 Baik, perkembangan laporan #{tracking_id} akan saya kabarkan di sini. "
-                                      f"Ketik \"berhenti notifikasi\" kapan saja untuk berhenti.")
+        dispatcher.utter_message(
+            text=f"🔔 Baik, perkembangan laporan #{tracking_id} akan saya kabarkan di sini. "
+            f'Ketik "berhenti notifikasi" kapan saja untuk berhenti.'
+        )
         return []
 
 
@@ -155,13 +178,15 @@ class StopNotifications(Action):
     def name(self) -> str:
         return "action_stop_notifications"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         store = ReportsStore(clients.redis())
         await store.unfollow_all(tracker.sender_id)
         mine = await store.list_for(tracker.sender_id, limit=3)
         dispatcher.utter_message(
             text="🔕 Notifikasi dihentikan: saya tidak akan mengirim kabar laporan lagi. Untuk mengikuti lagi, "
-                 "pilih laporannya di bawah, atau cek status laporan lalu pilih \"Ikuti laporan ini\".",
-            buttons=[follow_button(r.tracking_id, f"🔔 Ikuti lagi #{r.tracking_id}") for r in mine])
+            'pilih laporannya di bawah, atau cek status laporan lalu pilih "Ikuti laporan ini".',
+            buttons=[follow_button(r.tracking_id, f"🔔 Ikuti lagi #{r.tracking_id}") for r in mine],
+        )
         return []
-

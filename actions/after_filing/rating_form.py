@@ -1,4 +1,5 @@
 """Rating a completed report: a score from 1 to 5, then an optional comment, sent to LAPOR."""
+
 from __future__ import annotations
 
 import logging
@@ -26,8 +27,9 @@ class ValidateRatingForm(FormValidationAction):
     def name(self) -> str:
         return "validate_rating_form"
 
-    def validate_nilai(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                       domain: DomainDict) -> dict[str, Any]:
+    def validate_nilai(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         if value is None:
             return {}
         score = _score(CitizenMessage.of(tracker).text or str(value))
@@ -35,8 +37,9 @@ class ValidateRatingForm(FormValidationAction):
             dispatcher.utter_message(text="Pilih angka 1 sampai 5.")
         return {"nilai": score}
 
-    def validate_komentar(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                          domain: DomainDict) -> dict[str, Any]:
+    def validate_komentar(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         if value is None:
             return {}
         reply = CitizenMessage.of(tracker)
@@ -56,18 +59,25 @@ class RateReport(Action):
     def name(self) -> str:
         return "action_rate_report"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         tracking_id, score = tracker.get_slot("nilai_untuk"), tracker.get_slot("nilai")
         comment = tracker.get_slot("komentar")
         if tracking_id and score:
             try:
-                await (await clients.lapor()).rate(tracking_id, int(score),
-                                                     None if comment in (None, SKIPPED) else comment)
+                await (await clients.lapor()).rate(
+                    tracking_id, int(score), None if comment in (None, SKIPPED) else comment
+                )
             except LaporError as exc:
                 log.warning("rating not sent user=%s: %s", pseudonym(tracker.sender_id), type(exc).__name__)
-                dispatcher.utter_message(text="Maaf, penilaian Anda belum dapat dikirim ke LAPOR!. "
-                                              "Silakan coba lagi nanti di lapor.go.id.")
+                dispatcher.utter_message(
+                    text="Maaf, penilaian Anda belum dapat dikirim ke LAPOR!. "
+                    "Silakan coba lagi nanti di lapor.go.id."
+                )
             else:
-                dispatcher.utter_message(text="⭐ Terima kasih atas penilaian Anda! Masukan Anda membantu "
-                                              "instansi memperbaiki layanannya.")
+                dispatcher.utter_message(
+                    text="⭐ Terima kasih atas penilaian Anda! Masukan Anda membantu "
+                    "instansi memperbaiki layanannya."
+                )
         return reset_slots(RATING_SLOTS) + await after_answer(dispatcher, tracker)

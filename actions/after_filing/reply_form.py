@@ -2,13 +2,15 @@
 follow-up solved the problem (and replying when it did not), and rating a completed report.
 
 Two forms carry it (dialogue/domain.yml): `reply_form` here (which question, solved?, the answer,
-then Kirim with any photos/documents) and `rating_form` (rating_form.py: score, optional comment). A notification that
+then Kirim with any photos/documents) and `rating_form` (rating_form.py: score, optional comment). A
+notification that
 starts one of them while a report is being written leaves the draft in its slots; when the answer is
 sent or dropped, `report_form` becomes active again and re-asks its step (report/steps.resume_draft).
 
 Clarifications stay open in Redis until answered, so several can wait and the citizen picks one
 (common/clarifications.py).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -38,8 +40,10 @@ REPLY_SLOTS = ["balasan_untuk", "masalah_selesai", "balasan", "balasan_lampiran"
 RATING_SLOTS = ["nilai_untuk", "nilai", "komentar"]
 CANCEL_BUTTON = {"title": "❌ Batal", "payload": "/cancel"}
 SEND_BUTTON = {"title": "📤 Kirim", "payload": "/affirm"}
-NOT_SENT = ("Maaf, LAPOR! sedang tidak dapat dihubungi, jadi jawaban Anda belum terkirim. "
-            "Pilih Kirim untuk mencoba lagi sebentar lagi.")
+NOT_SENT = (
+    "Maaf, LAPOR! sedang tidak dapat dihubungi, jadi jawaban Anda belum terkirim. "
+    "Pilih Kirim untuk mencoba lagi sebentar lagi."
+)
 
 
 def answering(clarification: dict[str, str]) -> dict[str, str]:
@@ -51,8 +55,11 @@ async def start_answer(sender: str) -> list[EventType]:
     citizen has several to choose from. "Solved?" is only asked about follow-ups."""
     waiting = await OpenClarifications(clients.redis()).list(sender)
     target = answering(waiting[0]) if len(waiting) == 1 else None
-    return reset_slots(REPLY_SLOTS) + [SlotSet("balasan_untuk", target), SlotSet("masalah_selesai", False),
-                                   SlotSet("balasan_lampiran", [])]
+    return reset_slots(REPLY_SLOTS) + [
+        SlotSet("balasan_untuk", target),
+        SlotSet("masalah_selesai", False),
+        SlotSet("balasan_lampiran", []),
+    ]
 
 
 async def after_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
@@ -74,19 +81,23 @@ def reply_key(sender: str, event_id: str) -> str:
 
 # --- the reply form ---
 
+
 class ValidateReplyForm(FormValidationAction):
     def name(self) -> str:
         return "validate_reply_form"
 
-    async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher,
-                             tracker: Tracker, domain: DomainDict) -> list[str]:
+    async def required_slots(
+        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[str]:
         target = tracker.get_slot("balasan_untuk")
         if target and target.get("kind") == TINDAK_LANJUT:
             solved = tracker.get_slot("masalah_selesai") is True
             return ["balasan_untuk", "masalah_selesai"] + ([] if solved else ["balasan", "balasan_kirim"])
         return ["balasan_untuk", "balasan", "balasan_kirim"]
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         """Photos and documents are taken at any step, before or after the text."""
         shared: list[EventType] = []
         if (tracker.latest_message.get("intent") or {}).get("name") == "share_evidence":
@@ -97,8 +108,9 @@ class ValidateReplyForm(FormValidationAction):
             tracker.add_slots(shared)
         return shared + await super().run(dispatcher, tracker, domain)
 
-    async def validate_balasan_untuk(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                     domain: DomainDict) -> dict[str, Any]:
+    async def validate_balasan_untuk(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         if value is None or isinstance(value, dict):
             return {"balasan_untuk": value}  # set by the notification
         waiting = await OpenClarifications(clients.redis()).list(tracker.sender_id)
@@ -109,20 +121,24 @@ class ValidateReplyForm(FormValidationAction):
         dispatcher.utter_message(text="Pilih laporan yang pertanyaannya ingin Anda jawab.")
         return {"balasan_untuk": None}
 
-    def validate_masalah_selesai(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                 domain: DomainDict) -> dict[str, Any]:
+    def validate_masalah_selesai(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         if value is None or isinstance(value, bool):
             return {"masalah_selesai": value}
         reply = CitizenMessage.of(tracker)
         if reply.no() or reply.has("belum", "blm", "tidak", "tdk", "gak", "nggak", "enggak", "masih"):
             return {"masalah_selesai": False}
-        if reply.yes() or reply.has("sudah", "udah", "sdh", "selesai", "beres", "puas", "terima kasih", "makasih"):
+        if reply.yes() or reply.has(
+            "sudah", "udah", "sdh", "selesai", "beres", "puas", "terima kasih", "makasih"
+        ):
             return {"masalah_selesai": True}
         dispatcher.utter_message(text="Pilih Sudah atau Belum.")
         return {"masalah_selesai": None}
 
-    def validate_balasan(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                         domain: DomainDict) -> dict[str, Any]:
+    def validate_balasan(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         if value is None:
             return {}
         text = CitizenMessage.of(tracker).text
@@ -131,12 +147,15 @@ class ValidateReplyForm(FormValidationAction):
             return {"balasan": None}
         return {"balasan": text}
 
-    def validate_balasan_kirim(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                               domain: DomainDict) -> dict[str, Any]:
+    def validate_balasan_kirim(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         if value is None:
             return {}
         reply = CitizenMessage.of(tracker)
-        if reply.yes() or reply.has("kirim", "selesai", "sudah", "udah", "cukup", "lanjut", "tidak ada", "gak ada"):
+        if reply.yes() or reply.has(
+            "kirim", "selesai", "sudah", "udah", "cukup", "lanjut", "tidak ada", "gak ada"
+        ):
             return {"balasan_kirim": True}
         dispatcher.utter_message(text="Kirim foto atau dokumennya di sini, atau pilih Kirim.")
         return {"balasan_kirim": None}
@@ -146,12 +165,18 @@ class AskBalasanUntuk(Action):
     def name(self) -> str:
         return "action_ask_balasan_untuk"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         waiting = await OpenClarifications(clients.redis()).list(tracker.sender_id)
         dispatcher.utter_message(
             text="Ada beberapa pertanyaan instansi yang menunggu jawaban Anda. Laporan mana yang ingin Anda jawab?",
-            buttons=[{"title": f"#{c['tracking_id']}: {_short(c['question'])}", "payload": f"#{c['tracking_id']}"}
-                     for c in waiting[:5]] + [CANCEL_BUTTON])
+            buttons=[
+                {"title": f"#{c['tracking_id']}: {_short(c['question'])}", "payload": f"#{c['tracking_id']}"}
+                for c in waiting[:5]
+            ]
+            + [CANCEL_BUTTON],
+        )
         return []
 
 
@@ -159,14 +184,20 @@ class AskBalasan(Action):
     def name(self) -> str:
         return "action_ask_balasan"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         target = tracker.get_slot("balasan_untuk") or {}
         if target.get("kind") == TINDAK_LANJUT:
-            text = (f"Apa yang masih belum selesai? Tulis tanggapan Anda untuk laporan #{target['tracking_id']}; "
-                    f"laporan akan tetap dibuka. Foto atau dokumen boleh dilampirkan.")
+            text = (
+                f"Apa yang masih belum selesai? Tulis tanggapan Anda untuk laporan #{target['tracking_id']}; "
+                f"laporan akan tetap dibuka. Foto atau dokumen boleh dilampirkan."
+            )
         else:
-            text = (f"Tulis jawaban Anda untuk pertanyaan laporan #{target.get('tracking_id')}. "
-                    f"Foto atau dokumen pendukung boleh dikirim juga.")
+            text = (
+                f"Tulis jawaban Anda untuk pertanyaan laporan #{target.get('tracking_id')}. "
+                f"Foto atau dokumen pendukung boleh dikirim juga."
+            )
         dispatcher.utter_message(text=text, buttons=[CANCEL_BUTTON])
         return []
 
@@ -175,10 +206,15 @@ class AskBalasanKirim(Action):
     def name(self) -> str:
         return "action_ask_balasan_kirim"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         count = len(tracker.get_slot("balasan_lampiran") or [])
-        text = (f"{count} lampiran siap dikirim. Tambah lagi, atau pilih Kirim." if count else
-                "Ada foto atau dokumen pendukung? Kirim sekarang, atau langsung pilih Kirim.")
+        text = (
+            f"{count} lampiran siap dikirim. Tambah lagi, atau pilih Kirim."
+            if count
+            else "Ada foto atau dokumen pendukung? Kirim sekarang, atau langsung pilih Kirim."
+        )
         dispatcher.utter_message(text=text, buttons=[SEND_BUTTON, CANCEL_BUTTON])
         return []
 
@@ -189,7 +225,9 @@ class SendReply(Action):
     def name(self) -> str:
         return "action_send_reply"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         target = tracker.get_slot("balasan_untuk")
         done = reset_slots(REPLY_SLOTS)
         if not target:
@@ -201,35 +239,48 @@ class SendReply(Action):
         try:
             lapor = await clients.lapor()
             attachment_ids = await _upload(lapor, key, tracker.get_slot("balasan_lampiran") or [], dispatcher)
-            await lapor.post_reply(target["tracking_id"], tracker.get_slot("balasan"), attachment_ids=attachment_ids,
-                                   in_reply_to=int(target["event_id"]), idempotency_key=key)
+            await lapor.post_reply(
+                target["tracking_id"],
+                tracker.get_slot("balasan"),
+                attachment_ids=attachment_ids,
+                in_reply_to=int(target["event_id"]),
+                idempotency_key=key,
+            )
         except TRANSIENT:
             dispatcher.utter_message(text=NOT_SENT)
             return [SlotSet("balasan_kirim", None), ActiveLoop("reply_form")]
         except LaporError as exc:
             log.warning("reply refused user=%s code=%s", pseudonym(tracker.sender_id), exc.code)
-            dispatcher.utter_message(text=f"Maaf, LAPOR! tidak menerima jawaban ini"
-                                          f"{': laporan sudah ditutup' if exc.code == 'report_closed' else ''}.")
+            dispatcher.utter_message(
+                text=f"Maaf, LAPOR! tidak menerima jawaban ini"
+                f"{': laporan sudah ditutup' if exc.code == 'report_closed' else ''}."
+            )
         else:
             tracking_id = target["tracking_id"]
             if target["kind"] == TINDAK_LANJUT:
-                dispatcher.utter_message(text=f"✅ Tanggapan Anda sudah dikirim ke LAPOR!. Laporan #{tracking_id} "
-                                              f"tetap dibuka sampai instansi menindaklanjutinya lagi.")
+                dispatcher.utter_message(
+                    text=f"✅ Tanggapan Anda sudah dikirim ke LAPOR!. Laporan #{tracking_id} "
+                    f"tetap dibuka sampai instansi menindaklanjutinya lagi."
+                )
             else:
-                dispatcher.utter_message(text=f"✅ Jawaban Anda untuk laporan #{tracking_id} sudah dikirim ke "
-                                              f"LAPOR!. Terima kasih.")
+                dispatcher.utter_message(
+                    text=f"✅ Jawaban Anda untuk laporan #{tracking_id} sudah dikirim ke "
+                    f"LAPOR!. Terima kasih."
+                )
         await OpenClarifications(clients.redis()).remove(tracker.sender_id, target["event_id"])
         return done + await after_answer(dispatcher, tracker)
 
 
-async def _upload(lapor: LaporClient, key: str, attachments: list[dict[str, Any]],
-                  dispatcher: CollectingDispatcher) -> list[str]:
+async def _upload(
+    lapor: LaporClient, key: str, attachments: list[dict[str, Any]], dispatcher: CollectingDispatcher
+) -> list[str]:
     """Uploads each file once per answer (the same key gives the same attachment on a retry)."""
     store, ids = clients.media(), []
     for item in attachments:
         try:
-            attachment = await lapor.upload_attachment(store.path_for(item["ref"]), item.get("filename"),
-                                                       idempotency_key=f"{key}:{item['ref']}")
+            attachment = await lapor.upload_attachment(
+                store.path_for(item["ref"]), item.get("filename"), idempotency_key=f"{key}:{item['ref']}"
+            )
         except (AttachmentRejected, FileNotFoundError, ValueError):
             dispatcher.utter_message(text=f"⚠️ {item.get('filename') or 'Berkas'} tidak dapat dilampirkan.")
             continue
@@ -239,13 +290,15 @@ async def _upload(lapor: LaporClient, key: str, attachments: list[dict[str, Any]
 
 
 class StopAnswer(Action):
-    """"batal" while answering or rating: only that is dropped; a report being written goes on.
+    """ "batal" while answering or rating: only that is dropped; a report being written goes on.
     Dropped questions leave the open list (LAPOR keeps them; lapor.go.id can still answer them)."""
 
     def name(self) -> str:
         return "action_stop_answer"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         target = tracker.get_slot("balasan_untuk") or {}
         if tracker.active_loop_name == "rating_form":
             dispatcher.utter_message(text="Baik, tanpa penilaian.")
@@ -253,9 +306,13 @@ class StopAnswer(Action):
             dispatcher.utter_message(text="Baik, tanggapan tidak dikirim.")
         else:
             await _drop_questions(tracker)
-            dispatcher.utter_message(text="Baik, jawaban tidak dikirim. Bila perlu, pertanyaan instansi tetap bisa "
-                                          "dijawab lewat lapor.go.id.")
-        stopped = [ActiveLoop(None), SlotSet("requested_slot", None)] + reset_slots(REPLY_SLOTS + RATING_SLOTS)
+            dispatcher.utter_message(
+                text="Baik, jawaban tidak dikirim. Bila perlu, pertanyaan instansi tetap bisa "
+                "dijawab lewat lapor.go.id."
+            )
+        stopped = [ActiveLoop(None), SlotSet("requested_slot", None)] + reset_slots(
+            REPLY_SLOTS + RATING_SLOTS
+        )
         return stopped + await after_answer(dispatcher, tracker)
 
 
@@ -267,4 +324,4 @@ async def _drop_questions(tracker: Tracker) -> None:
 
 
 def _short(text: str, limit: int = 30) -> str:
-    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -29,6 +29,7 @@ to the least specific; the first that finds a date wins, so "kemarin tgl 21" is 
   the summary can say the date was not remembered. A rough period said with it wins ("lupa, pokoknya minggu
   lalu" = a week ago).
 """
+
 from __future__ import annotations
 
 import calendar
@@ -47,8 +48,20 @@ VERY_OLD = timedelta(days=365)
 EVENING = 18  # from this hour on, "tadi malam" is tonight rather than last night
 
 DAYS = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"]
-MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
-          "Oktober", "November", "Desember"]
+MONTHS = [
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+]
 _DAY_WORDS = [d.lower() for d in DAYS]
 _MONTH_WORDS = [m.lower() for m in MONTHS]
 
@@ -56,6 +69,7 @@ _MONTH_WORDS = [m.lower() for m in MONTHS]
 @dataclass(frozen=True)
 class DateAnswer:
     """What a citizen's answer meant: a date, or why it cannot be used yet."""
+
     value: Optional[date]
     problem: Optional[str] = None  # "unreadable" | "future"
     very_old: bool = False
@@ -72,11 +86,19 @@ class _Reading(NamedTuple):
 
 # Single words as citizens type them → the standard word (or words) the readers know.
 _WORDS = {
-    **dict.fromkeys("kmrn kmrin kmren kmrnn kemaren kmaren kmarin kmarn kemarn kemrin kemarim kamari wingi"
-                    .split(), "kemarin"),
+    **dict.fromkeys(
+        "kmrn kmrin kmren kmrnn kemaren kmaren kmarin kmarn kemarn kemrin kemarim kamari wingi".split(),
+        "kemarin",
+    ),
     **dict.fromkeys("kepungkur kepengker katukang kapengker silam".split(), "lalu"),
-    "yll": "lalu", "yg": "yang", "td": "tadi", "tdi": "tadi", "barusan": "tadi", "bsk": "besok",
-    **dict.fromkeys("besuk sesuk isukan mbenjang benjang".split(), "besok"), "pageto": "lusa",
+    "yll": "lalu",
+    "yg": "yang",
+    "td": "tadi",
+    "tdi": "tadi",
+    "barusan": "tadi",
+    "bsk": "besok",
+    **dict.fromkeys("besuk sesuk isukan mbenjang benjang".split(), "besok"),
+    "pageto": "lusa",
     **dict.fromkeys("ngarep payun hareup mendatang".split(), "depan"),
     **dict.fromkeys("skrg skrng sekarang saiki ayeuna".split(), "sekarang"),
     **dict.fromkeys("ieu iki niki puniki".split(), "ini"),
@@ -86,24 +108,44 @@ _WORDS = {
     **dict.fromkeys("bln sasi sasih wulan".split(), "bulan"),
     **dict.fromkeys("thn th taun tahon warsa".split(), "tahun"),
     **dict.fromkeys("tgl tg tggl tangal tanggl tnggl".split(), "tanggal"),
-    **dict.fromkeys("esuk isuk enjing".split(), "pagi"), **dict.fromkeys("awan beurang".split(), "siang"),
-    **dict.fromkeys("malem mlm bengi peuting".split(), "malam"), "sonten": "sore",
-    **dict.fromkeys("bbrp bbrapa brp beberapa".split(), "beberapa"), "dpn": "depan", "pg": "pagi",
-    "lami": "lama", "kemari": "kemari",  # "datang kemari" (here), not a typo of "kemarin"
+    **dict.fromkeys("esuk isuk enjing".split(), "pagi"),
+    **dict.fromkeys("awan beurang".split(), "siang"),
+    **dict.fromkeys("malem mlm bengi peuting".split(), "malam"),
+    "sonten": "sore",
+    **dict.fromkeys("bbrp bbrapa brp beberapa".split(), "beberapa"),
+    "dpn": "depan",
+    "pg": "pagi",
+    "lami": "lama",
+    "kemari": "kemari",  # "datang kemari" (here), not a typo of "kemarin"
     **dict.fromkeys("udah udh sdh sudh dah tos atos geus wis uwis sampun".split(), "sudah"),
-    **dict.fromkeys("senen snin".split(), "senin"), **dict.fromkeys("salasa slasa selsa".split(), "selasa"),
-    **dict.fromkeys("rebo rebu".split(), "rabu"), "kemis": "kamis",
+    **dict.fromkeys("senen snin".split(), "senin"),
+    **dict.fromkeys("salasa slasa selsa".split(), "selasa"),
+    **dict.fromkeys("rebo rebu".split(), "rabu"),
+    "kemis": "kamis",
     **dict.fromkeys("jumaat jumaah jumuah jemuwah jumah jmt".split(), "jumat"),
-    **dict.fromkeys("setu saptu sbtu".split(), "sabtu"), "ahad": "minggu",
-    "sehari": "1 hari", "sedino": "1 hari", "sapoe": "1 hari",
-    **dict.fromkeys("seminggu sepekan saminggu".split(), "1 minggu"), "semingguan": "1 mingguan",
-    **dict.fromkeys("sebulan sabulan sesasi sewulan".split(), "1 bulan"), "sebulanan": "1 bulanan",
-    **dict.fromkeys("setahun sataun setaun".split(), "1 tahun"), "setahunan": "1 tahunan",
-    "jan": "januari", **dict.fromkeys("feb peb pebruari febuari".split(), "februari"),
-    **dict.fromkeys("mar mrt".split(), "maret"), "apr": "april", "may": "mei", "jun": "juni", "jul": "juli",
+    **dict.fromkeys("setu saptu sbtu".split(), "sabtu"),
+    "ahad": "minggu",
+    "sehari": "1 hari",
+    "sedino": "1 hari",
+    "sapoe": "1 hari",
+    **dict.fromkeys("seminggu sepekan saminggu".split(), "1 minggu"),
+    "semingguan": "1 mingguan",
+    **dict.fromkeys("sebulan sabulan sesasi sewulan".split(), "1 bulan"),
+    "sebulanan": "1 bulanan",
+    **dict.fromkeys("setahun sataun setaun".split(), "1 tahun"),
+    "setahunan": "1 tahunan",
+    "jan": "januari",
+    **dict.fromkeys("feb peb pebruari febuari".split(), "februari"),
+    **dict.fromkeys("mar mrt".split(), "maret"),
+    "apr": "april",
+    "may": "mei",
+    "jun": "juni",
+    "jul": "juli",
     **dict.fromkeys("agu ags agt agst agus agust aug".split(), "agustus"),
-    **dict.fromkeys("sep sept".split(), "september"), **dict.fromkeys("okt oct".split(), "oktober"),
-    **dict.fromkeys("nov nop nopember".split(), "november"), **dict.fromkeys("des dec".split(), "desember"),
+    **dict.fromkeys("sep sept".split(), "september"),
+    **dict.fromkeys("okt oct".split(), "oktober"),
+    **dict.fromkeys("nov nop nopember".split(), "november"),
+    **dict.fromkeys("des dec".split(), "desember"),
     **dict.fromkeys("agustusan tujuhbelasan".split(), "17an"),
 }
 # Longer words that typos reach, with a typo's distance ("novembr", "agustsu", "kemrin").
@@ -113,21 +155,58 @@ _MONTH = "|".join(_MONTH_WORDS)
 _WEEKDAY = "|".join(_DAY_WORDS)
 # Phrases, rewritten in order once the words are plain.
 _PHRASES = [
-    (r"\byang (lalu|kemarin)\b", r"\1"), (r"\b(yang akan datang|ke depan|kedepan)\b", "depan"),
-    (r"\bbaru (saja|aja|tadi)\b", "tadi"), (r"\bjum at\b", "jumat"),
+    (r"\byang (lalu|kemarin)\b", r"\1"),
+    (r"\b(yang akan datang|ke depan|kedepan)\b", "depan"),
+    (r"\bbaru (saja|aja|tadi)\b", "tadi"),
+    (r"\bjum at\b", "jumat"),
     (r"\bmau (pagi|siang|sore|malam)\b", r"tadi \1"),  # Javanese "mau esuk"
-    (r"\b(tadi malam|malam tadi)\b", "semalam"), (r"\btakbiran\b", "malam lebaran"),
+    (r"\b(tadi malam|malam tadi)\b", "semalam"),
+    (r"\btakbiran\b", "malam lebaran"),
     (r"\b(akhir minggu|weekend|wiken)\b", "sabtu"),
     (rf"(?<!\d )\b({_MONTH}) (\d{{1,2}})\b(?! (?:{_UNITS}))", r"\2 \1"),  # English order: "nov 15"
 ]
 _NUMBERS = {
-    "satu": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7, "delapan": 8, "sembilan": 9,
-    "sepuluh": 10, "sebelas": 11,
+    "satu": 1,
+    "dua": 2,
+    "tiga": 3,
+    "empat": 4,
+    "lima": 5,
+    "enam": 6,
+    "tujuh": 7,
+    "delapan": 8,
+    "sembilan": 9,
+    "sepuluh": 10,
+    "sebelas": 11,
     # Javanese (ngoko and krama) and Sundanese
-    "siji": 1, "loro": 2, "rong": 2, "kalih": 2, "telu": 3, "telung": 3, "tigo": 3, "papat": 4, "patang": 4,
-    "sekawan": 4, "limo": 5, "limang": 5, "gangsal": 5, "enem": 6, "nem": 6, "pitu": 7, "pitung": 7,
-    "wolu": 8, "wolung": 8, "songo": 9, "sangang": 9, "sedasa": 10,
-    "hiji": 1, "tilu": 3, "opat": 4, "genep": 6, "dalapan": 8, "salapan": 9, "sapuluh": 10,
+    "siji": 1,
+    "loro": 2,
+    "rong": 2,
+    "kalih": 2,
+    "telu": 3,
+    "telung": 3,
+    "tigo": 3,
+    "papat": 4,
+    "patang": 4,
+    "sekawan": 4,
+    "limo": 5,
+    "limang": 5,
+    "gangsal": 5,
+    "enem": 6,
+    "nem": 6,
+    "pitu": 7,
+    "pitung": 7,
+    "wolu": 8,
+    "wolung": 8,
+    "songo": 9,
+    "sangang": 9,
+    "sedasa": 10,
+    "hiji": 1,
+    "tilu": 3,
+    "opat": 4,
+    "genep": 6,
+    "dalapan": 8,
+    "salapan": 9,
+    "sapuluh": 10,
 }
 _NUMBER = "|".join(sorted(_NUMBERS, key=len, reverse=True))
 _SPELLED = rf"\b(?:({_NUMBER}) belas|({_NUMBER}) puluh(?: ({_NUMBER}))?|({_NUMBER}))\b"
@@ -172,6 +251,7 @@ def _plain(text: str) -> str:
 
 
 # --- calendar helpers ---
+
 
 def _add_months(day: date, months: int) -> date:
     year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
@@ -233,12 +313,17 @@ class _Holiday(NamedTuple):
 
 def _official(name: str) -> Callable[[int], Optional[date]]:
     """The first day off of a moving holiday in lokal-id's official calendar (None for years it lacks)."""
+
     def in_year(year: int) -> Optional[date]:
         if year not in HOLIDAY_YEARS:
             return None
-        days = [h.date for h in get_holidays(year).holidays
-                if h.name.startswith(name) and h.type == "libur_nasional"]
+        days = [
+            h.date
+            for h in get_holidays(year).holidays
+            if h.name.startswith(name) and h.type == "libur_nasional"
+        ]
         return date.fromisoformat(min(days)) if days else None
+
     return in_year
 
 
@@ -248,10 +333,14 @@ def _fixed(month: int, day: int) -> Callable[[int], Optional[date]]:
 
 # Most specific first: "lebaran haji" before "lebaran", "tahun baru imlek" before "tahun baru".
 _HOLIDAYS = [
-    _Holiday(r"lebaran (?:haji|kurban|qurban)|idul ?adh?a|hari raya (?:haji|kurban|qurban)|idul ?qurban",
-             _official("Iduladha")),
-    _Holiday(r"lebaran|idul ?fitri|hari raya(?! (?:waisak|nyepi|natal|imlek))|riyaya|riyoyo",
-             _official("Idulfitri")),
+    _Holiday(
+        r"lebaran (?:haji|kurban|qurban)|idul ?adh?a|hari raya (?:haji|kurban|qurban)|idul ?qurban",
+        _official("Iduladha"),
+    ),
+    _Holiday(
+        r"lebaran|idul ?fitri|hari raya(?! (?:waisak|nyepi|natal|imlek))|riyaya|riyoyo",
+        _official("Idulfitri"),
+    ),
     _Holiday(r"tahun baru imlek|imlek|sincia", _official("Tahun Baru Imlek")),
     _Holiday(r"tahun baru (?:islam|hijriah|hijriyah)|1 muharr?am|1 suro|suroan", _official("1 Muharam")),
     _Holiday(r"tahun baru|taun anyar", _fixed(1, 1)),
@@ -270,7 +359,7 @@ _HOLIDAYS = [
 
 
 def _holiday(text: str, now: datetime) -> Optional[_Reading]:
-    """"lebaran kemarin", "17an tahun lalu", "natal besok", "H-2 lebaran", "seminggu sebelum lebaran"."""
+    """ "lebaran kemarin", "17an tahun lalu", "natal besok", "H-2 lebaran", "seminggu sebelum lebaran"."""
     today = now.date()
     before = r"(?:\bh([-+]\d+) |\b(malam) |\b(\d+) (hari|minggu) (sebelum|sesudah|setelah|sehabis) )?"
     for holiday in _HOLIDAYS:
@@ -298,7 +387,7 @@ def _holiday(text: str, now: datetime) -> Optional[_Reading]:
 
 
 def _day_and_month(text: str, now: datetime) -> Optional[_Reading]:
-    """"17 agst", "3 okt 2025", "15 nov 26", "17 agustus tahun lalu"."""
+    """ "17 agst", "3 okt 2025", "15 nov 26", "17 agustus tahun lalu"."""
     year = rf"(?: (\d{{4}}|\d{{2}})\b(?! (?:{_UNITS})))?"
     for m in re.finditer(rf"\b(\d{{1,2}}) ({_MONTH})\b{year}( tahun lalu)?", text):
         day, month = int(m[1]), _MONTH_WORDS.index(m[2]) + 1
@@ -314,7 +403,7 @@ def _day_and_month(text: str, now: datetime) -> Optional[_Reading]:
 
 
 def _day_of_month(text: str, now: datetime) -> Optional[_Reading]:
-    """"tanggal 20", "tgl 5 kemarin", "tanggal 28 bulan lalu", "tgl 12 bulan 10", "bulan lalu tanggal 10",
+    """ "tanggal 20", "tgl 5 kemarin", "tanggal 28 bulan lalu", "tgl 12 bulan 10", "bulan lalu tanggal 10",
     or a bare "20"."""
     if m := re.search(r"\bbulan (ini|lalu|kemarin|depan) tanggal (\d{1,2})(an)?\b", text):
         month, day, rough = m[1], int(m[2]), bool(m[3])
@@ -346,9 +435,12 @@ _ORDINAL = "|".join(_WEEK_NUMBERS) + "|ke [1-4]"
 
 
 def _part_of_period(text: str, now: datetime) -> Optional[_Reading]:
-    """"awal bulan", "pertengahan bulan lalu", "akhir september", "awal tahun ini", "awal minggu ini"."""
-    m = re.search(rf"\b(awal|tengah|pertengahan|akhir) (bulan|tahun|minggu|{_MONTH})\b"
-                  r"(?: (ini|lalu|kemarin|depan|\d{4})\b)?", text)
+    """ "awal bulan", "pertengahan bulan lalu", "akhir september", "awal tahun ini", "awal minggu ini"."""
+    m = re.search(
+        rf"\b(awal|tengah|pertengahan|akhir) (bulan|tahun|minggu|{_MONTH})\b"
+        r"(?: (ini|lalu|kemarin|depan|\d{4})\b)?",
+        text,
+    )
     if not m or (m[2] == "minggu" and m[1] not in _PART_WEEKDAY):
         return None
     part, period, which, today = m[1], m[2], m[3], now.date()
@@ -358,13 +450,23 @@ def _part_of_period(text: str, now: datetime) -> Optional[_Reading]:
         return _Reading(monday + timedelta(days=_PART_WEEKDAY[part]), approximate=True)
     if period == "bulan":
         this_month = date(today.year, today.month, _PART_DAY[part])
-        found = (_add_months(this_month, step) if step is not None
-                 else _latest_past(today, (this_month, _add_months(this_month, -1))))
+        found = (
+            _add_months(this_month, step)
+            if step is not None
+            else _latest_past(today, (this_month, _add_months(this_month, -1)))
+        )
     elif period == "tahun":
+
         def in_year(year: int) -> date:
             return date(year, _PART_MONTH[part], 1)
-        found = (in_year(int(which)) if which and which.isdigit() else
-                 in_year(today.year + step) if step is not None else _in_recent_years(today, in_year))
+
+        found = (
+            in_year(int(which))
+            if which and which.isdigit()
+            else in_year(today.year + step)
+            if step is not None
+            else _in_recent_years(today, in_year)
+        )
     else:
         month = _MONTH_WORDS.index(period) + 1
         if which and which.isdigit():
@@ -375,7 +477,7 @@ def _part_of_period(text: str, now: datetime) -> Optional[_Reading]:
 
 
 def _week_of_month(text: str, now: datetime) -> Optional[_Reading]:
-    """"minggu kedua bulan ini", "minggu pertama november", "minggu terakhir bulan lalu": its first day."""
+    """ "minggu kedua bulan ini", "minggu pertama november", "minggu terakhir bulan lalu": its first day."""
     m = re.search(rf"\bminggu ({_ORDINAL})(?: (?:bulan )?(ini|lalu|kemarin|{_MONTH}))?\b", text)
     if not m:
         return None
@@ -394,7 +496,7 @@ def _week_of_month(text: str, now: datetime) -> Optional[_Reading]:
 
 
 def _month(text: str, now: datetime) -> Optional[_Reading]:
-    """"des", "agustus kemarin", "oktober 2025", "bulan 10": the month's first day."""
+    """ "des", "agustus kemarin", "oktober 2025", "bulan 10": the month's first day."""
     m = re.search(rf"\b(?:({_MONTH})|bulan (\d{{1,2}}))\b(?: (\d{{4}})\b)?( tahun lalu)?", text)
     if not m or (m[2] and not 1 <= int(m[2]) <= 12):
         return None
@@ -417,16 +519,18 @@ _WEEKS = {"minggu lalu": -1, "minggu kemarin": -1, "minggu depan": 1, "minggu in
 
 
 def _weekday(text: str, now: datetime) -> Optional[_Reading]:
-    """"senin kemarin", "hari sabtu", "jumat minggu lalu", "malem minggu kemarin" (Saturday evening)."""
+    """ "senin kemarin", "hari sabtu", "jumat minggu lalu", "malem minggu kemarin" (Saturday evening)."""
     today = now.date()
     monday = today - timedelta(days=today.weekday())
-    pattern = (rf"(?:\b(hari|malam|pas) )?\b({_WEEKDAY})\b( (?:pagi|siang|sore|malam|subuh))?"
-               rf"(?: ({'|'.join(_WEEKS)}|kemarin|lalu|depan|ini)\b)?")
+    pattern = (
+        rf"(?:\b(hari|malam|pas) )?\b({_WEEKDAY})\b( (?:pagi|siang|sore|malam|subuh))?"
+        rf"(?: ({'|'.join(_WEEKS)}|kemarin|lalu|depan|ini)\b)?"
+    )
     for m in re.finditer(pattern, text):
         before, which = m[1], m[4]
         if m[2] == "minggu" and not (before or m[3] or which in _WEEKS or text == "minggu"):
             continue  # a week ("minggu lalu", "2 minggu", "minggu kedua") or a place ("pasar minggu")
-        if not which and re.search(r"\bminggu (?:lalu|kemarin)\b", text[:m.start()] + text[m.end():]):
+        if not which and re.search(r"\bminggu (?:lalu|kemarin)\b", text[: m.start()] + text[m.end() :]):
             which = "minggu lalu"  # "minggu lalu pak, hari rabu"
         weekday = _DAY_WORDS.index(m[2]) - (before == "malam")  # "malam jumat" is Thursday evening
         if which in _WEEKS:
@@ -452,7 +556,7 @@ def _back(today: date, count: int, unit: str) -> date:
 
 
 def _relative(text: str, now: datetime) -> Optional[_Reading]:
-    """"3 hari lalu", "sejak 2 minggu", "udah 3 bulanan", "2 hari lagi", "bulan lalu", "minggu ini"."""
+    """ "3 hari lalu", "sejak 2 minggu", "udah 3 bulanan", "2 hari lagi", "bulan lalu", "minggu ini"."""
     today = now.date()
     m = re.search(rf"\b(\d+|beberapa) ({_UNITS})(an)?\b(?: (lagi|depan)\b)?", text)
     if m:
@@ -465,29 +569,50 @@ def _relative(text: str, now: datetime) -> Optional[_Reading]:
     unit, which = m[1], m[2]
     if which != "ini":
         return _Reading(_back(today, -1 if which == "depan" else 1, unit), approximate=unit != "hari")
-    start = {"hari": today, "minggu": today - timedelta(days=today.weekday()),
-             "bulan": today.replace(day=1), "tahun": date(today.year, 1, 1)}[unit]
+    start = {
+        "hari": today,
+        "minggu": today - timedelta(days=today.weekday()),
+        "bulan": today.replace(day=1),
+        "tahun": date(today.year, 1, 1),
+    }[unit]
     return _Reading(start, approximate=unit != "hari")
 
 
 def _nearby_day(text: str, now: datetime) -> Optional[_Reading]:
-    """"kemarin lusa", "semalam", "kemarin", "tadi pagi", "hari ini", "besok", "lusa"."""
+    """ "kemarin lusa", "semalam", "kemarin", "tadi pagi", "hari ini", "besok", "lusa"."""
     night = 0 if now.hour >= EVENING else -1
-    for pattern, days in ((r"kemarin lusa|lusa kemarin", -2), (r"semalam", night), (r"kemarin", -1),
-                          (r"tadi|sekarang|(?:pagi|siang|sore|malam|subuh) ini", 0),
-                          (r"besok", 1), (r"lusa", 2)):
+    for pattern, days in (
+        (r"kemarin lusa|lusa kemarin", -2),
+        (r"semalam", night),
+        (r"kemarin", -1),
+        (r"tadi|sekarang|(?:pagi|siang|sore|malam|subuh) ini", 0),
+        (r"besok", 1),
+        (r"lusa", 2),
+    ):
         if re.search(rf"\b(?:{pattern})\b", text):
             return _Reading(now.date() + timedelta(days=days))
     return None
 
 
-_READERS = (_numeric, _holiday, _day_and_month, _day_of_month, _part_of_period, _week_of_month, _month,
-            _bare_year, _weekday, _relative, _nearby_day)
+_READERS = (
+    _numeric,
+    _holiday,
+    _day_and_month,
+    _day_of_month,
+    _part_of_period,
+    _week_of_month,
+    _month,
+    _bare_year,
+    _weekday,
+    _relative,
+    _nearby_day,
+)
 _NOT_REMEMBERED = re.compile(
     r"\b(?:lupa|lali|poho|hilap|kesupen|entah|entahlah|lewati|lewatin|skip|gatau|gtau|gatahu"
     r"|sudah lama|dari dulu|bertahun-? ?tahun|berbulan-? ?bulan"
     r"|(?:g|ga|gak|gk|ngga|nggak|ngak|enggak|engga|nda|ndak|tidak|tdk|tak|kurang|ora|mboten|teu|henteu)"
-    r" ?(?:tau|tahu|ingat|inget|yakin|ngerti|ngertos|terang|apal|emut|pasti))\b")
+    r" ?(?:tau|tahu|ingat|inget|yakin|ngerti|ngertos|terang|apal|emut|pasti))\b"
+)
 
 
 def today() -> date:
@@ -509,5 +634,5 @@ def parse_incident_date(text: str, now: Optional[datetime] = None) -> DateAnswer
 
 
 def format_date(value: date) -> str:
-    """"Sabtu, 21 November 2026"."""
+    """ "Sabtu, 21 November 2026"."""
     return f"{DAYS[value.weekday()]}, {value.day} {MONTHS[value.month - 1]} {value.year}"

@@ -1,4 +1,5 @@
 """The draft as the citizen sees it (the summary) and as the outbox keeps it once confirmed."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -71,20 +72,32 @@ def pending_report(tracker: Tracker) -> PendingReport:
     pin = slot("lokasi_titik") or {}
     location = None
     if _chosen(slot("lokasi")):
-        location = Location(lat=pin.get("lat"), lon=pin.get("lon"),
-                            address=None if pin else place_description(tracker), region_code=slot("lokasi_kode"))
+        location = Location(
+            lat=pin.get("lat"),
+            lon=pin.get("lon"),
+            address=None if pin else place_description(tracker),
+            region_code=slot("lokasi_kode"),
+        )
     anonymous, confidential, _ = PRIVACY[slot("privasi") or SAFER_PRIVACY]
     report = NewReport(
         classification=classification,
         title=_chosen(slot("judul")) or suggest_title(slot("isi") or ""),
         body=body,
-        incident_date=date.fromisoformat(incident) if (incident := _chosen(slot("tanggal_kejadian"))) else today(),
+        incident_date=date.fromisoformat(incident)
+        if (incident := _chosen(slot("tanggal_kejadian")))
+        else today(),
         location=location,
         category_id=_chosen(slot("kategori")),
         agency_id=_chosen(slot("instansi")),
         anonymous=anonymous,
         confidential=confidential,
-        reporter=Reporter(channel=metadata.get("channel") or channel or None, channel_user_id=user_id or channel),
+        reporter=Reporter(
+            channel=metadata.get("channel") or channel or None, channel_user_id=user_id or channel
+        ),
     )
-    return PendingReport(idempotency_key=slot("idempotency_key"), sender=tracker.sender_id,
-                         report=report.to_dict(), attachments=list(slot("lampiran") or []))
+    return PendingReport(
+        idempotency_key=slot("idempotency_key"),
+        sender=tracker.sender_id,
+        report=report.to_dict(),
+        attachments=list(slot("lampiran") or []),
+    )

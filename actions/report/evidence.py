@@ -1,4 +1,5 @@
 """Photos, documents and location pins a citizen sends, taken into a draft or an answer."""
+
 from __future__ import annotations
 
 from typing import Any, Optional
@@ -21,8 +22,10 @@ def accept_attachments(tracker: Tracker, slot: str = "lampiran") -> tuple[list[d
     for item in metadata.get("attachments") or []:
         name = item.get("filename") or "berkas"
         if item.get("content_type") not in ATTACHMENT_TYPES or int(item.get("size") or 0) > max_bytes:
-            lines.append(f"⚠️ {name} tidak bisa dilampirkan: hanya foto JPG/PNG, PDF, atau video MP4 "
-                         f"hingga {max_bytes // (1024 * 1024)} MB.")
+            lines.append(
+                f"⚠️ {name} tidak bisa dilampirkan: hanya foto JPG/PNG, PDF, atau video MP4 "
+                f"hingga {max_bytes // (1024 * 1024)} MB."
+            )
         elif any(k.get("sha256") == item.get("sha256") for k in kept):
             lines.append(f"{name} sudah dilampirkan sebelumnya.")
         elif len(kept) >= MAX_ATTACHMENTS:
@@ -56,5 +59,9 @@ def shared_location(tracker: Tracker) -> Optional[dict[str, float]]:
 
 
 def pin_slots(pin: dict[str, float]) -> dict[str, Any]:
-    return {"lokasi": f"Titik peta ({pin['lat']:.5f}, {pin['lon']:.5f})", "lokasi_titik": pin,
-            "lokasi_kode": None, "lokasi_pilihan": None}
+    return {
+        "lokasi": f"Titik peta ({pin['lat']:.5f}, {pin['lon']:.5f})",
+        "lokasi_titik": pin,
+        "lokasi_kode": None,
+        "lokasi_pilihan": None,
+    }

@@ -1,6 +1,7 @@
 """The report form: one form for the three classifications, asking only the steps each one needs
 (steps.STEPS). Every answer is read and checked here; the questions that depend on the draft
 (title suggestion, routing, summary) are the `action_ask_*` actions below."""
+
 from __future__ import annotations
 
 import uuid
@@ -44,9 +45,17 @@ EDITABLE = [
     ("tujuan", ("tujuan", "keperluan", "alasan")),
     ("privasi", ("privasi", "rahasia", "anonim", "biasa", "kerahasiaan")),
 ]
-STEP_LABELS = {"isi": "Isi", "judul": "Judul", "tanggal_kejadian": "Tanggal", "lokasi": "Lokasi",
-               "lampiran_selesai": "Bukti", "kategori": "Kategori", "instansi": "Instansi", "tujuan": "Tujuan",
-               "privasi": "Privasi"}
+STEP_LABELS = {
+    "isi": "Isi",
+    "judul": "Judul",
+    "tanggal_kejadian": "Tanggal",
+    "lokasi": "Lokasi",
+    "lampiran_selesai": "Bukti",
+    "kategori": "Kategori",
+    "instansi": "Instansi",
+    "tujuan": "Tujuan",
+    "privasi": "Privasi",
+}
 
 
 def as_buttons(*pairs: tuple[str, str]) -> list[dict[str, str]]:
@@ -57,11 +66,14 @@ class ValidateReportForm(FormValidationAction):
     def name(self) -> str:
         return "validate_report_form"
 
-    async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher,
-                             tracker: Tracker, domain: DomainDict) -> list[str]:
+    async def required_slots(
+        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[str]:
         return steps_for(tracker)
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         """Evidence and pins are taken at any step: the citizen may send them before being asked."""
         shared = shared_media_events(dispatcher, tracker)
         tracker.add_slots(shared)
@@ -69,8 +81,9 @@ class ValidateReportForm(FormValidationAction):
 
     # --- isi, judul, tanggal ---
 
-    def validate_isi(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                     domain: DomainDict) -> Slots:
+    def validate_isi(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
         if value is None:
             return {}
         # The answer, or the opening message kept by action_start_report; never a button payload.
@@ -83,8 +96,9 @@ class ValidateReportForm(FormValidationAction):
             slots["judul"] = f"Permintaan informasi: {suggest_title(text, 50)}"
         return slots
 
-    def validate_judul(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                       domain: DomainDict) -> Slots:
+    def validate_judul(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
         if value is None:
             return {}
         reply, suggestion = CitizenMessage.of(tracker), tracker.get_slot("judul_saran")
@@ -93,13 +107,16 @@ class ValidateReportForm(FormValidationAction):
         if reply.no() or not reply.text:
             return {"judul": None, "judul_saran": None}
         if len(reply.text) < 5:
-            dispatcher.utter_message(text="Judulnya terlalu pendek. Tulis beberapa kata, misalnya "
-                                          "\"Jalan berlubang di Jl. Merdeka\".")
+            dispatcher.utter_message(
+                text="Judulnya terlalu pendek. Tulis beberapa kata, misalnya "
+                '"Jalan berlubang di Jl. Merdeka".'
+            )
             return {"judul": None}
         return {"judul": reply.text[:150]}
 
-    def validate_tanggal_kejadian(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                  domain: DomainDict) -> Slots:
+    def validate_tanggal_kejadian(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
         if value is None:
             return {}
         reply, old = CitizenMessage.of(tracker), tracker.get_slot("tanggal_lama")
@@ -110,11 +127,14 @@ class ValidateReportForm(FormValidationAction):
         answer = parse_incident_date(reply.text)
         if answer.problem == "future":
             dispatcher.utter_message(
-                text=f"{format_date(answer.value)} belum terjadi. Tanggal kejadian tidak boleh di masa depan.")
+                text=f"{format_date(answer.value)} belum terjadi. Tanggal kejadian tidak boleh di masa depan."
+            )
             return {"tanggal_kejadian": None, "tanggal_lama": None}
         if answer.problem:
-            dispatcher.utter_message(text="Maaf, tanggalnya belum saya pahami. Contoh: kemarin, 3 hari yang lalu, "
-                                          "17 Agustus, atau 15/11/2026.")
+            dispatcher.utter_message(
+                text="Maaf, tanggalnya belum saya pahami. Contoh: kemarin, 3 hari yang lalu, "
+                "17 Agustus, atau 15/11/2026."
+            )
             return {"tanggal_kejadian": None, "tanggal_lama": None}
         if answer.very_old:
             return {"tanggal_kejadian": None, "tanggal_lama": answer.value.isoformat()}
@@ -122,8 +142,9 @@ class ValidateReportForm(FormValidationAction):
 
     # --- lokasi, bukti ---
 
-    def validate_lokasi(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                        domain: DomainDict) -> Slots:
+    def validate_lokasi(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
         if value is None or tracker.get_slot("lokasi_titik"):
             return {}  # cleared, or a pin taken by get_extraction_events
         reply = CitizenMessage.of(tracker)
@@ -133,8 +154,9 @@ class ValidateReportForm(FormValidationAction):
             if chosen:
                 return {"lokasi": pending["text"], "lokasi_kode": chosen["code"], "lokasi_pilihan": None}
             if reply.no():
-                dispatcher.utter_message(text="Baik. Tulis alamatnya lebih lengkap, dengan kecamatan dan "
-                                              "kabupaten/kota.")
+                dispatcher.utter_message(
+                    text="Baik. Tulis alamatnya lebih lengkap, dengan kecamatan dan kabupaten/kota."
+                )
                 return {"lokasi": None, "lokasi_pilihan": None}
         if reply.skip():
             return {"lokasi": SKIPPED, "lokasi_kode": None, "lokasi_pilihan": None}
@@ -144,45 +166,59 @@ class ValidateReportForm(FormValidationAction):
         if answer.place:
             return {"lokasi": reply.text, "lokasi_kode": answer.place.code, "lokasi_pilihan": None}
         if answer.choices:
-            return {"lokasi": None, "lokasi_pilihan": {"text": reply.text,
-                                                       "choices": [c.to_dict() for c in answer.choices]}}
+            return {
+                "lokasi": None,
+                "lokasi_pilihan": {"text": reply.text, "choices": [c.to_dict() for c in answer.choices]},
+            }
         if answer.province:
             dispatcher.utter_message(text=f"Di kabupaten/kota mana di {answer.province.name}?")
         else:
-            dispatcher.utter_message(text="Lokasi itu belum saya kenali. Sebutkan kecamatan dan kabupaten/kota, "
-                                          "misalnya \"Jl. Merdeka, Sumur Bandung, Kota Bandung\", atau kirim lokasi.")
+            dispatcher.utter_message(
+                text="Lokasi itu belum saya kenali. Sebutkan kecamatan dan kabupaten/kota, "
+                'misalnya "Jl. Merdeka, Sumur Bandung, Kota Bandung", atau kirim lokasi.'
+            )
         return {"lokasi": None, "lokasi_pilihan": None}
 
-    def validate_lampiran_selesai(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                  domain: DomainDict) -> Slots:
+    def validate_lampiran_selesai(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
         if value is None:
             return {}
         reply = CitizenMessage.of(tracker)
         if reply.yes() or reply.skip() or reply.has("selesai", "sudah", "udah", "cukup", "beres", "lanjut"):
             return {"lampiran_selesai": True}
-        dispatcher.utter_message(text="Silakan kirim foto, video, atau dokumennya di sini, atau pilih Selesai.")
+        dispatcher.utter_message(
+            text="Silakan kirim foto, video, atau dokumennya di sini, atau pilih Selesai."
+        )
         return {"lampiran_selesai": None}
 
     # --- routing: kategori, instansi ---
 
-    async def validate_kategori(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                domain: DomainDict) -> Slots:
+    async def validate_kategori(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
         if value is None:
             return {}
         try:
             options = await clients.categories()
         except LaporError:
             options = []
-        return _routing_answer("kategori", CitizenMessage.of(tracker), tracker.get_slot("kategori_saran"), options,
-                               dispatcher)
+        return _routing_answer(
+            "kategori", CitizenMessage.of(tracker), tracker.get_slot("kategori_saran"), options, dispatcher
+        )
 
-    async def validate_instansi(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                domain: DomainDict) -> Slots:
+    async def validate_instansi(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
         if value is None:
             return {}
         try:
             everything = await clients.agencies()
-            local = await clients.agencies(tracker.get_slot("lokasi_kode")) if tracker.get_slot("lokasi_kode") else []
+            local = (
+                await clients.agencies(tracker.get_slot("lokasi_kode"))
+                if tracker.get_slot("lokasi_kode")
+                else []
+            )
         except LaporError:
             everything, local = [], []
         reply = CitizenMessage.of(tracker)
@@ -195,8 +231,9 @@ class ValidateReportForm(FormValidationAction):
 
     # --- tujuan, privasi, konfirmasi ---
 
-    def validate_tujuan(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                        domain: DomainDict) -> Slots:
+    def validate_tujuan(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
         if value is None:
             return {}
         text = CitizenMessage.of(tracker).text
@@ -205,8 +242,9 @@ class ValidateReportForm(FormValidationAction):
             return {"tujuan": None}
         return {"tujuan": text}
 
-    def validate_privasi(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                         domain: DomainDict) -> Slots:
+    def validate_privasi(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
         if value is None:
             return {}
         reply = CitizenMessage.of(tracker)
@@ -221,8 +259,9 @@ class ValidateReportForm(FormValidationAction):
         dispatcher.utter_message(text="Pilih salah satu: Rahasia, Anonim, atau Biasa.")
         return {"privasi": None}
 
-    def validate_konfirmasi(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                            domain: DomainDict) -> Slots:
+    def validate_konfirmasi(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
         if value is None:
             return {}
         reply = CitizenMessage.of(tracker)
@@ -235,15 +274,21 @@ class ValidateReportForm(FormValidationAction):
         if editing or reply.no() or reply.has("ubah", "ganti", "edit", "koreksi", "perbaiki", "revisi"):
             return {"konfirmasi": None, "sedang_ubah": True}
         if reply.yes() or reply.has("kirim", "lanjut", "sudah benar", "sdh benar", "udah benar"):
-            return {"konfirmasi": True, "idempotency_key": tracker.get_slot("idempotency_key") or uuid.uuid4().hex}
+            return {
+                "konfirmasi": True,
+                "idempotency_key": tracker.get_slot("idempotency_key") or uuid.uuid4().hex,
+            }
         dispatcher.utter_message(text="Pilih Kirim untuk mengirim, Ubah untuk memperbaiki, atau Batal.")
         return {"konfirmasi": None}
 
 
 def _with_region_synonyms(text: str, tracker: Tracker) -> str:
-    """Adds the region names the NLU recognised under their official spelling ("jogja" → "Kota Yogyakarta")."""
-    names = [e.get("value") for e in tracker.latest_message.get("entities") or []
-             if e.get("entity") == "wilayah" and e.get("value") and e.get("value").lower() not in text.lower()]
+    """Adds the region names the NLU recognised, officially spelt ("jogja" → "Kota Yogyakarta")."""
+    names = [
+        e.get("value")
+        for e in tracker.latest_message.get("entities") or []
+        if e.get("entity") == "wilayah" and e.get("value") and e.get("value").lower() not in text.lower()
+    ]
     return ", ".join([text, *names])
 
 
@@ -252,8 +297,12 @@ def _choose_place(reply: CitizenMessage, choices: list[dict]) -> Optional[dict]:
     exact = [c for c in choices if c["name"].lower() == said or c["path"].lower() == said]
     if exact:
         return exact[0]
-    kinds = [c for c in choices if (reply.has("kota") and c["name"].lower().startswith("kota"))
-             or (reply.has("kab") and c["name"].lower().startswith("kabupaten"))]
+    kinds = [
+        c
+        for c in choices
+        if (reply.has("kota") and c["name"].lower().startswith("kota"))
+        or (reply.has("kab") and c["name"].lower().startswith("kabupaten"))
+    ]
     return kinds[0] if len(kinds) == 1 else None
 
 
@@ -264,11 +313,26 @@ def _step_named(reply: CitizenMessage, steps: list[str]) -> Optional[str]:
     return None
 
 
-def _routing_answer(slot: str, reply: CitizenMessage, suggestion: Optional[dict], options: list,
-                    dispatcher: CollectingDispatcher) -> Slots:
+def _routing_answer(
+    slot: str,
+    reply: CitizenMessage,
+    suggestion: Optional[dict],
+    options: list,
+    dispatcher: CollectingDispatcher,
+) -> Slots:
     """Accepting the suggestion, naming another option, or leaving it to LAPOR's admins."""
-    if reply.has("admin", "serahkan", "lewat", "skip", "tidak tahu", "tdk tahu", "gak tau", "ga tau", "nggak tau",
-                 "terserah"):
+    if reply.has(
+        "admin",
+        "serahkan",
+        "lewat",
+        "skip",
+        "tidak tahu",
+        "tdk tahu",
+        "gak tau",
+        "ga tau",
+        "nggak tau",
+        "terserah",
+    ):
         return {slot: FOR_ADMINS, f"{slot}_nama": None}
     if reply.yes() and suggestion:
         return {slot: suggestion["id"], f"{slot}_nama": suggestion["name"]}
@@ -278,6 +342,8 @@ def _routing_answer(slot: str, reply: CitizenMessage, suggestion: Optional[dict]
     if chosen:
         return {slot: chosen.id, f"{slot}_nama": chosen.name}
     what = "Kategori" if slot == "kategori" else "Instansi"
-    dispatcher.utter_message(text=f"{what} itu tidak saya temukan. Pilih dari daftar, ketik namanya, "
-                                  f"atau serahkan ke admin LAPOR!.")
+    dispatcher.utter_message(
+        text=f"{what} itu tidak saya temukan. Pilih dari daftar, ketik namanya, "
+        f"atau serahkan ke admin LAPOR!."
+    )
     return {slot: None}

@@ -1,4 +1,5 @@
 """Typed places resolved to Kemendagri regions (lokal's address parser), asking when ambiguous."""
+
 from __future__ import annotations
 
 import re

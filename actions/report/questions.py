@@ -1,5 +1,6 @@
 """The report form's questions that depend on the draft: the title suggestion, dates, places, evidence,
 routing and the summary (Rasa calls `action_ask_<step>`)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -23,14 +24,19 @@ class AskJudul(Action):
     def name(self) -> str:
         return "action_ask_judul"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         suggestion = tracker.get_slot("judul_saran")
         if suggestion:
-            dispatcher.utter_message(text=f"Usulan judul: \"{suggestion}\"\nPakai judul ini, atau ketik judul lain.",
-                                     buttons=as_buttons(("✅ Pakai judul ini", "/affirm")))
+            dispatcher.utter_message(
+                text=f'Usulan judul: "{suggestion}"\nPakai judul ini, atau ketik judul lain.',
+                buttons=as_buttons(("✅ Pakai judul ini", "/affirm")),
+            )
         else:
-            dispatcher.utter_message(text="Ketik judul singkat laporan Anda, misalnya "
-                                          "\"Jalan berlubang di Jl. Merdeka\".")
+            dispatcher.utter_message(
+                text='Ketik judul singkat laporan Anda, misalnya "Jalan berlubang di Jl. Merdeka".'
+            )
         return []
 
 
@@ -38,16 +44,20 @@ class AskTanggalKejadian(Action):
     def name(self) -> str:
         return "action_ask_tanggal_kejadian"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         old = tracker.get_slot("tanggal_lama")
         if old:
             dispatcher.utter_message(
                 text=f"{format_date(date.fromisoformat(old))} sudah lebih dari setahun lalu. Tanggalnya sudah benar?",
-                buttons=as_buttons(("✅ Ya, benar", "/affirm"), ("✏️ Ubah tanggal", "/deny")))
+                buttons=as_buttons(("✅ Ya, benar", "/affirm"), ("✏️ Ubah tanggal", "/deny")),
+            )
         else:
             dispatcher.utter_message(
                 text="Kapan kejadiannya? Misalnya: kemarin, 3 hari yang lalu, 17 Agustus, atau 15/11/2026.",
-                buttons=as_buttons(("Hari ini", "hari ini"), ("Kemarin", "kemarin")))
+                buttons=as_buttons(("Hari ini", "hari ini"), ("Kemarin", "kemarin")),
+            )
         return []
 
 
@@ -55,21 +65,27 @@ class AskLokasi(Action):
     def name(self) -> str:
         return "action_ask_lokasi"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         pending = tracker.get_slot("lokasi_pilihan")
         if pending:
             dispatcher.utter_message(
-                text=f"\"{pending['text']}\" bisa berarti beberapa wilayah. Yang mana?",
+                text=f'"{pending["text"]}" bisa berarti beberapa wilayah. Yang mana?',
                 buttons=[{"title": c["path"], "payload": c["name"]} for c in pending["choices"]]
-                + as_buttons(("Bukan semuanya", "/deny")))
+                + as_buttons(("Bukan semuanya", "/deny")),
+            )
         elif tracker.get_slot("classification") == ASPIRASI:
-            dispatcher.utter_message(text="Untuk wilayah mana aspirasi ini? Sebutkan kabupaten/kota (opsional).",
-                                     buttons=[SKIP_BUTTON])
+            dispatcher.utter_message(
+                text="Untuk wilayah mana aspirasi ini? Sebutkan kabupaten/kota (opsional).",
+                buttons=[SKIP_BUTTON],
+            )
         else:
             dispatcher.utter_message(
                 text="Di mana lokasinya? Bagikan lokasi (📎 → Lokasi), atau ketik alamat dengan kecamatan dan "
-                     "kabupaten/kota, misalnya \"Jl. Merdeka, Sumur Bandung, Kota Bandung\".",
-                buttons=[SKIP_BUTTON])
+                'kabupaten/kota, misalnya "Jl. Merdeka, Sumur Bandung, Kota Bandung".',
+                buttons=[SKIP_BUTTON],
+            )
         return []
 
 
@@ -77,19 +93,25 @@ class AskLampiranSelesai(Action):
     def name(self) -> str:
         return "action_ask_lampiran_selesai"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         count = len(tracker.get_slot("lampiran") or [])
         if not count:
             dispatcher.utter_message(
                 text=f"Ada foto, video, atau dokumen sebagai bukti? Kirim di sini (maks. {MAX_ATTACHMENTS} berkas). "
-                     "Jika tidak ada, pilih Lewati.",
-                buttons=[SKIP_BUTTON])
+                "Jika tidak ada, pilih Lewati.",
+                buttons=[SKIP_BUTTON],
+            )
         elif count < MAX_ATTACHMENTS:
-            dispatcher.utter_message(text=f"Sudah {count} bukti. Kirim lagi, atau pilih Selesai.",
-                                     buttons=as_buttons(("✅ Selesai", "/affirm")))
+            dispatcher.utter_message(
+                text=f"Sudah {count} bukti. Kirim lagi, atau pilih Selesai.",
+                buttons=as_buttons(("✅ Selesai", "/affirm")),
+            )
         else:
-            dispatcher.utter_message(text=f"Sudah {count} bukti (batas maksimal).",
-                                     buttons=as_buttons(("✅ Lanjut", "/affirm")))
+            dispatcher.utter_message(
+                text=f"Sudah {count} bukti (batas maksimal).", buttons=as_buttons(("✅ Lanjut", "/affirm"))
+            )
         return []
 
 
@@ -97,7 +119,9 @@ class AskKategori(Action):
     def name(self) -> str:
         return "action_ask_kategori"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         try:
             options = await clients.categories()
         except LaporError:
@@ -114,7 +138,9 @@ class AskInstansi(Action):
     def name(self) -> str:
         return "action_ask_instansi"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         # A permintaan informasi has no location step: the region it names decides the local bodies.
         region = tracker.get_slot("lokasi_kode") or region_named_in(tracker.get_slot("isi") or "")
         try:
@@ -127,21 +153,31 @@ class AskInstansi(Action):
             found = suggest_agency(tracker.get_slot("isi") or "", region, everything)
             suggestion = {"id": found.id, "name": found.name} if found else {}
         listed = local or [a for a in everything if not a.region_code]
-        _offer("instansi", suggestion, listed, dispatcher,
-               optional=tracker.get_slot("classification") == ASPIRASI)
+        _offer(
+            "instansi",
+            suggestion,
+            listed,
+            dispatcher,
+            optional=tracker.get_slot("classification") == ASPIRASI,
+        )
         return [SlotSet("instansi_saran", suggestion)]
 
 
-def _offer(slot: str, suggestion: dict, options: list, dispatcher: CollectingDispatcher,
-           optional: bool = False) -> None:
+def _offer(
+    slot: str, suggestion: dict, options: list, dispatcher: CollectingDispatcher, optional: bool = False
+) -> None:
     noun = "kategori" if slot == "kategori" else "instansi"
     if suggestion:
-        text = (f"Menurut saya, {'laporan ini masuk kategori' if slot == 'kategori' else 'yang berwenang adalah'}: "
-                f"{suggestion['name']}. Setuju?")
+        text = (
+            f"Menurut saya, {'laporan ini masuk kategori' if slot == 'kategori' else 'yang berwenang adalah'}: "
+            f"{suggestion['name']}. Setuju?"
+        )
         buttons = as_buttons(("✅ Setuju", "/affirm"), (f"🔁 Pilih {noun} lain", "/deny"))
     else:
-        text = (f"Pilih {noun} yang sesuai, ketik namanya, atau serahkan ke admin LAPOR! "
-                f"({'tidak wajib' if optional else 'admin akan memilihkan'}).")
+        text = (
+            f"Pilih {noun} yang sesuai, ketik namanya, atau serahkan ke admin LAPOR! "
+            f"({'tidak wajib' if optional else 'admin akan memilihkan'})."
+        )
         buttons = [{"title": o.name, "payload": o.name} for o in options[:8]]
     dispatcher.utter_message(text=text, buttons=buttons + [ADMIN_BUTTON])
 
@@ -150,13 +186,20 @@ class AskKonfirmasi(Action):
     def name(self) -> str:
         return "action_ask_konfirmasi"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         if tracker.get_slot("sedang_ubah"):
             steps = [s for s in steps_for(tracker) if s in STEP_LABELS]
-            dispatcher.utter_message(text="Bagian mana yang ingin diubah?",
-                                     buttons=[{"title": STEP_LABELS[s], "payload": f"ubah {STEP_LABELS[s].lower()}"}
-                                              for s in steps])
+            dispatcher.utter_message(
+                text="Bagian mana yang ingin diubah?",
+                buttons=[
+                    {"title": STEP_LABELS[s], "payload": f"ubah {STEP_LABELS[s].lower()}"} for s in steps
+                ],
+            )
             return []
-        dispatcher.utter_message(text=summary(tracker) + "\n\nKirim laporan ini?",
-                                 buttons=as_buttons(("✅ Kirim", "/affirm"), ("✏️ Ubah", "/deny"), ("❌ Batal", "/cancel")))
+        dispatcher.utter_message(
+            text=summary(tracker) + "\n\nKirim laporan ini?",
+            buttons=as_buttons(("✅ Kirim", "/affirm"), ("✏️ Ubah", "/deny"), ("❌ Batal", "/cancel")),
+        )
         return []

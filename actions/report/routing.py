@@ -4,6 +4,7 @@ One table of topics links the words citizens use to a LAPOR category and to the 
 that handles it (matched by name, so the real LAPOR's lists work as well as the sandbox's). When
 nothing fits, the choice is left to LAPOR's admins: no wrong door.
 """
+
 from __future__ import annotations
 
 import re
@@ -18,28 +19,43 @@ Named = TypeVar("Named", Category, Agency)
 @dataclass(frozen=True)
 class Topic:
     keywords: tuple[str, ...]  # word starts ("aspal" finds "aspalnya"); a trailing space means a whole word
-    category: str              # words found in the category's name
-    agency: str                # words found in the responsible agency's name
+    category: str  # words found in the category's name
+    agency: str  # words found in the responsible agency's name
 
 
 TOPICS = [
-    Topic(("jalan rusak", "jln rusak", "jalanan rusak", "jalan hancur", "berlubang", "lubang", "aspal"),
-          "jalan rusak", "pekerjaan umum"),
+    Topic(
+        ("jalan rusak", "jln rusak", "jalanan rusak", "jalan hancur", "berlubang", "lubang", "aspal"),
+        "jalan rusak",
+        "pekerjaan umum",
+    ),
     Topic(("jembatan",), "jembatan", "pekerjaan umum"),
-    Topic(("banjir", "genangan", "selokan", "got ", "gorong", "drainase", "saluran air"),
-          "drainase", "pekerjaan umum"),
-    Topic(("lampu jalan", "lampu pju", "pju", "penerangan", "lampu mati", "jalan gelap"),
-          "penerangan jalan", "pekerjaan umum"),
+    Topic(
+        ("banjir", "genangan", "selokan", "got ", "gorong", "drainase", "saluran air"),
+        "drainase",
+        "pekerjaan umum",
+    ),
+    Topic(
+        ("lampu jalan", "lampu pju", "pju", "penerangan", "lampu mati", "jalan gelap"),
+        "penerangan jalan",
+        "pekerjaan umum",
+    ),
     Topic(("bpjs", "jkn", "kis "), "bpjs", "bpjs kesehatan"),
-    Topic(("puskesmas", "rumah sakit", "rsud", "dokter", "bidan", "pasien", "obat"),
-          "puskesmas", "dinas kesehatan"),
+    Topic(
+        ("puskesmas", "rumah sakit", "rsud", "dokter", "bidan", "pasien", "obat"),
+        "puskesmas",
+        "dinas kesehatan",
+    ),
     Topic(("ppdb", "zonasi", "daftar sekolah", "pendaftaran sekolah"), "ppdb", "dinas pendidikan"),
     Topic(("pip", "kip", "beasiswa"), "bantuan pendidikan", "dinas pendidikan"),
     Topic(("sekolah", "guru", "murid", "siswa"), "pendidikan", "dinas pendidikan"),
     Topic(("sampah", "tps", "bau busuk"), "sampah", "lingkungan hidup"),
     Topic(("limbah", "pencemaran", "polusi", "asap pabrik", "tercemar"), "pencemaran", "lingkungan hidup"),
-    Topic(("pungli", "pungutan", "uang pelicin", "dimintai uang", "minta uang", "suap", "sogok"),
-          "pungutan liar", "pemerintah"),
+    Topic(
+        ("pungli", "pungutan", "uang pelicin", "dimintai uang", "minta uang", "suap", "sogok"),
+        "pungutan liar",
+        "pemerintah",
+    ),
     Topic(("izin", "perizinan", "imb", "pbg", "nib"), "perizinan", "pemerintah"),
     Topic(("ktp", "e-ktp", "ektp", "blangko"), "ktp", "kependudukan"),
     Topic(("kartu keluarga", "kk "), "kartu keluarga", "kependudukan"),
@@ -78,11 +94,16 @@ def suggest_agency(text: str, region_code: Optional[str], agencies: Sequence[Age
     """The agency of the most specific region for the topic, else a national one, else the region's
     government. `agencies` is every agency LAPOR knows."""
     topic = find_topic(text)
-    local = [a for a in agencies if a.region_code and region_code
-             and (region_code + ".").startswith(a.region_code + ".")]
+    local = [
+        a
+        for a in agencies
+        if a.region_code and region_code and (region_code + ".").startswith(a.region_code + ".")
+    ]
     local.sort(key=lambda a: -len(a.region_code or ""))
     if topic:
-        found = _named(local, topic.agency) or _named([a for a in agencies if not a.region_code], topic.agency)
+        found = _named(local, topic.agency) or _named(
+            [a for a in agencies if not a.region_code], topic.agency
+        )
         if found:
             return found[0]
     governments = _named(local, "pemerintah")

@@ -1,4 +1,5 @@
 """Starting and cancelling a report."""
+
 from __future__ import annotations
 
 from rasa_sdk import Action, Tracker
@@ -25,12 +26,16 @@ class StartReport(Action):
     def name(self) -> str:
         return "action_start_report"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         classification = CLASSIFICATION_OF_INTENT.get(intent, PENGADUAN)
         events = fresh_draft(classification)
-        dispatcher.utter_message(text=f"Baik, kita buat {LABELS[classification]} 📝. Saya akan menanyakan beberapa "
-                                      f"hal. Ketik \"batal\" kapan saja untuk berhenti.")
+        dispatcher.utter_message(
+            text=f"Baik, kita buat {LABELS[classification]} 📝. Saya akan menanyakan beberapa "
+            f'hal. Ketik "batal" kapan saja untuk berhenti.'
+        )
         # A photo or pin in the opening message is taken by the form, which runs next in this turn.
         opening = CitizenMessage.of(tracker).text
         if opening and classification != INFORMASI and describes_problem(opening):
@@ -43,6 +48,8 @@ class CancelReport(Action):
     def name(self) -> str:
         return "action_cancel_report"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         dispatcher.utter_message(response="utter_cancelled")
         return [ActiveLoop(None), SlotSet("requested_slot", None)] + [SlotSet(s, None) for s in DRAFT_SLOTS]

@@ -1,5 +1,6 @@
 """What each classification asks, in which order, and the slots a draft is made of. The draft itself
 lives only in the tracker's slots."""
+
 from __future__ import annotations
 
 from rasa_sdk import Tracker
@@ -8,22 +9,44 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 PENGADUAN, ASPIRASI, INFORMASI = "pengaduan", "aspirasi", "permintaan_informasi"
 LABELS = {PENGADUAN: "pengaduan", ASPIRASI: "aspirasi", INFORMASI: "permintaan informasi"}
 CLASSIFICATION_OF_INTENT = {
-    "file_complaint": PENGADUAN, "file_aspiration": ASPIRASI, "request_information": INFORMASI,
+    "file_complaint": PENGADUAN,
+    "file_aspiration": ASPIRASI,
+    "request_information": INFORMASI,
     # A photo or a pin sent out of the blue is the start of a complaint.
-    "share_evidence": PENGADUAN, "share_location": PENGADUAN,
+    "share_evidence": PENGADUAN,
+    "share_location": PENGADUAN,
 }
 # What each classification asks, in order; the last step shows the summary.
 STEPS = {
-    PENGADUAN: ["isi", "judul", "tanggal_kejadian", "lokasi", "lampiran_selesai", "kategori", "instansi",
-                "privasi", "konfirmasi"],
+    PENGADUAN: [
+        "isi",
+        "judul",
+        "tanggal_kejadian",
+        "lokasi",
+        "lampiran_selesai",
+        "kategori",
+        "instansi",
+        "privasi",
+        "konfirmasi",
+    ],
     ASPIRASI: ["isi", "judul", "lokasi", "instansi", "privasi", "konfirmasi"],
     INFORMASI: ["isi", "instansi", "tujuan", "privasi", "konfirmasi"],
 }
 # Every step in the order of the form's required slots (dialogue/domain.yml); each classification asks a
 # subset in this same order, and marks the others NOT_ASKED: a form resumed after an interruption
 # (rasa then follows the domain's order) asks exactly the classification's next step.
-FORM_STEPS = ["isi", "judul", "tanggal_kejadian", "lokasi", "lampiran_selesai", "kategori", "instansi", "tujuan",
-              "privasi", "konfirmasi"]
+FORM_STEPS = [
+    "isi",
+    "judul",
+    "tanggal_kejadian",
+    "lokasi",
+    "lampiran_selesai",
+    "kategori",
+    "instansi",
+    "tujuan",
+    "privasi",
+    "konfirmasi",
+]
 NOT_ASKED = "tidak ditanyakan"
 # Slots cleared with each step when it is asked again from the summary.
 DETAILS = {
@@ -33,13 +56,34 @@ DETAILS = {
     "kategori": ["kategori_nama", "kategori_saran"],
     "instansi": ["instansi_nama", "instansi_saran"],
 }
-DRAFT_SLOTS = ["classification", "isi", "judul", "judul_saran", "tanggal_kejadian", "tanggal_lama", "lokasi",
-               "lokasi_kode", "lokasi_titik", "lokasi_pilihan", "lampiran", "lampiran_selesai", "kategori",
-               "kategori_nama", "kategori_saran", "instansi", "instansi_nama", "instansi_saran", "tujuan",
-               "privasi", "konfirmasi", "sedang_ubah", "idempotency_key"]
+DRAFT_SLOTS = [
+    "classification",
+    "isi",
+    "judul",
+    "judul_saran",
+    "tanggal_kejadian",
+    "tanggal_lama",
+    "lokasi",
+    "lokasi_kode",
+    "lokasi_titik",
+    "lokasi_pilihan",
+    "lampiran",
+    "lampiran_selesai",
+    "kategori",
+    "kategori_nama",
+    "kategori_saran",
+    "instansi",
+    "instansi_nama",
+    "instansi_saran",
+    "tujuan",
+    "privasi",
+    "konfirmasi",
+    "sedang_ubah",
+    "idempotency_key",
+]
 
-SKIPPED = "-"          # an optional step the citizen skipped
-FOR_ADMINS = "admin"   # category or agency left to LAPOR's admins
+SKIPPED = "-"  # an optional step the citizen skipped
+FOR_ADMINS = "admin"  # category or agency left to LAPOR's admins
 MAX_ATTACHMENTS = 5
 PRIVACY = {  # choice → (anonymous, confidential, one-line meaning)
     "rahasia": (False, True, "🔒 Rahasia: laporan tidak tampil ke publik"),
@@ -47,6 +91,7 @@ PRIVACY = {  # choice → (anonymous, confidential, one-line meaning)
     "biasa": (False, False, "👥 Biasa: laporan dan nama Anda dapat dilihat publik"),
 }
 SAFER_PRIVACY = "rahasia"
+
 
 def steps_for(tracker: Tracker) -> list[str]:
     return STEPS.get(tracker.get_slot("classification") or PENGADUAN, STEPS[PENGADUAN])
@@ -63,6 +108,8 @@ def resume_draft(tracker: Tracker) -> list[EventType]:
 
 
 def fresh_draft(classification: str) -> list[SlotSet]:
-    return [SlotSet(slot, None) for slot in DRAFT_SLOTS if slot != "classification"] + [
-        SlotSet("classification", classification), SlotSet("lampiran", [])] + [
-        SlotSet(step, NOT_ASKED) for step in FORM_STEPS if step not in STEPS[classification]]
+    return (
+        [SlotSet(slot, None) for slot in DRAFT_SLOTS if slot != "classification"]
+        + [SlotSet("classification", classification), SlotSet("lampiran", [])]
+        + [SlotSet(step, NOT_ASKED) for step in FORM_STEPS if step not in STEPS[classification]]
+    )

@@ -1,4 +1,5 @@
 """Submitting a confirmed report through the outbox, and telling the citizen when a kept one arrived."""
+
 from __future__ import annotations
 
 import asyncio
@@ -16,29 +17,38 @@ from common.outbox import DeliveredReport
 from common.reports import ReportsStore
 from lapor_client.errors import LaporError
 
-KEPT = ("⏳ LAPOR! sedang lambat atau tidak dapat dihubungi. Laporan Anda sudah kami simpan dan akan "
-        "dikirim otomatis; nomor pelacakannya akan kami kabarkan di sini. Tidak perlu mengirim ulang.")
-REFUSED = ("Maaf, LAPOR! tidak dapat menerima laporan ini. Silakan coba buat ulang, atau hubungi "
-           "lapor.go.id / SMS 1708.")
+KEPT = (
+    "⏳ LAPOR! sedang lambat atau tidak dapat dihubungi. Laporan Anda sudah kami simpan dan akan "
+    "dikirim otomatis; nomor pelacakannya akan kami kabarkan di sini. Tidak perlu mengirim ulang."
+)
+REFUSED = (
+    "Maaf, LAPOR! tidak dapat menerima laporan ini. Silakan coba buat ulang, atau hubungi "
+    "lapor.go.id / SMS 1708."
+)
 
 
 def delivered_message(report: DeliveredReport, dispatcher: CollectingDispatcher, later: bool = False) -> None:
     if later:
-        named = f"\"{report.title}\"" if report.title else "Anda"
+        named = f'"{report.title}"' if report.title else "Anda"
         opening = f"✅ Kabar baik: laporan {named} sudah diterima LAPOR!."
     else:
         opening = "✅ Laporan Anda terkirim!"
     dispatcher.utter_message(
         text=f"{opening}\nNomor pelacakan: #{report.tracking_id}\nSimpan nomor ini. Admin LAPOR! akan "
-             f"memverifikasinya dalam 3 hari kerja; perkembangannya akan saya kabarkan di sini.",
-        buttons=[{"title": "🔎 Cek status", "payload": f'/check_status{{"tracking_id": "{report.tracking_id}"}}'}])
+        f"memverifikasinya dalam 3 hari kerja; perkembangannya akan saya kabarkan di sini.",
+        buttons=[
+            {"title": "🔎 Cek status", "payload": f'/check_status{{"tracking_id": "{report.tracking_id}"}}'}
+        ],
+    )
 
 
 class SubmitReport(Action):
     def name(self) -> str:
         return "action_submit_report"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         reset = [SlotSet(slot, None) for slot in DRAFT_SLOTS]
         if tracker.get_slot("konfirmasi") is not True or not tracker.get_slot("idempotency_key"):
             return reset  # only a report the citizen confirmed is ever sent
@@ -47,8 +57,10 @@ class SubmitReport(Action):
         await outbox.enqueue(redis, pending)  # durable before the first attempt
         try:
             lapor = await clients.lapor()
-            delivered = await asyncio.wait_for(outbox.deliver(lapor, redis, clients.media(), pending.idempotency_key),
-                                               clients.settings().submit_wait_seconds)
+            delivered = await asyncio.wait_for(
+                outbox.deliver(lapor, redis, clients.media(), pending.idempotency_key),
+                clients.settings().submit_wait_seconds,
+            )
         except asyncio.TimeoutError:
             delivered = None
         except LaporError:
@@ -67,7 +79,9 @@ class ReportDelivered(Action):
     def name(self) -> str:
         return "action_report_delivered"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         tracking_id = next(tracker.get_latest_entity_values("tracking_id"), None)
         if not tracking_id:
             return []

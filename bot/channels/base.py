@@ -1,5 +1,6 @@
 """What every channel's outbound side is: the protocol the gateway and the notifier send through, and the
 errors it raises in the same terms whatever the platform."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence

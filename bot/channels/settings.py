@@ -3,6 +3,7 @@
 A channel is enabled by its credentials: Telegram by TELEGRAM_BOT_TOKEN, WhatsApp by its four
 WHATSAPP_* values together (docs/channels.md).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -68,7 +69,6 @@ class WhatsAppSettings:
         if missing:
             raise ValueError(f"WhatsApp channel half configured, missing: {', '.join(missing)}")
         return cls(**values, api_base_url=env("WHATSAPP_API_BASE_URL", cls.api_base_url).rstrip("/"))
-
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ unless CONSOLE_CHANNEL=0; Telegram and WhatsApp are mounted when their settings 
 (docs/channels.md): Telegram by long polling, or at `POST /telegram/webhook` when
 TELEGRAM_WEBHOOK_URL is set; WhatsApp at `GET|POST /whatsapp/webhook`.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -83,7 +84,9 @@ async def _telegram(app: web.Application):
 
 
 async def _whatsapp(app: web.Application):
-    app[WHATSAPP] = WhatsAppChannel(app[SETTINGS].channels.whatsapp, app[CONVERSATIONS], app[MEDIA], app[REDIS], app[HTTP])
+    app[WHATSAPP] = WhatsAppChannel(
+        app[SETTINGS].channels.whatsapp, app[CONVERSATIONS], app[MEDIA], app[REDIS], app[HTTP]
+    )
     yield
     await app[WHATSAPP].close()
 
@@ -140,7 +143,9 @@ def create_app(settings: GatewaySettings | None = None) -> web.Application:
 
 
 def main() -> None:
-    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=os.environ.get("LOG_LEVEL", "INFO"), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     # httpx (under python-telegram-bot) logs every request URL, and Telegram's contain the bot token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     settings = GatewaySettings.from_env()

@@ -6,6 +6,7 @@ what must be the same everywhere: dropping duplicate deliveries, keeping one use
 order, refusing over-long text kindly, the gateway → Rasa contract (docs/contracts.md), and a friendly
 answer when Rasa cannot be reached.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -122,7 +123,11 @@ class Conversations:
         # The lock is taken before the first await, so a user's messages keep their arrival order.
         async with self._user_locks.hold(incoming.sender):
             if not await self.claim(incoming):
-                log.info("duplicate delivery dropped channel=%s user=%s", incoming.channel, pseudonym(incoming.sender))
+                log.info(
+                    "duplicate delivery dropped channel=%s user=%s",
+                    incoming.channel,
+                    pseudonym(incoming.sender),
+                )
                 return None
             if len(incoming.text) > self._max_text_chars:
                 limit = f"{self._max_text_chars:,}".replace(",", ".")
@@ -148,5 +153,10 @@ class Conversations:
     async def _post_to_rasa(self, incoming: Incoming) -> list[BotMessage]:
         metadata = {**incoming.metadata, "channel": incoming.channel}
         replies = await self._rasa.send_message(incoming.sender, incoming.text, metadata)
-        log.info("turn done channel=%s user=%s replies=%d", incoming.channel, pseudonym(incoming.sender), len(replies))
+        log.info(
+            "turn done channel=%s user=%s replies=%d",
+            incoming.channel,
+            pseudonym(incoming.sender),
+            len(replies),
+        )
         return replies

@@ -1,4 +1,5 @@
 """The gateway's settings, read once from the environment (README.md, "Configuration")."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -8,6 +8,7 @@ Buttons are shown numbered; type the number or answer in your own words. Special
   /keluar               leave (Ctrl-D works too)
 Notifications (a report's status changed, an agency asks something) appear as they come.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,14 +33,23 @@ class ConsoleChat:
         self._print_lock = threading.Lock()
 
     def send(self, text: str, metadata: dict | None = None) -> list[dict]:
-        body = {"user_id": self.user_id, "text": text, "message_id": uuid.uuid4().hex, "metadata": metadata or {}}
+        body = {
+            "user_id": self.user_id,
+            "text": text,
+            "message_id": uuid.uuid4().hex,
+            "metadata": metadata or {},
+        }
         # The gateway answers 503 with a message to show when the assistant is unavailable.
-        return self.http.post(f"{self.gateway_url}/console/messages", json=body, timeout=120).json()["messages"]
+        return self.http.post(f"{self.gateway_url}/console/messages", json=body, timeout=120).json()[
+            "messages"
+        ]
 
     def upload(self, path: Path) -> tuple[dict | None, list[dict]]:
         """The stored attachment, or None and the gateway's reason."""
         with path.open("rb") as file:
-            answer = self.http.post(f"{self.gateway_url}/console/media", files={"file": (path.name, file)}, timeout=120)
+            answer = self.http.post(
+                f"{self.gateway_url}/console/media", files={"file": (path.name, file)}, timeout=120
+            )
         data = answer.json()
         return data.get("attachment"), data.get("messages", [])
 
@@ -75,8 +85,9 @@ class ConsoleChat:
     def watch_inbox(self, stop: threading.Event) -> None:
         while not stop.wait(INBOX_POLL_SECONDS):
             try:
-                waiting = self.http.get(f"{self.gateway_url}/console/inbox",
-                                        params={"user_id": self.user_id}, timeout=10).json()["messages"]
+                waiting = self.http.get(
+                    f"{self.gateway_url}/console/inbox", params={"user_id": self.user_id}, timeout=10
+                ).json()["messages"]
             except (requests.RequestException, ValueError):
                 continue
             if waiting:
@@ -108,7 +119,9 @@ def chat(gateway_url: str, user_id: str = "warga") -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--gateway", default=f"http://127.0.0.1:{os.environ.get('GATEWAY_PORT', '8080')}")
     parser.add_argument("--user", default="warga")
     args = parser.parse_args()

@@ -8,6 +8,7 @@ answers, and is stopped (SIGTERM, then SIGKILL) on Ctrl-C, SIGTERM or when anoth
 The test suite starts the same `Stack` on free ports (tests/conftest.py), so what the tests run is
 what a developer runs.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -53,7 +54,9 @@ class Ports:
     @classmethod
     def free(cls) -> "Ports":
         """Ports nobody listens on: for stacks beside the local one (tests, benchmarks)."""
-        return cls(redis=free_port(), sandbox=free_port(), actions=free_port(), rasa=free_port(), gateway=free_port())
+        return cls(
+            redis=free_port(), sandbox=free_port(), actions=free_port(), rasa=free_port(), gateway=free_port()
+        )
 
 
 @dataclass
@@ -93,8 +96,16 @@ def port_in_use(port: int, host: str = "127.0.0.1") -> bool:
 class Stack:
     """The local deployment: one process per service, all on 127.0.0.1."""
 
-    def __init__(self, ports: Ports, run_dir: Path, *, extra_env: dict[str, str] | None = None,
-                 model: Path = MODEL, start_notifier: bool = True, stock_rasa: bool = False) -> None:
+    def __init__(
+        self,
+        ports: Ports,
+        run_dir: Path,
+        *,
+        extra_env: dict[str, str] | None = None,
+        model: Path = MODEL,
+        start_notifier: bool = True,
+        stock_rasa: bool = False,
+    ) -> None:
         self.ports = ports
         self.run_dir = run_dir
         self.logs_dir = run_dir / "logs"
@@ -145,7 +156,11 @@ class Stack:
     def rasa_processes_env(self) -> dict[str, str]:
         """How many Rasa server processes, and TensorFlow threads in each (Rasa's own variables)."""
         if self.stock_rasa:  # Rasa's defaults: one process; empty leaves TensorFlow's threading to it
-            return {"SANIC_WORKERS": "1", "TF_INTRA_OP_PARALLELISM_THREADS": "", "TF_INTER_OP_PARALLELISM_THREADS": ""}
+            return {
+                "SANIC_WORKERS": "1",
+                "TF_INTRA_OP_PARALLELISM_THREADS": "",
+                "TF_INTER_OP_PARALLELISM_THREADS": "",
+            }
         return {
             # The Redis lock store keeps each conversation's turns in order across the processes.
             "SANIC_WORKERS": os.environ.get("SANIC_WORKERS", str(default_rasa_workers())),
@@ -158,23 +173,85 @@ class Stack:
     def plan(self) -> list[Service]:
         py = sys.executable
         services = [
-            Service("redis", [
-                "redis-server", "--port", str(self.ports.redis), "--bind", "127.0.0.1",
-                "--dir", str(self.run_dir / "redis"), "--appendonly", "yes", "--save", "",
-            ], self.ports.redis, ready_timeout=20),
-            Service("lapor-sandbox", [
-                py, "-m", "lapor_client.sandbox", "--host", "127.0.0.1", "--port", str(self.ports.sandbox),
-                "--data-dir", str(self.run_dir / "sandbox"),
-            ], self.ports.sandbox, ready_timeout=30),
-            Service("action-server", [
-                py, "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.ports.actions),
-            ], self.ports.actions, ready_path="/health", ready_timeout=120),
-            Service("rasa", [
-                py, "-m", "rasa" if self.stock_rasa else "bot.rasa_server", "run", "--enable-api", "--model", str(self.model),
-                "--endpoints", "dialogue/endpoints.yml", "--credentials", "dialogue/credentials.yml",
-                "--interface", "127.0.0.1", "--port", str(self.ports.rasa),
-            ], self.ports.rasa, ready_path="/status", ready_timeout=360),
-            Service("gateway", [py, "-m", "bot.gateway"], self.ports.gateway, ready_path="/health", ready_timeout=30),
+            Service(
+                "redis",
+                [
+                    "redis-server",
+                    "--port",
+                    str(self.ports.redis),
+                    "--bind",
+                    "127.0.0.1",
+                    "--dir",
+                    str(self.run_dir / "redis"),
+                    "--appendonly",
+                    "yes",
+                    "--save",
+                    "",
+                ],
+                self.ports.redis,
+                ready_timeout=20,
+            ),
+            Service(
+                "lapor-sandbox",
+                [
+                    py,
+                    "-m",
+                    "lapor_client.sandbox",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(self.ports.sandbox),
+                    "--data-dir",
+                    str(self.run_dir / "sandbox"),
+                ],
+                self.ports.sandbox,
+                ready_timeout=30,
+            ),
+            Service(
+                "action-server",
+                [
+                    py,
+                    "-m",
+                    "rasa_sdk",
+                    "--actions",
+                    "actions",
+                    "--port",
+                    str(self.ports.actions),
+                ],
+                self.ports.actions,
+                ready_path="/health",
+                ready_timeout=120,
+            ),
+            Service(
+                "rasa",
+                [
+                    py,
+                    "-m",
+                    "rasa" if self.stock_rasa else "bot.rasa_server",
+                    "run",
+                    "--enable-api",
+                    "--model",
+                    str(self.model),
+                    "--endpoints",
+                    "dialogue/endpoints.yml",
+                    "--credentials",
+                    "dialogue/credentials.yml",
+                    "--interface",
+                    "127.0.0.1",
+                    "--port",
+                    str(self.ports.rasa),
+                ],
+                self.ports.rasa,
+                ready_path="/status",
+                ready_timeout=360,
+            ),
+            Service(
+                "gateway",
+                [py, "-m", "bot.gateway"],
+                self.ports.gateway,
+                ready_path="/health",
+                ready_timeout=30,
+            ),
         ]
         if self.start_notifier:
             services.append(Service("notifier", [py, "-m", "bot.notifier"], 0))
@@ -210,8 +287,12 @@ class Stack:
     def _launch(self, service: Service) -> None:
         log_file = open(self._log_path(service), "ab")
         service.process = subprocess.Popen(
-            service.command, cwd=ROOT, env=self.env, stdin=subprocess.DEVNULL,
-            stdout=log_file, stderr=subprocess.STDOUT,
+            service.command,
+            cwd=ROOT,
+            env=self.env,
+            stdin=subprocess.DEVNULL,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group: Ctrl-C in the terminal is ours to relay
         )
         log_file.close()
@@ -221,11 +302,17 @@ class Stack:
         deadline = time.monotonic() + service.ready_timeout
         while time.monotonic() < deadline:
             if service.process.poll() is not None:
-                raise StackError(f"{service.name} exited with code {service.process.returncode}; see {self._log_path(service)}")
+                raise StackError(
+                    f"{service.name} exited with code {service.process.returncode}; "
+                    f"see {self._log_path(service)}"
+                )
             if self._is_ready(service):
                 return
             time.sleep(0.25)
-        raise StackError(f"{service.name} did not become ready in {service.ready_timeout:.0f} s; see {self._log_path(service)}")
+        raise StackError(
+            f"{service.name} did not become ready in {service.ready_timeout:.0f} s; "
+            f"see {self._log_path(service)}"
+        )
 
     @staticmethod
     def _is_ready(service: Service) -> bool:
@@ -234,7 +321,9 @@ class Stack:
         if service.ready_path is None:
             return port_in_use(service.port)
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{service.port}{service.ready_path}", timeout=2) as resp:
+            with urllib.request.urlopen(
+                f"http://127.0.0.1:{service.port}{service.ready_path}", timeout=2
+            ) as resp:
                 return resp.status == 200
         except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
             return False
@@ -270,7 +359,9 @@ def _stop_on_signal(signum, frame):
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--headless", action="store_true", help="no console chat, even with a terminal")
     parser.add_argument("--run-dir", type=Path, default=ROOT / "run", help="data and logs (default: run/)")
     args = parser.parse_args(argv)
@@ -282,7 +373,11 @@ def main(argv: list[str] | None = None) -> int:
     print("Starting the LAPOR! assistant (loading the model takes about 20 seconds)...", flush=True)
     try:
         stack.start(say=lambda line: print(line, flush=True))
-        print(f"Ready. Gateway: {stack.gateway_url}  Rasa: {stack.rasa_url}  LAPOR sandbox: {stack.sandbox_url}", flush=True)
+        print(
+            f"Ready. Gateway: {stack.gateway_url}  Rasa: {stack.rasa_url}  "
+            f"LAPOR sandbox: {stack.sandbox_url}",
+            flush=True,
+        )
         if sys.stdin.isatty() and not args.headless:
             from bot.local.console_chat import chat
 
@@ -291,7 +386,10 @@ def main(argv: list[str] | None = None) -> int:
             print("Running headless; stop with Ctrl-C or SIGTERM.", flush=True)
             while (dead := stack.dead_service()) is None:
                 time.sleep(1)
-            print(f"{dead.name} stopped unexpectedly; see {shown_path(stack.logs_dir / (dead.name + '.log'))}", file=sys.stderr)
+            print(
+                f"{dead.name} stopped unexpectedly; see {shown_path(stack.logs_dir / (dead.name + '.log'))}",
+                file=sys.stderr,
+            )
             return 1
     except StackError as exc:
         print(f"ERROR: {exc}", file=sys.stderr)

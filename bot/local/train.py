@@ -4,6 +4,7 @@ Rasa's own cache still loads TensorFlow (tens of seconds) just to find nothing c
 set-up fingerprints the inputs itself and skips `rasa train` entirely when they match.
 Run with `python -m bot.local.train [--force]`.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -36,16 +37,29 @@ def fingerprint() -> str:
 
 def train_command(out_dir: Path = MODELS, fixed_name: str = "lapor", config: Path = CONFIG) -> list[str]:
     return [
-        str(Path(sys.executable).with_name("rasa")), "train",
-        "--config", str(config), "--domain", str(DOMAIN),
-        "--data", *map(str, DATA),
-        "--out", str(out_dir), "--fixed-model-name", fixed_name,
+        str(Path(sys.executable).with_name("rasa")),
+        "train",
+        "--config",
+        str(config),
+        "--domain",
+        str(DOMAIN),
+        "--data",
+        *map(str, DATA),
+        "--out",
+        str(out_dir),
+        "--fixed-model-name",
+        fixed_name,
     ]
 
 
 def main(argv: list[str]) -> int:
     wanted = fingerprint()
-    if "--force" not in argv and MODEL.exists() and FINGERPRINT.exists() and FINGERPRINT.read_text() == wanted:
+    if (
+        "--force" not in argv
+        and MODEL.exists()
+        and FINGERPRINT.exists()
+        and FINGERPRINT.read_text() == wanted
+    ):
         print("[train] model is up to date:", MODEL.relative_to(ROOT))
         return 0
     print("[train] training the Rasa model (a few minutes)...", flush=True)

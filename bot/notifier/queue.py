@@ -5,6 +5,7 @@ stored, in the same transaction), so an event may be seen again after a crash. A
 `<event_id>:<sender>`, and a job that was delivered leaves a `sent` marker: seeing the event again
 re-adds the job, and the marker drops it without a second message.
 """
+
 from __future__ import annotations
 
 import json
@@ -18,8 +19,8 @@ from common import keys
 
 CURSOR_KEY = keys.NOTIFIER_CURSOR
 PENDING_KEY = keys.NOTIFIER_PENDING  # zset: job id -> when it is due (epoch seconds)
-JOBS_KEY = keys.NOTIFIER_JOBS        # hash: job id -> job JSON
-DEAD_KEY = keys.NOTIFIER_DEAD        # hash: job id -> job JSON, given up after MAX_ATTEMPTS
+JOBS_KEY = keys.NOTIFIER_JOBS  # hash: job id -> job JSON
+DEAD_KEY = keys.NOTIFIER_DEAD  # hash: job id -> job JSON, given up after MAX_ATTEMPTS
 sent_key = keys.notifier_sent
 SENT_TTL_SECONDS = 90 * 24 * 3600  # longer than any report's life in the feed
 MAX_ATTEMPTS = 8

@@ -11,6 +11,7 @@ Two loops share one Redis:
 
 Run one notifier per deployment: the cursor and the jobs are shared, the loops are not.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -78,8 +79,14 @@ class DialogueTrigger:
 
 
 class Notifier:
-    def __init__(self, lapor: LaporClient, redis: aioredis.Redis, trigger: DialogueTrigger,
-                 outbound: "ChannelOutbound", media: MediaStore) -> None:
+    def __init__(
+        self,
+        lapor: LaporClient,
+        redis: aioredis.Redis,
+        trigger: DialogueTrigger,
+        outbound: "ChannelOutbound",
+        media: MediaStore,
+    ) -> None:
         self._lapor = lapor
         self._media = media
         self._redis = redis
@@ -109,8 +116,16 @@ class Notifier:
         """Sends confirmed reports that LAPOR could not take yet; each citizen hears the number."""
         delivered = await outbox.retry_pending(self._lapor, self._redis, self._media)
         jobs = [
-            Job({"event_id": f"delivered-{d.tracking_id}", "tracking_id": d.tracking_id,
-                 "type": "report_delivered", "status": "submitted", "message": d.title}, d.sender)
+            Job(
+                {
+                    "event_id": f"delivered-{d.tracking_id}",
+                    "tracking_id": d.tracking_id,
+                    "type": "report_delivered",
+                    "status": "submitted",
+                    "message": d.title,
+                },
+                d.sender,
+            )
             for d in delivered
         ]
         if jobs:
@@ -126,11 +141,17 @@ class Notifier:
             try:
                 await self._deliver(job)
             except UserUnreachable:
-                log.info("recipient unreachable, unfollowing job=%s user=%s", job.event["event_id"], pseudonym(job.sender))
+                log.info(
+                    "recipient unreachable, unfollowing job=%s user=%s",
+                    job.event["event_id"],
+                    pseudonym(job.sender),
+                )
                 await self._reports.unfollow_all(job.sender)
                 await self._queue.drop(job)
             except DeliveryDeferred as exc:
-                log.warning("delivery deferred job=%s user=%s: %s", job.event["event_id"], pseudonym(job.sender), exc)
+                log.warning(
+                    "delivery deferred job=%s user=%s: %s", job.event["event_id"], pseudonym(job.sender), exc
+                )
                 await self._queue.retry_later(job, exc.retry_after)
             else:
                 await self._queue.mark_sent(job)
@@ -143,7 +164,9 @@ class Notifier:
         if job.rendered is None:
             job.rendered = [r.to_json() for r in await self._trigger.replies_for(job)]
             await self._queue.save(job)
-        await self._outbound.send(job.sender, job.event["tracking_id"], [BotMessage.from_rasa(m) for m in job.rendered])
+        await self._outbound.send(
+            job.sender, job.event["tracking_id"], [BotMessage.from_rasa(m) for m in job.rendered]
+        )
 
     async def run(self, stop: asyncio.Event, poll_seconds: float) -> None:
         self._stop = stop
@@ -178,18 +201,25 @@ class ChannelOutbound:
 async def serve(stop: asyncio.Event, settings: NotifierSettings) -> None:
     redis = aioredis.from_url(settings.redis_url)
     try:
-        async with LaporClient() as lapor, aiohttp.ClientSession() as http, \
-                outbounds(settings.channels, redis, http) as channels:
+        async with (
+            LaporClient() as lapor,
+            aiohttp.ClientSession() as http,
+            outbounds(settings.channels, redis, http) as channels,
+        ):
             trigger = DialogueTrigger(RasaClient(settings.rasa_url, http, token=settings.rasa_token))
             log.info("notifier started, polling every %.1f s", settings.poll_seconds)
-            notifier = Notifier(lapor, redis, trigger, ChannelOutbound(channels), MediaStore(settings.media_dir))
+            notifier = Notifier(
+                lapor, redis, trigger, ChannelOutbound(channels), MediaStore(settings.media_dir)
+            )
             await notifier.run(stop, settings.poll_seconds)
     finally:
         await redis.close()
 
 
 def main() -> None:
-    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=os.environ.get("LOG_LEVEL", "INFO"), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its request lines carry the bot token
 
     async def run() -> None:

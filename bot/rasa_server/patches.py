@@ -25,6 +25,7 @@ predicts the same numbers (tests/bot/test_rasa_server.py compares each with the 
    them), and every full garbage collection walks them all: a ~270 ms pause in whichever turn it
    falls. `gc.freeze()` after the load takes them out of the collector's way.
 """
+
 from __future__ import annotations
 
 import gc
@@ -70,7 +71,9 @@ def _event_key(event: dict) -> str:
     return json.dumps(event, sort_keys=True, default=str)
 
 
-def _merge_trackers(prior_tracker: DialogueStateTracker, tracker: DialogueStateTracker) -> DialogueStateTracker:
+def _merge_trackers(
+    prior_tracker: DialogueStateTracker, tracker: DialogueStateTracker
+) -> DialogueStateTracker:
     if not prior_tracker.events:
         return tracker
     past_tracker = tracker.travel_back_in_time(target_time=prior_tracker.events[-1].timestamp)
@@ -120,7 +123,9 @@ async def _save(self: RedisTrackerStore, tracker: DialogueStateTracker, timeout:
         merged = self._merge_trackers(self.deserialise_tracker(tracker.sender_id, stored), tracker)
         serialised = self.serialise_tracker(merged)
     else:
-        serialised = json.dumps({"events": events, "name": tracker.sender_id})  # as serialise_tracker writes it
+        serialised = json.dumps(
+            {"events": events, "name": tracker.sender_id}
+        )  # as serialise_tracker writes it
     self.red.set(key, serialised, ex=timeout)
 
 
@@ -133,16 +138,25 @@ def _resolve_event_type(type_name: str, default: type[Event] | None = None) -> t
     return event_class
 
 
-def _load_model(cls: type[RasaModel], model_file_name: str, model_data_example: RasaModelData,
-                predict_data_example: RasaModelData | None = None, finetune_mode: bool = False,
-                *args, **kwargs) -> RasaModel:
+def _load_model(
+    cls: type[RasaModel],
+    model_file_name: str,
+    model_data_example: RasaModelData,
+    predict_data_example: RasaModelData | None = None,
+    finetune_mode: bool = False,
+    *args,
+    **kwargs,
+) -> RasaModel:
     if finetune_mode or predict_data_example is None:  # training goes on: Rasa's way builds the optimizer too
-        return original_load_model(cls, model_file_name, model_data_example, predict_data_example,
-                                   finetune_mode, *args, **kwargs)
+        return original_load_model(
+            cls, model_file_name, model_data_example, predict_data_example, finetune_mode, *args, **kwargs
+        )
     model = cls(*args, **kwargs)
     config = kwargs.get("config", {})
-    model.compile(optimizer=tf.keras.optimizers.Adam(config.get(LEARNING_RATE, 0.001)),
-                  run_eagerly=config.get(RUN_EAGERLY))
+    model.compile(
+        optimizer=tf.keras.optimizers.Adam(config.get(LEARNING_RATE, 0.001)),
+        run_eagerly=config.get(RUN_EAGERLY),
+    )
     batch = next(iter(RasaBatchDataGenerator(predict_data_example, batch_size=1, shuffle=False)))[0]
     model.predict_step(batch)  # eager: creates every weight that prediction uses
     model.load_weights(model_file_name).expect_partial()  # the optimizer's state is not needed

@@ -5,6 +5,7 @@ sets only REDIS_URL (with a password, a database number or `rediss://`) would ne
 pieces. These take the URL itself, and their connections check their health and reconnect, so a Redis
 restart costs a retry instead of failing turns on stale pooled connections.
 """
+
 from __future__ import annotations
 
 from typing import Any

@@ -9,6 +9,7 @@
 
 The sandbox's address comes from --url, else LAPOR_BASE_URL, else http://127.0.0.1:8090.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -23,17 +24,25 @@ from lapor_client.sandbox.admin_client import SandboxAdmin
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m lapor_client.sandbox.admin",
-                                     description="Play the LAPOR admin and the agency against the sandbox.")
-    parser.add_argument("--url", default=os.environ.get("LAPOR_BASE_URL", "").strip() or "http://127.0.0.1:8090")
+    parser = argparse.ArgumentParser(
+        prog="python -m lapor_client.sandbox.admin",
+        description="Play the LAPOR admin and the agency against the sandbox.",
+    )
+    parser.add_argument(
+        "--url", default=os.environ.get("LAPOR_BASE_URL", "").strip() or "http://127.0.0.1:8090"
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     transition = commands.add_parser("transition", help="move a report to another status")
     transition.add_argument("tracking_id")
-    transition.add_argument("status", choices=["verified", "forwarded", "followed_up", "completed", "archived"])
+    transition.add_argument(
+        "status", choices=["verified", "forwarded", "followed_up", "completed", "archived"]
+    )
     transition.add_argument("--message")
     transition.add_argument("--agency-id")
-    for name, help_text in (("clarification", "ask the citizen for more information"),
-                            ("follow-up", "post the agency's follow-up (tindak lanjut)")):
+    for name, help_text in (
+        ("clarification", "ask the citizen for more information"),
+        ("follow-up", "post the agency's follow-up (tindak lanjut)"),
+    ):
         command = commands.add_parser(name, help=help_text)
         command.add_argument("tracking_id")
         command.add_argument("message")
@@ -57,7 +66,9 @@ async def _run(args: argparse.Namespace) -> Any:
             return await admin.follow_up(args.tracking_id, args.message)
         if args.command == "replies":
             return await admin.replies(args.tracking_id)
-        return await admin.set_fault(args.mode, delay=args.delay, retry_after=args.retry_after, times=args.times)
+        return await admin.set_fault(
+            args.mode, delay=args.delay, retry_after=args.retry_after, times=args.times
+        )
 
 
 def main() -> None:

@@ -1,4 +1,5 @@
-"""`SandboxAdmin`: the sandbox's admin calls (playing the LAPOR admin and the agency), for tests and the CLI."""
+"""`SandboxAdmin`: the sandbox's admin calls (playing LAPOR's admin and the agency), for tests and the CLI."""
+
 from __future__ import annotations
 
 import asyncio
@@ -11,9 +12,12 @@ from lapor_client.errors import LaporUnavailable, error_from_response
 
 
 class SandboxAdmin:
-    """The sandbox's admin calls. Uses the given aiohttp session, or owns one (then close it, or use `async with`)."""
+    """The sandbox's admin calls. Uses the given aiohttp session, or owns one (then close it, or use `async
+    with`)."""
 
-    def __init__(self, base_url: str, session: Optional[aiohttp.ClientSession] = None, *, timeout: float = 10.0) -> None:
+    def __init__(
+        self, base_url: str, session: Optional[aiohttp.ClientSession] = None, *, timeout: float = 10.0
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self._own_session = session is None
         self._session = session or aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=timeout))
@@ -28,19 +32,25 @@ class SandboxAdmin:
     async def __aexit__(self, *exc_info: Any) -> None:
         await self.close()
 
-    async def transition(self, tracking_id: str, status: str, message: Optional[str] = None,
-                         agency_id: Optional[str] = None) -> dict[str, Any]:
+    async def transition(
+        self, tracking_id: str, status: str, message: Optional[str] = None, agency_id: Optional[str] = None
+    ) -> dict[str, Any]:
         """Moves the report to `status`; answers the report as GET /api/v1/reports/{id} does."""
-        return await self._call("POST", f"/sandbox/reports/{quote(tracking_id, safe='')}/transition",
-                                {"status": status, "message": message, "agency_id": agency_id})
+        return await self._call(
+            "POST",
+            f"/sandbox/reports/{quote(tracking_id, safe='')}/transition",
+            {"status": status, "message": message, "agency_id": agency_id},
+        )
 
     async def clarification(self, tracking_id: str, message: str) -> dict[str, Any]:
-        return await self._call("POST", f"/sandbox/reports/{quote(tracking_id, safe='')}/clarification",
-                                {"message": message})
+        return await self._call(
+            "POST", f"/sandbox/reports/{quote(tracking_id, safe='')}/clarification", {"message": message}
+        )
 
     async def follow_up(self, tracking_id: str, message: str) -> dict[str, Any]:
-        return await self._call("POST", f"/sandbox/reports/{quote(tracking_id, safe='')}/follow_up",
-                                {"message": message})
+        return await self._call(
+            "POST", f"/sandbox/reports/{quote(tracking_id, safe='')}/follow_up", {"message": message}
+        )
 
     async def report(self, tracking_id: str) -> dict[str, Any]:
         """The whole stored report, including what the public view leaves out (reporter, privacy, rating)."""
@@ -49,9 +59,16 @@ class SandboxAdmin:
     async def replies(self, tracking_id: str) -> list[dict[str, Any]]:
         return await self._call("GET", f"/sandbox/reports/{quote(tracking_id, safe='')}/replies")
 
-    async def set_fault(self, mode: str, *, delay: Optional[float] = None, retry_after: Optional[int] = None,
-                        times: Optional[int] = None) -> dict[str, Any]:
-        """Switches a fault on the /api calls: none, down, slow (`delay` s), flaky, ratelimit (`retry_after` s).
+    async def set_fault(
+        self,
+        mode: str,
+        *,
+        delay: Optional[float] = None,
+        retry_after: Optional[int] = None,
+        times: Optional[int] = None,
+    ) -> dict[str, Any]:
+        """Switches a fault on the /api calls: none, down, slow (`delay` s), flaky, ratelimit (`retry_after`
+        s).
 
         `times` switches it off again after that many /api calls.
         """

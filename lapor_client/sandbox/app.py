@@ -1,4 +1,6 @@
-"""The sandbox's HTTP server: the contract's /api/v1 calls, the admin's /sandbox calls and the OpenAPI document."""
+"""The sandbox's HTTP server: the contract's /api/v1 calls, the admin's /sandbox calls and the OpenAPI
+document."""
+
 from __future__ import annotations
 
 import asyncio
@@ -38,7 +40,9 @@ class SandboxConfig:
     token: str = "sandbox"
     max_upload_bytes: int = 20 * 1024 * 1024
     slow_delay: float = 5.0
-    auto_advance: Optional[float] = None  # seconds between lifecycle steps; None: only the admin moves reports
+    auto_advance: Optional[float] = (
+        None  # seconds between lifecycle steps; None: only the admin moves reports
+    )
 
 
 CONFIG = web.AppKey("config", SandboxConfig)
@@ -79,10 +83,15 @@ async def error_bodies(request: web.Request, handler: Handler) -> web.StreamResp
 async def bearer_token(request: web.Request, handler: Handler) -> web.StreamResponse:
     if request.path.startswith("/api/"):
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-        if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode(),
-                                                                 request.app[CONFIG].token.encode()):
-            raise ApiError(401, "unauthorized", "token tidak ada atau tidak sah",
-                           headers={"WWW-Authenticate": 'Bearer realm="lapor"'})
+        if scheme.lower() != "bearer" or not hmac.compare_digest(
+            token.strip().encode(), request.app[CONFIG].token.encode()
+        ):
+            raise ApiError(
+                401,
+                "unauthorized",
+                "token tidak ada atau tidak sah",
+                headers={"WWW-Authenticate": 'Bearer realm="lapor"'},
+            )
     return await handler(request)
 
 
@@ -122,6 +131,7 @@ def decode_cursor(cursor: Optional[str]) -> int:
 
 # ---- the contract's calls ----
 
+
 async def categories(request: web.Request) -> web.Response:
     return web.json_response(list(request.app[STORE].categories.values()))
 
@@ -134,10 +144,13 @@ async def agencies(request: web.Request) -> web.Response:
 
 
 async def upload_attachment(request: web.Request) -> web.Response:
-    """Streams the multipart `file` to disk, refusing it past the size limit or when its content is not allowed."""
+    """Streams the multipart `file` to disk, refusing it past the size limit or when its content is not
+    allowed."""
     store = request.app[STORE]
     if request.content_type != "multipart/form-data":
-        raise ApiError(400, "invalid_body", "kirim berkas sebagai multipart/form-data dengan bagian `file`", "file")
+        raise ApiError(
+            400, "invalid_body", "kirim berkas sebagai multipart/form-data dengan bagian `file`", "file"
+        )
     staged = store.files_dir / f"upload-{os.urandom(8).hex()}.part"
     try:
         try:
@@ -171,7 +184,7 @@ async def _receive_file(request: web.Request, staged: Path) -> tuple[str, int, s
                 raise ApiError(413, "payload_too_large", f"berkas melebihi batas {limit} byte", "file")
             digest.update(chunk)
             out.write(chunk)
-            head += chunk[:max(0, 8192 - len(head))]
+            head += chunk[: max(0, 8192 - len(head))]
     return Path(part.filename or "").name[:255] or "lampiran", size, digest.hexdigest(), head
 
 
@@ -194,7 +207,9 @@ async def events(request: web.Request) -> web.Response:
         raise validation.invalid("limit", f"limit harus bilangan bulat 1..{EVENTS_LIMIT_MAX}")
     after = decode_cursor(request.query.get("after"))
     page = request.app[STORE].events_after(after, limit)
-    return web.json_response({"events": page, "next_cursor": encode_cursor(page[-1]["event_id"] if page else after)})
+    return web.json_response(
+        {"events": page, "next_cursor": encode_cursor(page[-1]["event_id"] if page else after)}
+    )
 
 
 async def post_reply(request: web.Request) -> web.Response:
@@ -212,6 +227,7 @@ async def rate(request: web.Request) -> web.Response:
 
 
 # ---- the admin's and the agency's calls (no token, never faulted) ----
+
 
 async def admin_transition(request: web.Request) -> web.Response:
     store, tracking_id = request.app[STORE], request.match_info["tracking_id"]
@@ -233,7 +249,7 @@ async def admin_follow_up(request: web.Request) -> web.Response:
 
 
 async def admin_report(request: web.Request) -> web.Response:
-    """The whole stored report (reporter, location, attachments, privacy, rating), as LAPOR's admin sees it."""
+    """The whole stored report (reporter, location, attachments, privacy, rating), as an admin sees it."""
     return web.json_response(request.app[STORE].require(request.match_info["tracking_id"]))
 
 
@@ -262,7 +278,8 @@ async def openapi_json(request: web.Request) -> web.Response:
 
 
 async def _auto_advance(app: web.Application):
-    """With --auto-advance, moves every open report one lifecycle step per period, so a demo gets notifications."""
+    """With --auto-advance, moves every open report one lifecycle step per period, so a demo gets
+    notifications."""
     period = app[CONFIG].auto_advance
 
     async def loop() -> None:
@@ -280,7 +297,9 @@ async def _auto_advance(app: web.Application):
 
 def create_app(config: SandboxConfig) -> web.Application:
     faults = Faults(slow_delay=config.slow_delay)
-    app = web.Application(middlewares=[error_bodies, faults.middleware, bearer_token], client_max_size=MAX_JSON_BYTES)
+    app = web.Application(
+        middlewares=[error_bodies, faults.middleware, bearer_token], client_max_size=MAX_JSON_BYTES
+    )
     app[CONFIG] = config
     app[STORE] = Store(config.data_dir)
     app[FAULTS] = faults

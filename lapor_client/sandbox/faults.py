@@ -4,6 +4,7 @@ Modes: `none`; `down` (503 to everything); `slow` (answers after `delay` seconds
 other call fails, in turn: the connection is cut after the call was applied, 502 before it, 503
 before it); `ratelimit` (429 with `Retry-After`). `times` switches the fault off after that many calls.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -36,7 +37,12 @@ class Faults:
         return self.state()
 
     def state(self) -> dict[str, Any]:
-        return {"mode": self.mode, "delay": self.delay, "retry_after": self.retry_after, "times": self.remaining}
+        return {
+            "mode": self.mode,
+            "delay": self.delay,
+            "retry_after": self.retry_after,
+            "times": self.remaining,
+        }
 
     def _take(self) -> str:
         """The mode that applies to this call, counting down `times`."""
@@ -55,8 +61,12 @@ class Faults:
         if mode == "down":
             raise ApiError(503, "unavailable", "LAPOR sedang tidak dapat dihubungi (gangguan simulasi)")
         if mode == "ratelimit":
-            raise ApiError(429, "rate_limited", "terlalu banyak permintaan, coba lagi nanti",
-                           headers={"Retry-After": str(self.retry_after)})
+            raise ApiError(
+                429,
+                "rate_limited",
+                "terlalu banyak permintaan, coba lagi nanti",
+                headers={"Retry-After": str(self.retry_after)},
+            )
         if mode == "slow":
             await asyncio.sleep(self.delay)
         if mode == "flaky":

@@ -1,4 +1,5 @@
 """Reference data of the sandbox: LAPOR-like categories and agencies with real Kemendagri region codes."""
+
 from __future__ import annotations
 
 import re
@@ -47,7 +48,10 @@ _NATIONAL = [
     ("kemenkes", "Kementerian Kesehatan"),
     ("kemendikdasmen", "Kementerian Pendidikan Dasar dan Menengah"),
     ("kemensos", "Kementerian Sosial"),
-    ("kemendagri-dukcapil", "Direktorat Jenderal Kependudukan dan Pencatatan Sipil, Kementerian Dalam Negeri"),
+    (
+        "kemendagri-dukcapil",
+        "Direktorat Jenderal Kependudukan dan Pencatatan Sipil, Kementerian Dalam Negeri",
+    ),
     ("klh", "Kementerian Lingkungan Hidup"),
     ("bpjs-kesehatan", "BPJS Kesehatan"),
 ]
@@ -56,12 +60,22 @@ DEFAULT_AGENCY_ID = "kemenpan-rb"
 
 # Provinces, kabupaten and kota (Kemendagri codes) that get a local government and, below province, its dinas.
 _REGIONS = [
-    "51", "51.71", "51.03",           # Bali, Kota Denpasar, Kabupaten Badung
-    "16", "16.07",                    # Sumatera Selatan, Kabupaten Banyuasin
-    "63", "63.04", "63.71",           # Kalimantan Selatan, Kabupaten Barito Kuala, Kota Banjarmasin
-    "17", "17.71",                    # Bengkulu, Kota Bengkulu
-    "31", "31.71", "31.74",           # DKI Jakarta, Jakarta Pusat, Jakarta Selatan
-    "32", "32.73", "32.04",           # Jawa Barat, Kota Bandung, Kabupaten Bandung
+    "51",
+    "51.71",
+    "51.03",  # Bali, Kota Denpasar, Kabupaten Badung
+    "16",
+    "16.07",  # Sumatera Selatan, Kabupaten Banyuasin
+    "63",
+    "63.04",
+    "63.71",  # Kalimantan Selatan, Kabupaten Barito Kuala, Kota Banjarmasin
+    "17",
+    "17.71",  # Bengkulu, Kota Bengkulu
+    "31",
+    "31.71",
+    "31.74",  # DKI Jakarta, Jakarta Pusat, Jakarta Selatan
+    "32",
+    "32.73",
+    "32.04",  # Jawa Barat, Kota Bandung, Kabupaten Bandung
 ]
 _DINAS = [
     ("dpupr", "Dinas Pekerjaan Umum dan Penataan Ruang"),
@@ -83,13 +97,27 @@ def _regional_agencies(code: str) -> list[dict[str, Any]]:
     assert region is not None, f"unknown region code {code} in the seed"
     if region.level == 1:
         name = "DKI Jakarta" if code == "31" else region.name
-        return [{"id": f"pemprov-{_slug(name)}", "name": f"Pemerintah Provinsi {name}", "level": "provinsi",
-                 "region_code": code}]
-    head = {"id": f"pem-{_slug(region.name)}", "name": f"Pemerintah {region.name}", "level": region.type,
-            "region_code": code}
+        return [
+            {
+                "id": f"pemprov-{_slug(name)}",
+                "name": f"Pemerintah Provinsi {name}",
+                "level": "provinsi",
+                "region_code": code,
+            }
+        ]
+    head = {
+        "id": f"pem-{_slug(region.name)}",
+        "name": f"Pemerintah {region.name}",
+        "level": region.type,
+        "region_code": code,
+    }
     return [head] + [
-        {"id": f"{prefix}-{_slug(region.name)}", "name": f"{name} {region.name}", "level": region.type,
-         "region_code": code}
+        {
+            "id": f"{prefix}-{_slug(region.name)}",
+            "name": f"{name} {region.name}",
+            "level": region.type,
+            "region_code": code,
+        }
         for prefix, name in _DINAS
     ]
 

@@ -3,6 +3,7 @@
 Reports, events, replies, attachments and idempotency keys all survive a restart; uploaded files
 live beside the JSON file in `attachments/`.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -49,14 +50,17 @@ def now() -> datetime:
 
 
 def due_after(moment: datetime, working_days: int) -> datetime:
-    """The same time of day, `working_days` Indonesian working days later (weekends, holidays and cuti bersama off).
+    """The same time of day, `working_days` Indonesian working days later (weekends, holidays and cuti bersama
+    off).
 
     For a year whose holidays lokal does not know yet (they are decreed the year before), only weekends count.
     """
     try:
         day = add_working_days(moment.date(), working_days)
     except ValueError:
-        log.warning("no Indonesian holiday calendar after %s yet: due date counts weekends only", moment.date())
+        log.warning(
+            "no Indonesian holiday calendar after %s yet: due date counts weekends only", moment.date()
+        )
         day = moment.date()
         for _ in range(working_days):
             day += timedelta(days=1)
@@ -78,7 +82,11 @@ class Store:
         self.categories = {c["id"]: c for c in seed.CATEGORIES}
         self.agencies = {a["id"]: a for a in seed.agencies()}
         self._state: dict[str, Any] = {
-            "reports": {}, "events": [], "replies": {}, "attachments": {}, "idempotency": {},
+            "reports": {},
+            "events": [],
+            "replies": {},
+            "attachments": {},
+            "idempotency": {},
         }
         if self._path.exists():
             self._state.update(json.loads(self._path.read_text(encoding="utf-8")))
@@ -98,21 +106,29 @@ class Store:
         if entry is None:
             return None
         if entry["fingerprint"] != fingerprint(payload):
-            raise ApiError(409, "idempotency_key_reused", "Idempotency-Key ini sudah dipakai untuk permintaan lain")
+            raise ApiError(
+                409, "idempotency_key_reused", "Idempotency-Key ini sudah dipakai untuk permintaan lain"
+            )
         return entry["answer"]
 
     def _remember(self, scope: str, key: Optional[str], payload: Any, answer: dict[str, Any]) -> None:
         if key:
-            self._state["idempotency"][f"{scope} {key}"] = {"fingerprint": fingerprint(payload), "answer": answer}
+            self._state["idempotency"][f"{scope} {key}"] = {
+                "fingerprint": fingerprint(payload),
+                "answer": answer,
+            }
 
     # ---- reference data ----
 
     def agencies_for(self, region_code: Optional[str]) -> list[dict[str, Any]]:
-        """All agencies, or those of the region and of the regions it belongs to (e.g. 32.73 → 32.73 and 32)."""
+        """All agencies, or those of the region and the regions it belongs to (32.73 → 32.73 and 32)."""
         if region_code is None:
             return list(self.agencies.values())
-        return [a for a in self.agencies.values()
-                if a["region_code"] and (region_code + ".").startswith(a["region_code"] + ".")]
+        return [
+            a
+            for a in self.agencies.values()
+            if a["region_code"] and (region_code + ".").startswith(a["region_code"] + ".")
+        ]
 
     def _check_refs(self, fields: dict[str, Any]) -> None:
         if fields.get("category_id") is not None and fields["category_id"] not in self.categories:
@@ -126,7 +142,7 @@ class Store:
     # ---- attachments ----
 
     def add_attachment(self, staged: Path, meta: dict[str, Any], key: Optional[str]) -> dict[str, Any]:
-        """Keeps a received file (already checked) under a new attachment id; the caller removes what is left."""
+        """Keeps a received, checked file under a new attachment id; the caller removes what is left."""
         answer = self._replay("attachments", key, meta)
         if answer is not None:
             return answer
@@ -160,8 +176,12 @@ class Store:
         moment = now()
         tracking_id = self._new_tracking_id()
         self._state["reports"][tracking_id] = {
-            **fields, "tracking_id": tracking_id, "status": "submitted", "rating": None,
-            "created_at": moment.isoformat(), "updated_at": moment.isoformat(),
+            **fields,
+            "tracking_id": tracking_id,
+            "status": "submitted",
+            "rating": None,
+            "created_at": moment.isoformat(),
+            "updated_at": moment.isoformat(),
             "due_at": due_after(moment, DUE_WORKING_DAYS["submitted"]).isoformat(),
         }
         self._append_event(tracking_id, "status_changed", "submitted", STATUS_MESSAGES["submitted"], moment)
@@ -200,7 +220,8 @@ class Store:
         moment = now()
         answer = {"reply_id": "rep-" + os.urandom(8).hex()}
         self._state["replies"].setdefault(tracking_id, []).append(
-            {**answer, **fields, "created_at": moment.isoformat()})
+            {**answer, **fields, "created_at": moment.isoformat()}
+        )
         if report["status"] == "followed_up":  # a citizen's reply keeps a followed-up report open
             report["due_at"] = due_after(moment, DUE_WORKING_DAYS["followed_up"]).isoformat()
         report["updated_at"] = moment.isoformat()
@@ -220,11 +241,14 @@ class Store:
 
     # ---- the admin's and the agency's side ----
 
-    def transition(self, tracking_id: str, status: str, message: Optional[str] = None,
-                   agency_id: Optional[str] = None) -> dict[str, Any]:
+    def transition(
+        self, tracking_id: str, status: str, message: Optional[str] = None, agency_id: Optional[str] = None
+    ) -> dict[str, Any]:
         report = self.require(tracking_id)
         if status not in TRANSITIONS.get(report["status"], ()):
-            raise ApiError(409, "invalid_transition", f"status {report['status']} tidak dapat menjadi {status}", "status")
+            raise ApiError(
+                409, "invalid_transition", f"status {report['status']} tidak dapat menjadi {status}", "status"
+            )
         if agency_id is not None:
             self._check_refs({"agency_id": agency_id})
             report["agency_id"] = agency_id
@@ -246,7 +270,9 @@ class Store:
         """The agency posts its tindak lanjut; it may post more than one."""
         status = self.require(tracking_id)["status"]
         if status not in ("forwarded", "followed_up"):
-            raise ApiError(409, "invalid_transition", f"laporan berstatus {status} belum diteruskan ke instansi")
+            raise ApiError(
+                409, "invalid_transition", f"laporan berstatus {status} belum diteruskan ke instansi"
+            )
         if status == "followed_up":
             return self._note(tracking_id, "follow_up", message)
         return self.transition(tracking_id, "followed_up", message)
@@ -273,11 +299,17 @@ class Store:
             if status == "submitted":
                 self.transition(tracking_id, "verified")
             elif status == "verified":
-                self.transition(tracking_id, "forwarded", agency_id=report["agency_id"] or self._agency_near(report))
+                self.transition(
+                    tracking_id, "forwarded", agency_id=report["agency_id"] or self._agency_near(report)
+                )
             elif status == "forwarded" and not self._has_event(tracking_id, "clarification_requested"):
-                self.clarification(tracking_id, "Mohon lengkapi laporan dengan alamat lengkap dan foto lokasi.")
+                self.clarification(
+                    tracking_id, "Mohon lengkapi laporan dengan alamat lengkap dan foto lokasi."
+                )
             elif status == "forwarded":
-                self.follow_up(tracking_id, "Laporan sudah kami tindak lanjuti. Petugas telah diturunkan ke lokasi.")
+                self.follow_up(
+                    tracking_id, "Laporan sudah kami tindak lanjuti. Petugas telah diturunkan ke lokasi."
+                )
             elif status == "followed_up":
                 self.transition(tracking_id, "completed")
             else:
@@ -288,7 +320,11 @@ class Store:
     def _agency_near(self, report: dict[str, Any]) -> str:
         """The local government closest to the report's region, else LAPOR!'s default agency."""
         region = (report.get("location") or {}).get("region_code")
-        local = [a for a in self.agencies_for(region) if a["id"].startswith(("pem-", "pemprov-"))] if region else []
+        local = (
+            [a for a in self.agencies_for(region) if a["id"].startswith(("pem-", "pemprov-"))]
+            if region
+            else []
+        )
         return max(local, key=lambda a: len(a["region_code"]))["id"] if local else seed.DEFAULT_AGENCY_ID
 
     def _has_event(self, tracking_id: str, kind: str) -> bool:
@@ -298,9 +334,17 @@ class Store:
 
     def _append_event(self, tracking_id: str, kind: str, status: str, message: str, moment: datetime) -> None:
         events = self._state["events"]
-        events.append({"event_id": len(events) + 1, "tracking_id": tracking_id, "type": kind, "status": status,
-                       "message": message, "at": moment.isoformat()})
+        events.append(
+            {
+                "event_id": len(events) + 1,
+                "tracking_id": tracking_id,
+                "type": kind,
+                "status": status,
+                "message": message,
+                "at": moment.isoformat(),
+            }
+        )
 
     def events_after(self, after: int, limit: int) -> list[dict[str, Any]]:
         """Events with an event_id above `after`; event ids are 1, 2, 3… in order, so this is a slice."""
-        return self._state["events"][after:after + limit]
+        return self._state["events"][after : after + limit]

@@ -4,6 +4,7 @@ Field-level problems are 422 `validation_error` with the field's path ("location
 is not a JSON object at all is 400 `invalid_json`. References to stored things (category, agency,
 attachments) are checked by the store.
 """
+
 from __future__ import annotations
 
 import re
@@ -26,8 +27,14 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 class ApiError(Exception):
     """An answer of the form `{"error": {"code", "message", "field"?}}`."""
 
-    def __init__(self, status: int, code: str, message: str, field: Optional[str] = None,
-                 headers: Optional[dict[str, str]] = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        field: Optional[str] = None,
+        headers: Optional[dict[str, str]] = None,
+    ) -> None:
         super().__init__(message)
         self.status, self.code, self.message, self.field, self.headers = status, code, message, field, headers
 
@@ -49,7 +56,9 @@ def _get(data: dict[str, Any], name: str, prefix: str, *, required: bool) -> Any
     return value
 
 
-def text(data: dict[str, Any], name: str, *, max_len: int, required: bool = False, prefix: str = "") -> Optional[str]:
+def text(
+    data: dict[str, Any], name: str, *, max_len: int, required: bool = False, prefix: str = ""
+) -> Optional[str]:
     value = _get(data, name, prefix, required=required)
     if value is None:
         return None
@@ -63,8 +72,9 @@ def text(data: dict[str, Any], name: str, *, max_len: int, required: bool = Fals
     return value
 
 
-def choice(data: dict[str, Any], name: str, choices: Iterable[str], *, required: bool = False,
-           prefix: str = "") -> Optional[str]:
+def choice(
+    data: dict[str, Any], name: str, choices: Iterable[str], *, required: bool = False, prefix: str = ""
+) -> Optional[str]:
     value = _get(data, name, prefix, required=required)
     if value is not None and value not in choices:
         raise invalid(prefix + name, f"{prefix + name} harus salah satu dari: {', '.join(choices)}")
@@ -145,11 +155,14 @@ def new_report(data: dict[str, Any], today: date) -> dict[str, Any]:
         "title": text(data, "title", max_len=TITLE_MAX, required=True),
         "body": text(data, "body", max_len=BODY_MAX, required=True),
         "incident_date": incident_date(data, today),
-        "location": None if location is None else {
+        "location": None
+        if location is None
+        else {
             "lat": number(location, "lat", -90, 90, prefix="location."),
             "lon": number(location, "lon", -180, 180, prefix="location."),
             "address": text(location, "address", max_len=500, prefix="location."),
-            "region_code": None if location.get("region_code") is None
+            "region_code": None
+            if location.get("region_code") is None
             else region_code(location["region_code"], "location.region_code"),
         },
         "category_id": text(data, "category_id", max_len=64),
@@ -157,7 +170,9 @@ def new_report(data: dict[str, Any], today: date) -> dict[str, Any]:
         "attachment_ids": id_list(data, "attachment_ids"),
         "anonymous": flag(data, "anonymous"),
         "confidential": flag(data, "confidential"),
-        "reporter": None if reporter is None else {
+        "reporter": None
+        if reporter is None
+        else {
             "name": text(reporter, "name", max_len=100, prefix="reporter."),
             "phone": text(reporter, "phone", max_len=20, prefix="reporter."),
             "email": _email(reporter),
@@ -186,7 +201,10 @@ def reply(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def rating(data: dict[str, Any]) -> dict[str, Any]:
-    return {"score": integer(data, "score", 1, 5, required=True), "comment": text(data, "comment", max_len=1000)}
+    return {
+        "score": integer(data, "score", 1, 5, required=True),
+        "comment": text(data, "comment", max_len=1000),
+    }
 
 
 def transition(data: dict[str, Any]) -> dict[str, Any]:

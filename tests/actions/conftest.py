@@ -1,5 +1,6 @@
 """Fixtures for the action tests: a real LAPOR sandbox (subprocess on loopback), the test Redis, a
 media store in a temporary folder, and helpers to build trackers and run actions as Rasa would."""
+
 from __future__ import annotations
 
 import uuid
@@ -11,9 +12,25 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import clients
 
-DOMAIN: dict[str, Any] = {"forms": {"report_form": {"required_slots": [
-    "isi", "judul", "tanggal_kejadian", "lokasi", "lampiran_selesai", "tujuan", "kategori", "instansi", "privasi",
-    "konfirmasi"]}}, "slots": {}}
+DOMAIN: dict[str, Any] = {
+    "forms": {
+        "report_form": {
+            "required_slots": [
+                "isi",
+                "judul",
+                "tanggal_kejadian",
+                "lokasi",
+                "lampiran_selesai",
+                "tujuan",
+                "kategori",
+                "instansi",
+                "privasi",
+                "konfirmasi",
+            ]
+        }
+    },
+    "slots": {},
+}
 
 
 @pytest.fixture
@@ -31,14 +48,32 @@ async def env(sandbox, redis_async, redis_url, tmp_path, monkeypatch):
     await clients.reset()
 
 
-def make_tracker(slots: Optional[dict[str, Any]] = None, text: str = "", intent: str = "",
-                 entities: Optional[list[dict[str, Any]]] = None, metadata: Optional[dict[str, Any]] = None,
-                 sender: str = "console:warga-1", active_loop: Optional[str] = None) -> Tracker:
+def make_tracker(
+    slots: Optional[dict[str, Any]] = None,
+    text: str = "",
+    intent: str = "",
+    entities: Optional[list[dict[str, Any]]] = None,
+    metadata: Optional[dict[str, Any]] = None,
+    sender: str = "console:warga-1",
+    active_loop: Optional[str] = None,
+) -> Tracker:
     """A tracker whose latest message is `text` (with the given intent, entities and metadata)."""
-    latest = {"text": text, "intent": {"name": intent, "confidence": 1.0}, "entities": entities or [],
-              "metadata": {"channel": "console", **(metadata or {})}}
-    return Tracker(sender, dict(slots or {}), latest, [], False, None,
-                   {"name": active_loop} if active_loop else {}, "action_listen")
+    latest = {
+        "text": text,
+        "intent": {"name": intent, "confidence": 1.0},
+        "entities": entities or [],
+        "metadata": {"channel": "console", **(metadata or {})},
+    }
+    return Tracker(
+        sender,
+        dict(slots or {}),
+        latest,
+        [],
+        False,
+        None,
+        {"name": active_loop} if active_loop else {},
+        "action_listen",
+    )
 
 
 def tracking_entity(value: str) -> list[dict[str, Any]]:
@@ -62,9 +97,21 @@ def texts(messages: list[dict[str, Any]]) -> str:
 
 def confirmed_pengaduan(**changes: Any) -> dict[str, Any]:
     """The slots of a pengaduan the citizen has just confirmed."""
-    return {"classification": "pengaduan", "isi": "Jalan di depan rumah saya berlubang besar, motor sering jatuh.",
-            "judul": "Jalan berlubang di Jl. Merdeka", "tanggal_kejadian": "2026-11-20",
-            "lokasi": "Jl. Merdeka, Sumur Bandung, Kota Bandung", "lokasi_kode": "32.73.19", "lampiran": [],
-            "lampiran_selesai": True, "kategori": "jalan-rusak", "kategori_nama": "Jalan Rusak",
-            "instansi": "dpupr-kota-bandung", "instansi_nama": "Dinas PUPR Kota Bandung", "privasi": "rahasia",
-            "konfirmasi": True, "idempotency_key": uuid.uuid4().hex, **changes}
+    return {
+        "classification": "pengaduan",
+        "isi": "Jalan di depan rumah saya berlubang besar, motor sering jatuh.",
+        "judul": "Jalan berlubang di Jl. Merdeka",
+        "tanggal_kejadian": "2026-11-20",
+        "lokasi": "Jl. Merdeka, Sumur Bandung, Kota Bandung",
+        "lokasi_kode": "32.73.19",
+        "lampiran": [],
+        "lampiran_selesai": True,
+        "kategori": "jalan-rusak",
+        "kategori_nama": "Jalan Rusak",
+        "instansi": "dpupr-kota-bandung",
+        "instansi_nama": "Dinas PUPR Kota Bandung",
+        "privasi": "rahasia",
+        "konfirmasi": True,
+        "idempotency_key": uuid.uuid4().hex,
+        **changes,
+    }

@@ -30,8 +30,9 @@ def test_very_old_dates_are_flagged_for_a_check():
     assert answer.value == date(2020, 1, 1) and answer.very_old and answer.problem is None
 
 
-@pytest.mark.parametrize("text", ["des", "2019", "awal bulan", "udah 3 bulanan", "beberapa hari lalu",
-                                  "tanggal 20an"])
+@pytest.mark.parametrize(
+    "text", ["des", "2019", "awal bulan", "udah 3 bulanan", "beberapa hari lalu", "tanggal 20an"]
+)
 def test_periods_and_rough_spans_are_marked_approximate(text):
     assert parse_incident_date(text, NOW).approximate
 

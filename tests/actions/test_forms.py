@@ -1,4 +1,5 @@
 """Every step of the report form, validated as the action server would (ValidateReportForm)."""
+
 from __future__ import annotations
 
 import inspect
@@ -31,33 +32,55 @@ from tests.actions.conftest import (
 FORM = ValidateReportForm()
 
 
-async def validate(slot: str, text: str, slots: dict | None = None, intent: str = "out_of_scope",
-                   **message) -> tuple[dict, str]:
+async def validate(
+    slot: str, text: str, slots: dict | None = None, intent: str = "out_of_scope", **message
+) -> tuple[dict, str]:
     """Validates `text` as the answer to `slot`; returns (slots set, what the bot said)."""
     dispatcher = CollectingDispatcher()
-    tracker = make_tracker({"classification": "pengaduan", **(slots or {})}, text=text, intent=intent, **message)
+    tracker = make_tracker(
+        {"classification": "pengaduan", **(slots or {})}, text=text, intent=intent, **message
+    )
     result = getattr(FORM, f"validate_{slot}")(text, dispatcher, tracker, DOMAIN)
     result = await result if inspect.isawaitable(result) else result
     return result, texts(dispatcher.messages)
 
 
-def form_run_tracker(slots: dict, candidates: dict, intent: str = "out_of_scope", text: str = "", **message) -> Tracker:
+def form_run_tracker(
+    slots: dict, candidates: dict, intent: str = "out_of_scope", text: str = "", **message
+) -> Tracker:
     """The tracker Rasa's FormAction sends: the form's marker, then the extracted slot candidates."""
     tracker = make_tracker(slots, text=text, intent=intent, active_loop="report_form", **message)
     tracker.events = [{"event": "action", "name": "report_form"}] + [
-        {"event": "slot", "name": k, "value": v} for k, v in candidates.items()]
+        {"event": "slot", "name": k, "value": v} for k, v in candidates.items()
+    ]
     tracker.slots.update(candidates)
     return tracker
 
 
 # --- which steps each classification asks ---
 
-@pytest.mark.parametrize("classification, steps", [
-    ("pengaduan", ["isi", "judul", "tanggal_kejadian", "lokasi", "lampiran_selesai", "kategori", "instansi",
-                   "privasi", "konfirmasi"]),
-    ("aspirasi", ["isi", "judul", "lokasi", "instansi", "privasi", "konfirmasi"]),
-    ("permintaan_informasi", ["isi", "instansi", "tujuan", "privasi", "konfirmasi"]),
-])
+
+@pytest.mark.parametrize(
+    "classification, steps",
+    [
+        (
+            "pengaduan",
+            [
+                "isi",
+                "judul",
+                "tanggal_kejadian",
+                "lokasi",
+                "lampiran_selesai",
+                "kategori",
+                "instansi",
+                "privasi",
+                "konfirmasi",
+            ],
+        ),
+        ("aspirasi", ["isi", "judul", "lokasi", "instansi", "privasi", "konfirmasi"]),
+        ("permintaan_informasi", ["isi", "instansi", "tujuan", "privasi", "konfirmasi"]),
+    ],
+)
 async def test_each_classification_asks_only_its_steps(classification, steps):
     tracker = make_tracker({"classification": classification})
     assert await FORM.required_slots([], CollectingDispatcher(), tracker, DOMAIN) == steps
@@ -72,20 +95,33 @@ async def test_the_form_asks_the_next_missing_step_after_a_valid_answer():
 
 
 async def test_evidence_sent_at_any_step_is_kept_and_acknowledged():
-    attachment = {"ref": "a" * 64 + ".jpg", "filename": "lubang.jpg", "content_type": "image/jpeg",
-                  "size": 2048, "sha256": "a" * 64}
-    tracker = form_run_tracker({"classification": "pengaduan", "requested_slot": "isi", "lampiran": []}, {},
-                               intent="share_evidence", text="/share_evidence",
-                               metadata={"attachments": [attachment]})
+    attachment = {
+        "ref": "a" * 64 + ".jpg",
+        "filename": "lubang.jpg",
+        "content_type": "image/jpeg",
+        "size": 2048,
+        "sha256": "a" * 64,
+    }
+    tracker = form_run_tracker(
+        {"classification": "pengaduan", "requested_slot": "isi", "lampiran": []},
+        {},
+        intent="share_evidence",
+        text="/share_evidence",
+        metadata={"attachments": [attachment]},
+    )
     events, messages = await run(FORM, tracker)
     assert slots_of(events)["lampiran"] == [attachment]
     assert "Bukti 1 diterima: lubang.jpg" in texts(messages)
 
 
 async def test_a_pin_is_taken_as_the_location():
-    tracker = form_run_tracker({"classification": "pengaduan", "requested_slot": "lokasi"}, {},
-                               intent="share_location", text="/share_location",
-                               metadata={"location": {"lat": -6.9147, "lon": 107.6098}})
+    tracker = form_run_tracker(
+        {"classification": "pengaduan", "requested_slot": "lokasi"},
+        {},
+        intent="share_location",
+        text="/share_location",
+        metadata={"location": {"lat": -6.9147, "lon": 107.6098}},
+    )
     slots = slots_of((await run(FORM, tracker))[0])
     assert slots["lokasi_titik"] == {"lat": -6.9147, "lon": 107.6098}
     assert slots["lokasi"].startswith("Titik peta") and slots["requested_slot"] != "lokasi"
@@ -93,14 +129,16 @@ async def test_a_pin_is_taken_as_the_location():
 
 # --- isi and judul ---
 
+
 async def test_a_too_short_story_is_asked_again():
     slots, said = await validate("isi", "rusak")
     assert slots == {"isi": None} and "lebih lengkap" in said
 
 
 async def test_an_information_request_gets_its_title_without_asking():
-    slots, _ = await validate("isi", "Saya minta rincian APBDes Sukamaju tahun 2025",
-                              {"classification": "permintaan_informasi"})
+    slots, _ = await validate(
+        "isi", "Saya minta rincian APBDes Sukamaju tahun 2025", {"classification": "permintaan_informasi"}
+    )
     assert slots["judul"].startswith("Permintaan informasi: ")
 
 
@@ -121,6 +159,7 @@ async def test_a_no_to_the_suggestion_asks_for_a_title():
 
 # --- tanggal ---
 
+
 async def test_yesterday_is_read():
     slots, _ = await validate("tanggal_kejadian", "kemarin")
     assert slots["tanggal_kejadian"] == (today() - timedelta(days=1)).isoformat()
@@ -139,7 +178,9 @@ async def test_an_unreadable_date_is_explained():
 async def test_a_very_old_date_is_checked_then_accepted():
     slots, _ = await validate("tanggal_kejadian", "1 januari 2020")
     assert slots == {"tanggal_kejadian": None, "tanggal_lama": "2020-01-01"}
-    confirmed, _ = await validate("tanggal_kejadian", "/affirm", {"tanggal_lama": "2020-01-01"}, intent="affirm")
+    confirmed, _ = await validate(
+        "tanggal_kejadian", "/affirm", {"tanggal_lama": "2020-01-01"}, intent="affirm"
+    )
     assert confirmed == {"tanggal_kejadian": "2020-01-01", "tanggal_lama": None}
 
 
@@ -149,6 +190,7 @@ async def test_the_old_date_question_shows_the_date():
 
 
 # --- lokasi ---
+
 
 async def test_a_full_address_is_resolved():
     slots, _ = await validate("lokasi", "Jl. Merdeka 5, Sumur Bandung, Kota Bandung")
@@ -165,8 +207,9 @@ async def test_an_ambiguous_place_is_asked_with_buttons_then_chosen():
 
 
 async def test_an_informal_city_name_is_read_through_the_nlu_synonym():
-    slots, _ = await validate("lokasi", "depan stasiun tugu jogja",
-                              entities=[{"entity": "wilayah", "value": "Kota Yogyakarta"}])
+    slots, _ = await validate(
+        "lokasi", "depan stasiun tugu jogja", entities=[{"entity": "wilayah", "value": "Kota Yogyakarta"}]
+    )
     assert slots["lokasi_kode"] == "34.71"
 
 
@@ -182,6 +225,7 @@ async def test_the_location_can_be_skipped():
 
 # --- bukti ---
 
+
 async def test_evidence_step_ends_with_done():
     slots, _ = await validate("lampiran_selesai", "selesai", intent="affirm")
     assert slots == {"lampiran_selesai": True}
@@ -194,14 +238,35 @@ async def test_text_at_the_evidence_step_asks_for_a_file():
 
 async def test_wrong_types_and_too_many_files_are_refused_one_by_one():
     kept = [{"ref": f"{i}" * 64 + ".jpg", "sha256": f"{i}" * 64} for i in range(1, 5)]
-    files = [{"ref": "f" * 64 + ".exe", "filename": "virus.exe", "content_type": "application/x-msdownload",
-              "size": 10, "sha256": "f" * 64},
-             {"ref": "e" * 64 + ".jpg", "filename": "lima.jpg", "content_type": "image/jpeg", "size": 10,
-              "sha256": "e" * 64},
-             {"ref": "d" * 64 + ".jpg", "filename": "enam.jpg", "content_type": "image/jpeg", "size": 10,
-              "sha256": "d" * 64}]
-    tracker = form_run_tracker({"classification": "pengaduan", "lampiran": kept, "requested_slot": "lampiran_selesai"},
-                               {}, intent="share_evidence", metadata={"attachments": files})
+    files = [
+        {
+            "ref": "f" * 64 + ".exe",
+            "filename": "virus.exe",
+            "content_type": "application/x-msdownload",
+            "size": 10,
+            "sha256": "f" * 64,
+        },
+        {
+            "ref": "e" * 64 + ".jpg",
+            "filename": "lima.jpg",
+            "content_type": "image/jpeg",
+            "size": 10,
+            "sha256": "e" * 64,
+        },
+        {
+            "ref": "d" * 64 + ".jpg",
+            "filename": "enam.jpg",
+            "content_type": "image/jpeg",
+            "size": 10,
+            "sha256": "d" * 64,
+        },
+    ]
+    tracker = form_run_tracker(
+        {"classification": "pengaduan", "lampiran": kept, "requested_slot": "lampiran_selesai"},
+        {},
+        intent="share_evidence",
+        metadata={"attachments": files},
+    )
     events, messages = await run(FORM, tracker)
     said = texts(messages)
     assert len(slots_of(events)["lampiran"]) == 5
@@ -216,6 +281,7 @@ async def test_the_evidence_question_counts_what_came():
 
 # --- routing ---
 
+
 async def test_category_is_suggested_from_the_story_and_accepted(env):
     tracker = make_tracker({"isi": "Jalan di depan rumah berlubang besar dan aspalnya mengelupas"})
     events, messages = await run(AskKategori(), tracker)
@@ -226,8 +292,9 @@ async def test_category_is_suggested_from_the_story_and_accepted(env):
 
 
 async def test_another_category_can_be_picked_by_name(env):
-    slots, _ = await validate("kategori", "/deny", {"kategori_saran": {"id": "jalan-rusak", "name": "Jalan Rusak"}},
-                              intent="deny")
+    slots, _ = await validate(
+        "kategori", "/deny", {"kategori_saran": {"id": "jalan-rusak", "name": "Jalan Rusak"}}, intent="deny"
+    )
     assert slots == {"kategori": None, "kategori_saran": {}}
     _, messages = await run(AskKategori(), make_tracker({"kategori_saran": {}}))
     assert "Infrastruktur" in {b["title"] for b in messages[0]["buttons"]}
@@ -248,15 +315,21 @@ async def test_the_agency_is_suggested_from_story_and_region(env):
 
 
 async def test_an_information_request_is_routed_to_the_region_it_names(env):
-    tracker = make_tracker({"classification": "permintaan_informasi",
-                            "isi": "Data anggaran perbaikan jalan tahun 2026 di Kabupaten Banyuasin"})
+    tracker = make_tracker(
+        {
+            "classification": "permintaan_informasi",
+            "isi": "Data anggaran perbaikan jalan tahun 2026 di Kabupaten Banyuasin",
+        }
+    )
     events, messages = await run(AskInstansi(), tracker)
     assert "banyuasin" in slots_of(events)["instansi_saran"]["id"]
     assert "Banyuasin" in texts(messages)
 
 
 async def test_an_agency_named_without_its_region_means_the_local_one(env):
-    slots, _ = await validate("instansi", "dinas kesehatan", {"lokasi_kode": "32.73.19", "instansi_saran": {}})
+    slots, _ = await validate(
+        "instansi", "dinas kesehatan", {"lokasi_kode": "32.73.19", "instansi_saran": {}}
+    )
     assert slots == {"instansi": "dinkes-kota-bandung", "instansi_nama": "Dinas Kesehatan Kota Bandung"}
 
 
@@ -267,15 +340,24 @@ async def test_an_unknown_agency_is_explained(env):
 
 # --- tujuan, privasi ---
 
+
 async def test_purpose_is_kept():
-    slots, _ = await validate("tujuan", "untuk penelitian skripsi", {"classification": "permintaan_informasi"})
+    slots, _ = await validate(
+        "tujuan", "untuk penelitian skripsi", {"classification": "permintaan_informasi"}
+    )
     assert slots == {"tujuan": "untuk penelitian skripsi"}
 
 
-@pytest.mark.parametrize("text, intent, expected", [
-    ("rahasia", "out_of_scope", "rahasia"), ("anonim aja", "out_of_scope", "anonim"),
-    ("biasa", "affirm", "biasa"), ("lewati", "deny", "rahasia"), ("terserah", "out_of_scope", "rahasia"),
-])
+@pytest.mark.parametrize(
+    "text, intent, expected",
+    [
+        ("rahasia", "out_of_scope", "rahasia"),
+        ("anonim aja", "out_of_scope", "anonim"),
+        ("biasa", "affirm", "biasa"),
+        ("lewati", "deny", "rahasia"),
+        ("terserah", "out_of_scope", "rahasia"),
+    ],
+)
 async def test_privacy_choices_default_to_the_safer_one(text, intent, expected):
     slots, _ = await validate("privasi", text, intent=intent)
     assert slots == {"privasi": expected}
@@ -288,12 +370,18 @@ async def test_an_unclear_privacy_answer_lists_the_choices():
 
 # --- summary, confirmation and changes ---
 
+
 async def test_the_summary_shows_every_step_with_send_change_cancel():
     _, messages = await run(AskKonfirmasi(), make_tracker(confirmed_pengaduan(konfirmasi=None)))
     said = texts(messages)
-    for part in ("Judul: Jalan berlubang", "(Sumur Bandung, Kota Bandung, Jawa Barat)",
-                 "Tanggal kejadian: Jumat, 20 November 2026", "Kategori: Jalan Rusak", "Instansi tujuan: Dinas PUPR",
-                 "🔒 Rahasia"):
+    for part in (
+        "Judul: Jalan berlubang",
+        "(Sumur Bandung, Kota Bandung, Jawa Barat)",
+        "Tanggal kejadian: Jumat, 20 November 2026",
+        "Kategori: Jalan Rusak",
+        "Instansi tujuan: Dinas PUPR",
+        "🔒 Rahasia",
+    ):
         assert part in said
     assert [b["payload"] for b in messages[0]["buttons"]] == ["/affirm", "/deny", "/cancel"]
 
@@ -308,7 +396,9 @@ async def test_confirming_sets_one_idempotency_key():
 async def test_change_asks_which_step_then_clears_it():
     slots, _ = await validate("konfirmasi", "/deny", intent="deny")
     assert slots == {"konfirmasi": None, "sedang_ubah": True}
-    _, messages = await run(AskKonfirmasi(), make_tracker({"classification": "aspirasi", "sedang_ubah": True}))
+    _, messages = await run(
+        AskKonfirmasi(), make_tracker({"classification": "aspirasi", "sedang_ubah": True})
+    )
     assert [b["title"] for b in messages[0]["buttons"]] == ["Isi", "Judul", "Lokasi", "Instansi", "Privasi"]
     chosen, _ = await validate("konfirmasi", "ubah lokasi", {"sedang_ubah": True})
     assert chosen["lokasi"] is None and chosen["lokasi_kode"] is None and chosen["sedang_ubah"] is None

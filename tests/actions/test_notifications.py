@@ -1,4 +1,5 @@
 """News about followed reports, answers to agencies and ratings, against the real sandbox."""
+
 from __future__ import annotations
 
 import json
@@ -45,10 +46,12 @@ AGENCY = "dpupr-kota-bandung"
 
 def news(tracking_id: str, event: dict[str, Any], **tracker: Any):
     """The tracker as the notifier's trigger_intent leaves it."""
-    entities = [{"entity": "tracking_id", "value": tracking_id},
-                {"entity": "lapor_event_id", "value": str(event["event_id"])},
-                {"entity": "lapor_status", "value": event["status"]},
-                {"entity": "lapor_message", "value": event["message"] or ""}]
+    entities = [
+        {"entity": "tracking_id", "value": tracking_id},
+        {"entity": "lapor_event_id", "value": str(event["event_id"])},
+        {"entity": "lapor_status", "value": event["status"]},
+        {"entity": "lapor_message", "value": event["message"] or ""},
+    ]
     return make_tracker(text="EXTERNAL: news", intent="EXTERNAL_news", entities=entities, **tracker)
 
 
@@ -64,6 +67,7 @@ async def forwarded_report(admin) -> str:
 
 
 # --- news ---
+
 
 async def test_forwarded_news_names_the_agency_and_its_deadline(env, admin):
     tracking_id = await file_report()
@@ -86,7 +90,9 @@ async def test_completion_mid_form_asks_for_a_rating_and_keeps_the_draft(env, ad
     tracking_id = await forwarded_report(admin)
     await admin.follow_up(tracking_id, "Jalan sudah ditambal.")
     view = await admin.transition(tracking_id, "completed")
-    events, messages = await run(NotifyStatus(), news(tracking_id, last_event(view), active_loop="report_form"))
+    events, messages = await run(
+        NotifyStatus(), news(tracking_id, last_event(view), active_loop="report_form")
+    )
     assert "dinyatakan selesai" in texts(messages) and DRAFT_WAITS in texts(messages)
     assert slots_of(events)["nilai_untuk"] == tracking_id
 
@@ -94,11 +100,14 @@ async def test_completion_mid_form_asks_for_a_rating_and_keeps_the_draft(env, ad
 async def test_news_while_answering_is_only_told(env, admin):
     tracking_id = await forwarded_report(admin)
     view = await admin.follow_up(tracking_id, "Jalan sudah ditambal.")
-    events, messages = await run(NotifyFollowUp(), news(tracking_id, last_event(view), active_loop="reply_form"))
+    events, messages = await run(
+        NotifyFollowUp(), news(tracking_id, last_event(view), active_loop="reply_form")
+    )
     assert "Jalan sudah ditambal." in texts(messages) and events == []
 
 
 # --- clarifications ---
+
 
 async def test_a_clarification_answer_with_a_photo_is_one_reply_however_often_sent(env, admin):
     tracking_id = await forwarded_report(admin)
@@ -109,14 +118,22 @@ async def test_a_clarification_answer_with_a_photo_is_one_reply_however_often_se
     assert target["tracking_id"] == tracking_id and target["event_id"] == str(event["event_id"])
 
     photo = (await MediaStore(media_dir()).save(JPEG, "lokasi.jpg")).to_json()
-    answer = {"balasan_untuk": target, "masalah_selesai": False, "balasan": "Di depan masjid Al Ikhlas.",
-              "balasan_lampiran": [photo], "balasan_kirim": True}
+    answer = {
+        "balasan_untuk": target,
+        "masalah_selesai": False,
+        "balasan": "Di depan masjid Al Ikhlas.",
+        "balasan_lampiran": [photo],
+        "balasan_kirim": True,
+    }
     for _ in range(2):  # e.g. the action server retried
         events, messages = await run(SendReply(), make_tracker(answer))
         assert f"Jawaban Anda untuk laporan #{tracking_id} sudah dikirim" in texts(messages)
     replies = await admin.replies(tracking_id)
     assert len(replies) == 1 and len(replies[0]["attachment_ids"]) == 1
-    assert replies[0]["in_reply_to"] == event["event_id"] and replies[0]["message"] == "Di depan masjid Al Ikhlas."
+    assert (
+        replies[0]["in_reply_to"] == event["event_id"]
+        and replies[0]["message"] == "Di depan masjid Al Ikhlas."
+    )
     assert await OpenClarifications(env).list("console:warga-1") == []
     assert slots_of(events)["balasan_untuk"] is None
 
@@ -130,7 +147,8 @@ async def test_with_several_open_questions_the_citizen_picks_the_report(env, adm
     _, messages = await run(AskBalasanUntuk(), make_tracker())
     assert [b["payload"] for b in messages[0]["buttons"][:2]] == [f"#{first}", f"#{second}"]
     chosen = await ValidateReplyForm().validate_balasan_untuk(
-        f"#{second}", CollectingDispatcher(), make_tracker(text=f"#{second}"), DOMAIN)
+        f"#{second}", CollectingDispatcher(), make_tracker(text=f"#{second}"), DOMAIN
+    )
     assert chosen["balasan_untuk"]["tracking_id"] == second
 
 
@@ -147,7 +165,9 @@ async def test_after_an_answer_the_report_being_written_resumes(env, admin):
 
 def test_a_resumed_form_asks_the_classifications_next_step():
     """Resumed without a message to validate, Rasa asks the first empty slot in the domain's order."""
-    domain = yaml.safe_load((Path(__file__).parents[2] / "dialogue" / "domain.yml").read_text(encoding="utf-8"))
+    domain = yaml.safe_load(
+        (Path(__file__).parents[2] / "dialogue" / "domain.yml").read_text(encoding="utf-8")
+    )
     order = domain["forms"]["report_form"]["required_slots"]
     assert order == FORM_STEPS
     for classification, steps in STEPS.items():
@@ -160,15 +180,24 @@ def test_a_resumed_form_asks_the_classifications_next_step():
 async def test_batal_drops_the_answer_only(env, admin):
     tracking_id = await forwarded_report(admin)
     for question in ("Di RT berapa?", "Sejak kapan?"):
-        events, _ = await run(NotifyClarification(), news(tracking_id, last_event(await admin.clarification(tracking_id, question))))
+        events, _ = await run(
+            NotifyClarification(),
+            news(tracking_id, last_event(await admin.clarification(tracking_id, question))),
+        )
     target = (await OpenClarifications(env).list("console:warga-1"))[0]
-    answering = {"classification": "aspirasi", **slots_of(events), "balasan_untuk": {**target, "kind": "klarifikasi"}}
+    answering = {
+        "classification": "aspirasi",
+        **slots_of(events),
+        "balasan_untuk": {**target, "kind": "klarifikasi"},
+    }
     events, messages = await run(StopAnswer(), make_tracker(answering, active_loop="reply_form"))
     assert "tidak dikirim" in texts(messages) and "Masih ada pertanyaan" in texts(messages)
     assert [q["question"] for q in await OpenClarifications(env).list("console:warga-1")] == ["Sejak kapan?"]
     assert events[-1]["name"] == "reply_form"  # the other question next; the draft after it
 
-    events, messages = await run(StopAnswer(), make_tracker({"classification": "aspirasi"}, active_loop="reply_form"))
+    events, messages = await run(
+        StopAnswer(), make_tracker({"classification": "aspirasi"}, active_loop="reply_form")
+    )
     assert "tidak dikirim" in texts(messages) and await OpenClarifications(env).list("console:warga-1") == []
     assert slots_of(events)["balasan"] is None and "classification" not in slots_of(events)
     assert events[-1]["name"] == "report_form"
@@ -187,16 +216,24 @@ async def test_lapor_down_keeps_the_answer_for_another_try(env, admin):
 
 # --- follow-ups and ratings ---
 
+
 async def test_a_follow_up_not_solving_the_problem_gets_a_reply_and_stays_open(env, admin):
     tracking_id = await forwarded_report(admin)
     event = last_event(await admin.follow_up(tracking_id, "Jalan sudah ditambal."))
     events, messages = await run(NotifyFollowUp(), news(tracking_id, event))
-    assert "Tindak lanjut dari Dinas Pekerjaan Umum" in texts(messages) and "Jalan sudah ditambal." in texts(messages)
-    solved = ValidateReplyForm().validate_masalah_selesai("belum", CollectingDispatcher(),
-                                                          make_tracker(text="belum"), DOMAIN)
+    assert "Tindak lanjut dari Dinas Pekerjaan Umum" in texts(messages) and "Jalan sudah ditambal." in texts(
+        messages
+    )
+    solved = ValidateReplyForm().validate_masalah_selesai(
+        "belum", CollectingDispatcher(), make_tracker(text="belum"), DOMAIN
+    )
     assert solved == {"masalah_selesai": False}
-    answer = {**slots_of(events), **solved, "balasan": "Cuma ditimbun tanah, sudah berlubang lagi.",
-              "balasan_kirim": True}
+    answer = {
+        **slots_of(events),
+        **solved,
+        "balasan": "Cuma ditimbun tanah, sudah berlubang lagi.",
+        "balasan_kirim": True,
+    }
     _, messages = await run(SendReply(), make_tracker(answer))
     assert "tetap dibuka" in texts(messages)
     assert [r["in_reply_to"] for r in await admin.replies(tracking_id)] == [event["event_id"]]
@@ -212,7 +249,10 @@ async def test_a_follow_up_that_solved_it_is_thanked_without_a_reply(env, admin)
 
 def test_scores_are_read_from_buttons_digits_and_words():
     def score(text: str):
-        return ValidateRatingForm().validate_nilai(text, CollectingDispatcher(), make_tracker(text=text), DOMAIN)
+        return ValidateRatingForm().validate_nilai(
+            text, CollectingDispatcher(), make_tracker(text=text), DOMAIN
+        )
+
     assert [score(t)["nilai"] for t in ("5", "nilai 4 deh", "tiga", "⭐⭐", "bagus")] == [5, 4, 3, 2, None]
 
 
@@ -220,7 +260,9 @@ async def test_a_rating_reaches_lapor(env, admin, sandbox):
     tracking_id = await forwarded_report(admin)
     await admin.follow_up(tracking_id, "Jalan sudah ditambal.")
     await admin.transition(tracking_id, "completed")
-    _, messages = await run(RateReport(), make_tracker({"nilai_untuk": tracking_id, "nilai": 4, "komentar": "Cepat"}))
+    _, messages = await run(
+        RateReport(), make_tracker({"nilai_untuk": tracking_id, "nilai": 4, "komentar": "Cepat"})
+    )
     assert "Terima kasih atas penilaian" in texts(messages)
     state = json.loads((sandbox.data_dir / "sandbox.json").read_text(encoding="utf-8"))
     assert state["reports"][tracking_id]["rating"] == {"score": 4, "comment": "Cepat"}
@@ -228,16 +270,23 @@ async def test_a_rating_reaches_lapor(env, admin, sandbox):
 
 # --- following ---
 
+
 async def test_anyone_can_follow_a_report_and_stop_all_news(env, admin):
     tracking_id = await file_report(sender="telegram:pelapor-lain")
-    status = make_tracker(text=f"cek status {tracking_id}", intent="check_status", entities=tracking_entity(tracking_id))
+    status = make_tracker(
+        text=f"cek status {tracking_id}", intent="check_status", entities=tracking_entity(tracking_id)
+    )
     _, messages = await run(CheckStatus(), status)
     follow = messages[0]["buttons"][0]
     assert follow["payload"] == f'/follow_report{{"tracking_id": "{tracking_id}"}}'
 
-    _, messages = await run(FollowReport(), make_tracker(intent="follow_report", entities=tracking_entity(tracking_id)))
+    _, messages = await run(
+        FollowReport(), make_tracker(intent="follow_report", entities=tracking_entity(tracking_id))
+    )
     store = ReportsStore(env)
-    assert "console:warga-1" in await store.followers(tracking_id) and "berhenti notifikasi" in texts(messages)
+    assert "console:warga-1" in await store.followers(tracking_id) and "berhenti notifikasi" in texts(
+        messages
+    )
     _, messages = await run(CheckStatus(), status)
     assert messages[0]["buttons"] == []  # already following
 
@@ -245,5 +294,6 @@ async def test_anyone_can_follow_a_report_and_stop_all_news(env, admin):
     _, messages = await run(StopNotifications(), make_tracker(intent="stop_notifications"))
     assert "Notifikasi dihentikan" in texts(messages)
     assert "console:warga-1" not in await store.followers(tracking_id) | await store.followers(own)
-    assert messages[0]["buttons"] == [{"title": f"🔔 Ikuti lagi #{own}",
-                                       "payload": f'/follow_report{{"tracking_id": "{own}"}}'}]
+    assert messages[0]["buttons"] == [
+        {"title": f"🔔 Ikuti lagi #{own}", "payload": f'/follow_report{{"tracking_id": "{own}"}}'}
+    ]

@@ -30,7 +30,6 @@ def test_no_region_is_said_plainly():
     assert answer.place is None and not answer.choices and answer.province is None
 
 
-
 def test_a_region_named_in_free_text_is_found_and_none_is_invented():
     assert region_named_in("Data anggaran perbaikan jalan tahun 2026 di Kabupaten Banyuasin") == "16.07"
     assert region_named_in("jadwal vaksin di puskesmas kota bandung") == "32.73"

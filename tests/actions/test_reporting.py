@@ -1,13 +1,18 @@
 from actions.report.start import CancelReport, StartReport
 from tests.actions.conftest import make_tracker, run, slots_of, texts
 
-OLD_DRAFT = {"classification": "aspirasi", "isi": "draf lama", "lampiran": [{"ref": "lama"}],
-             "idempotency_key": "kunci-lama"}
+OLD_DRAFT = {
+    "classification": "aspirasi",
+    "isi": "draf lama",
+    "lampiran": [{"ref": "lama"}],
+    "idempotency_key": "kunci-lama",
+}
 
 
 async def test_a_plain_request_opens_a_fresh_draft_and_asks_everything():
-    events, messages = await run(StartReport(), make_tracker(OLD_DRAFT, text="saya mau lapor jalan rusak",
-                                                             intent="file_complaint"))
+    events, messages = await run(
+        StartReport(), make_tracker(OLD_DRAFT, text="saya mau lapor jalan rusak", intent="file_complaint")
+    )
     slots = slots_of(events)
     assert slots["classification"] == "pengaduan" and slots["isi"] is None
     assert slots["idempotency_key"] is None and slots["lampiran"] == []
@@ -21,16 +26,28 @@ async def test_a_message_that_tells_the_story_keeps_it():
 
 
 async def test_each_intent_opens_its_classification():
-    for intent, classification in [("file_aspiration", "aspirasi"), ("request_information", "permintaan_informasi")]:
+    for intent, classification in [
+        ("file_aspiration", "aspirasi"),
+        ("request_information", "permintaan_informasi"),
+    ]:
         slots = slots_of((await run(StartReport(), make_tracker(text="mau", intent=intent)))[0])
         assert slots["classification"] == classification
 
 
 async def test_a_photo_out_of_the_blue_opens_a_complaint_for_the_form_to_keep_it():
-    photo = {"ref": "b" * 64 + ".jpg", "filename": "banjir.jpg", "content_type": "image/jpeg", "size": 10,
-             "sha256": "b" * 64}
-    events, _ = await run(StartReport(), make_tracker(OLD_DRAFT, text="/share_evidence", intent="share_evidence",
-                                                      metadata={"attachments": [photo]}))
+    photo = {
+        "ref": "b" * 64 + ".jpg",
+        "filename": "banjir.jpg",
+        "content_type": "image/jpeg",
+        "size": 10,
+        "sha256": "b" * 64,
+    }
+    events, _ = await run(
+        StartReport(),
+        make_tracker(
+            OLD_DRAFT, text="/share_evidence", intent="share_evidence", metadata={"attachments": [photo]}
+        ),
+    )
     slots = slots_of(events)
     # The old draft's files are gone; the form, run next in the same turn, takes the new photo.
     assert slots["classification"] == "pengaduan" and slots["lampiran"] == [] and slots["isi"] is None

@@ -1,4 +1,5 @@
 """Status answers from the real sandbox: full details for the citizen's own reports only."""
+
 from __future__ import annotations
 
 from actions.report.submission import SubmitReport
@@ -18,8 +19,12 @@ async def file_report(sender: str = "console:warga-1", **changes) -> str:
 
 
 async def status_said(tracking_id: str, sender: str = "console:warga-1") -> str:
-    tracker = make_tracker(text=f"cek status #{tracking_id}", intent="check_status",
-                           entities=tracking_entity(f"#{tracking_id}"), sender=sender)
+    tracker = make_tracker(
+        text=f"cek status #{tracking_id}",
+        intent="check_status",
+        entities=tracking_entity(f"#{tracking_id}"),
+        sender=sender,
+    )
     return texts((await run(CheckStatus(), tracker))[1])
 
 

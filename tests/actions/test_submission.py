@@ -1,4 +1,5 @@
 """Submitting confirmed reports to the real sandbox, with LAPOR up, down and slow."""
+
 from __future__ import annotations
 
 import pytest
@@ -26,7 +27,8 @@ JPEG = bytes.fromhex(
     "00041105122131410613516107227114328191a1082342b1c11552d1f02433627282090a161718191a25262728292a343536373839"
     "3a434445464748494a535455565758595a636465666768696a737475767778797a838485868788898a92939495969798999aa2a3a4"
     "a5a6a7a8a9aab2b3b4b5b6b7b8b9bac2c3c4c5c6c7c8c9cad2d3d4d5d6d7d8d9dae1e2e3e4e5e6e7e8e9eaf1f2f3f4f5f6f7f8f9fa"
-    "ffda0008010100003f00fbd3ffd9")
+    "ffda0008010100003f00fbd3ffd9"
+)
 
 
 def tracking_number(said: str) -> str:
@@ -64,7 +66,9 @@ async def test_lapor_down_keeps_the_report_and_delivers_it_later_once(env, admin
     _, messages = await run(SubmitReport(), make_tracker(slots))
     assert "akan dikirim otomatis" in texts(messages)
     assert await env.hexists(outbox.PENDING, slots["idempotency_key"])
-    assert await outbox.retry_pending(await clients.lapor(), env, clients.media()) == []  # still down: still kept
+    assert (
+        await outbox.retry_pending(await clients.lapor(), env, clients.media()) == []
+    )  # still down: still kept
 
     await admin.set_fault("none")
     delivered = await outbox.retry_pending(await clients.lapor(), env, clients.media())
@@ -73,9 +77,14 @@ async def test_lapor_down_keeps_the_report_and_delivers_it_later_once(env, admin
     assert await outbox.retry_pending(await clients.lapor(), env, clients.media()) == []
 
     # The citizen hears the number through the notifier's external intent.
-    _, said = await run(ReportDelivered(), make_tracker(
-        text="", intent="EXTERNAL_report_delivered",
-        entities=[{"entity": "tracking_id", "value": delivered[0].tracking_id}]))
+    _, said = await run(
+        ReportDelivered(),
+        make_tracker(
+            text="",
+            intent="EXTERNAL_report_delivered",
+            entities=[{"entity": "tracking_id", "value": delivered[0].tracking_id}],
+        ),
+    )
     assert f"#{delivered[0].tracking_id}" in texts(said) and "Sampah menumpuk di pasar" in texts(said)
 
 
@@ -110,10 +119,13 @@ async def test_a_report_lapor_refuses_is_parked_and_explained(env):
     assert await env.hlen(outbox.PENDING) == 0
 
 
-@pytest.mark.parametrize("classification, extra", [
-    ("aspirasi", {"lokasi": "-", "instansi": "admin"}),
-    ("permintaan_informasi", {"tujuan": "untuk penelitian", "instansi": "kemensos", "privasi": "biasa"}),
-])
+@pytest.mark.parametrize(
+    "classification, extra",
+    [
+        ("aspirasi", {"lokasi": "-", "instansi": "admin"}),
+        ("permintaan_informasi", {"tujuan": "untuk penelitian", "instansi": "kemensos", "privasi": "biasa"}),
+    ],
+)
 async def test_other_classifications_are_filed_too(env, classification, extra):
     slots = confirmed_pengaduan(classification=classification, tanggal_kejadian=None, kategori=None, **extra)
     _, messages = await run(SubmitReport(), make_tracker(slots))

@@ -1,4 +1,5 @@
 """The Rasa hot-spot fixes of bot/rasa_server/patches.py behave exactly like the Rasa code they replace."""
+
 from __future__ import annotations
 
 import gc
@@ -47,16 +48,23 @@ def tracker(events) -> DialogueStateTracker:
 
 def test_a_valid_action_answer_passes_and_an_invalid_one_fails_with_rasas_message():
     action = RemoteAction("action_uji", None)
-    assert _validate_action_result(action, {"events": [{"event": "slot", "name": "isi", "value": "x"}], "responses": []})
+    assert _validate_action_result(
+        action, {"events": [{"event": "slot", "name": "isi", "value": "x"}], "responses": []}
+    )
     with pytest.raises(jsonschema.ValidationError, match="Failed to validate Action server response"):
         _validate_action_result(action, {"events": "bukan daftar"})
 
 
 ANSWERS = [
     {"events": [], "responses": []},
-    {"events": [{"event": "slot", "name": "isi", "value": "jalan rusak", "timestamp": None},
-                {"event": "active_loop", "name": "report_form"}, {"event": "followup", "name": "utter_greet"}],
-     "responses": [{"text": "Judul?", "buttons": [{"title": "Pakai", "payload": "/affirm"}]}]},
+    {
+        "events": [
+            {"event": "slot", "name": "isi", "value": "jalan rusak", "timestamp": None},
+            {"event": "active_loop", "name": "report_form"},
+            {"event": "followup", "name": "utter_greet"},
+        ],
+        "responses": [{"text": "Judul?", "buttons": [{"title": "Pakai", "payload": "/affirm"}]}],
+    },
     {"events": [{"event": "user", "text": "halo", "parse_data": {"intent": {"name": "greet"}}}]},
     {"events": "bukan daftar"},
     {"events": [{"name": "isi"}]},  # no event type
@@ -69,18 +77,24 @@ ANSWERS = [
 @pytest.mark.parametrize("answer", ANSWERS)
 def test_the_compiled_check_agrees_with_jsonschema(answer):
     schema = RemoteAction.action_response_format_spec()
-    assert _action_result_validator().is_valid(answer) == jsonschema.validators.validator_for(schema)(schema).is_valid(answer)
+    assert _action_result_validator().is_valid(answer) == jsonschema.validators.validator_for(schema)(
+        schema
+    ).is_valid(answer)
 
 
 @pytest.mark.parametrize("split", [0, 2, 4])
 def test_merge_matches_rasas_own(split):
     events = [
-        SessionStarted(timestamp=1), ActionExecuted("action_listen", timestamp=2),
-        UserUttered("halo", {"name": "greet"}, timestamp=3), ActionExecuted("utter_greet", timestamp=4),
-        BotUttered("Halo!", timestamp=5), SlotSet("isi", "jalan rusak", timestamp=6),
-        SessionStarted(timestamp=7), ActionExecuted("action_listen", timestamp=8),
+        SessionStarted(timestamp=1),
+        ActionExecuted("action_listen", timestamp=2),
+        UserUttered("halo", {"name": "greet"}, timestamp=3),
+        ActionExecuted("utter_greet", timestamp=4),
+        BotUttered("Halo!", timestamp=5),
+        SlotSet("isi", "jalan rusak", timestamp=6),
+        SessionStarted(timestamp=7),
+        ActionExecuted("action_listen", timestamp=8),
     ]
-    prior, current = tracker(events[:split + 2]), tracker(events[split:])
+    prior, current = tracker(events[: split + 2]), tracker(events[split:])
     ours = _merge_trackers(prior, current)
     rasas = original_merge_trackers(prior, current)
     assert [e.as_dict() for e in ours.events] == [e.as_dict() for e in rasas.events]
@@ -89,7 +103,9 @@ def test_merge_matches_rasas_own(split):
 def test_event_classes_are_found_as_rasa_finds_them():
     for event_class in all_subclasses(Event):
         assert _resolve_event_type(event_class.type_name) is original_resolve_by_type(event_class.type_name)
-        assert _resolve_event_type(event_class.type_name) is original_resolve_by_type(event_class.type_name)  # cached
+        assert _resolve_event_type(event_class.type_name) is original_resolve_by_type(
+            event_class.type_name
+        )  # cached
     assert _resolve_event_type("topic") is None
     assert _resolve_event_type("bukan_event", default=SlotSet) is SlotSet
     with pytest.raises(ValueError, match="Unknown event name"):
@@ -97,32 +113,49 @@ def test_event_classes_are_found_as_rasa_finds_them():
 
 
 CONVERSATION = [
-    SessionStarted(timestamp=1), ActionExecuted("action_listen", timestamp=2),
-    UserUttered("halo", {"name": "greet"}, timestamp=3), ActionExecuted("utter_greet", timestamp=4),
-    BotUttered("Halo!", timestamp=5), ActionExecuted("action_listen", timestamp=6),
-    UserUttered("jalan rusak", {"name": "file_complaint"}, timestamp=7), SlotSet("isi", "jalan rusak", timestamp=8),
+    SessionStarted(timestamp=1),
+    ActionExecuted("action_listen", timestamp=2),
+    UserUttered("halo", {"name": "greet"}, timestamp=3),
+    ActionExecuted("utter_greet", timestamp=4),
+    BotUttered("Halo!", timestamp=5),
+    ActionExecuted("action_listen", timestamp=6),
+    UserUttered("jalan rusak", {"name": "file_complaint"}, timestamp=7),
+    SlotSet("isi", "jalan rusak", timestamp=8),
     ActionExecuted("action_listen", timestamp=9),
 ]
 OTHER_SERVER = [  # what another Rasa server stored for the same conversation meanwhile
-    SessionStarted(timestamp=1), ActionExecuted("action_listen", timestamp=2),
-    UserUttered("halo", {"name": "greet"}, timestamp=3), ActionExecuted("utter_greet", timestamp=4),
-    BotUttered("Halo juga!", timestamp=5.5), ActionExecuted("action_listen", timestamp=6.5),
+    SessionStarted(timestamp=1),
+    ActionExecuted("action_listen", timestamp=2),
+    UserUttered("halo", {"name": "greet"}, timestamp=3),
+    ActionExecuted("utter_greet", timestamp=4),
+    BotUttered("Halo juga!", timestamp=5.5),
+    ActionExecuted("action_listen", timestamp=6.5),
 ]
 LAST_SESSION = [  # what Rasa stores for a new conversation: the channel's metadata, then the session
-    SlotSet("session_started_metadata", {"channel": "console"}, timestamp=0.5), ActionExecuted("action_session_start", timestamp=0.6),
-    SessionStarted(timestamp=0.7), ActionExecuted("action_listen", timestamp=0.8),
+    SlotSet("session_started_metadata", {"channel": "console"}, timestamp=0.5),
+    ActionExecuted("action_session_start", timestamp=0.6),
+    SessionStarted(timestamp=0.7),
+    ActionExecuted("action_listen", timestamp=0.8),
 ]
 
 
-@pytest.mark.parametrize("stored, saved, merged", [
-    (None, CONVERSATION, False),  # a new conversation
-    (CONVERSATION[:4], CONVERSATION, False),  # the stored tracker plus new events
-    (CONVERSATION, CONVERSATION, False),  # saved again unchanged
-    (LAST_SESSION, LAST_SESSION[1:] + CONVERSATION[4:], True),  # the usual turn: Rasa reads back the last session only
-    (CONVERSATION[:2] + [SlotSet("isi", "lain", timestamp=2.5)], CONVERSATION, True),  # diverged
-    (OTHER_SERVER, CONVERSATION[:6], True),  # as many events stored as saved up to then, other ones
-    (CONVERSATION, CONVERSATION[:5], True),  # an older state saved over a newer one
-], ids=["new", "continues", "unchanged", "last-session", "diverged", "interleaved", "older"])
+@pytest.mark.parametrize(
+    "stored, saved, merged",
+    [
+        (None, CONVERSATION, False),  # a new conversation
+        (CONVERSATION[:4], CONVERSATION, False),  # the stored tracker plus new events
+        (CONVERSATION, CONVERSATION, False),  # saved again unchanged
+        (
+            LAST_SESSION,
+            LAST_SESSION[1:] + CONVERSATION[4:],
+            True,
+        ),  # the usual turn: Rasa reads back the last session only
+        (CONVERSATION[:2] + [SlotSet("isi", "lain", timestamp=2.5)], CONVERSATION, True),  # diverged
+        (OTHER_SERVER, CONVERSATION[:6], True),  # as many events stored as saved up to then, other ones
+        (CONVERSATION, CONVERSATION[:5], True),  # an older state saved over a newer one
+    ],
+    ids=["new", "continues", "unchanged", "last-session", "diverged", "interleaved", "older"],
+)
 async def test_save_stores_what_rasas_save_stores(redis_proc, redis_sync, stored, saved, merged):
     def store(prefix: str) -> RedisTrackerStore:
         return RedisTrackerStore(DOMAIN, host=redis_proc.host, port=redis_proc.port, key_prefix=prefix)
@@ -141,8 +174,12 @@ async def test_save_stores_what_rasas_save_stores(redis_proc, redis_sync, stored
 def test_a_usual_turn_is_stored_without_rebuilding_the_stored_tracker():
     """The shortcut is taken for a realistic turn (parse data, entities, slots), not only correct."""
     turn = LAST_SESSION[1:] + [
-        UserUttered("cek status #1916449", {"name": "check_status", "confidence": 0.98},
-                    [{"entity": "tracking_id", "value": "1916449", "start": 11, "end": 19}], timestamp=10),
+        UserUttered(
+            "cek status #1916449",
+            {"name": "check_status", "confidence": 0.98},
+            [{"entity": "tracking_id", "value": "1916449", "start": 11, "end": 19}],
+            timestamp=10,
+        ),
         ActionExecuted("action_check_status", policy="RulePolicy", confidence=1.0, timestamp=11),
     ]
     stored = json.loads(json.dumps(tracker(LAST_SESSION).as_dialogue().as_dict()))["events"]
@@ -164,14 +201,32 @@ async def ranking(text):
 
 print(json.dumps({text: asyncio.run(ranking(text)) for text in json.loads(sys.argv[3])}))
 """
-MESSAGES = ["saya mau lapor jalan rusak", "halo min", "cek status #1916449", "gak jadi deh", "iya betul",
-            "makasih ya pak", "usul taman kota diperbanyak", "minta info anggaran desa", "laporan saya mana aja",
-            "bisa bicara sama petugas?", "kemarin sore", "siapa presiden pertama", "ikuti laporan ini", "👍"]
+MESSAGES = [
+    "saya mau lapor jalan rusak",
+    "halo min",
+    "cek status #1916449",
+    "gak jadi deh",
+    "iya betul",
+    "makasih ya pak",
+    "usul taman kota diperbanyak",
+    "minta info anggaran desa",
+    "laporan saya mana aja",
+    "bisa bicara sama petugas?",
+    "kemarin sore",
+    "siapa presiden pertama",
+    "ikuti laporan ini",
+    "👍",
+]
 
 
 def predictions(loader: str) -> dict[str, list]:
-    result = subprocess.run([sys.executable, "-c", PREDICTIONS, loader, str(MODEL), json.dumps(MESSAGES)],
-                            cwd=ROOT, capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [sys.executable, "-c", PREDICTIONS, loader, str(MODEL), json.dumps(MESSAGES)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     return json.loads(result.stdout.strip().splitlines()[-1])
 

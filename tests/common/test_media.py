@@ -1,4 +1,5 @@
 """The media store: type by magic bytes, size limits, content addresses, no path tricks, cleanup."""
+
 from __future__ import annotations
 
 import hashlib
@@ -16,7 +17,10 @@ def store(tmp_path) -> MediaStore:
     return MediaStore(tmp_path / "media", max_bytes=1000)
 
 
-@pytest.mark.parametrize("kind, mime", [("jpg", "image/jpeg"), ("png", "image/png"), ("pdf", "application/pdf"), ("mp4", "video/mp4")])
+@pytest.mark.parametrize(
+    "kind, mime",
+    [("jpg", "image/jpeg"), ("png", "image/png"), ("pdf", "application/pdf"), ("mp4", "video/mp4")],
+)
 async def test_allowed_kinds_are_kept_under_their_content_address(store, kind, mime):
     stored = await store.save(SAMPLES[kind], "../../etc/Foto Jalan.exe")
     sha = hashlib.sha256(SAMPLES[kind]).hexdigest()
@@ -55,7 +59,17 @@ async def test_the_same_file_twice_is_stored_once(store):
 
 @pytest.mark.parametrize(
     "ref",
-    ["../secret", "a" * 64 + ".jpg/../../x", "/etc/passwd", "A" * 64 + ".jpg", "a" * 63 + ".jpg", "a" * 64, "a" * 64 + ".JPG", None, 42],
+    [
+        "../secret",
+        "a" * 64 + ".jpg/../../x",
+        "/etc/passwd",
+        "A" * 64 + ".jpg",
+        "a" * 63 + ".jpg",
+        "a" * 64,
+        "a" * 64 + ".JPG",
+        None,
+        42,
+    ],
 )
 def test_path_for_accepts_only_content_addresses(store, ref):
     with pytest.raises(ValueError):

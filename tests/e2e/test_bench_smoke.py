@@ -1,5 +1,6 @@
 """The benchmark keeps working: its maths and reports, the simulated citizen against a scripted
 gateway, and a smoke run of a few conversations against the real stack. No timing assertions."""
+
 from __future__ import annotations
 
 import asyncio
@@ -48,10 +49,15 @@ def test_sampler_sees_memory_and_cpu_of_a_process_tree():
 def test_table_gives_ratios_ours_over_stock():
     def variant(turns_per_s: float) -> dict:
         return {
-            "load": {"turns_per_s": turns_per_s, "latency_ms": {"p50": 10.0, "p95": 20.0, "p99": 30.0},
-                     "conversations": {"completed": 4, "failed": 0, "unfinished": 0}},
-            "paced": {"latency_ms": {"p50": 5.0, "p95": 8.0, "p99": 9.0},
-                      "conversations": {"completed": 4, "failed": 0, "unfinished": 0}},
+            "load": {
+                "turns_per_s": turns_per_s,
+                "latency_ms": {"p50": 10.0, "p95": 20.0, "p99": 30.0},
+                "conversations": {"completed": 4, "failed": 0, "unfinished": 0},
+            },
+            "paced": {
+                "latency_ms": {"p50": 5.0, "p95": 8.0, "p99": 9.0},
+                "conversations": {"completed": 4, "failed": 0, "unfinished": 0},
+            },
             "idle": {"latency_ms": {"p50": 5.0}},
             "cold_start_s": 10.0,
             "peak_rss_mb": {"rasa": 800.0},
@@ -62,7 +68,8 @@ def test_table_gives_ratios_ours_over_stock():
         "variants": {"ours": variant(30.0), "stock": variant(10.0)},
         "machine": {"cpus": 2, "memory_gb": 8.0},
         "settings": {"conversations": 4, "concurrency": 2, "max_seconds": 60, "think_seconds": 3.0},
-        "git": "abc", "started_at": "now",
+        "git": "abc",
+        "started_at": "now",
     }
     text = bench_run.table(report)
     assert "| turns per second (no think time) | 30.0 | 10.0 | 3.00× |" in text
@@ -78,30 +85,62 @@ def test_results_are_written_as_json(tmp_path, monkeypatch):
 
 # -- the simulated citizen against a scripted gateway --------------------------------------------
 SCRIPT = [  # what the scripted assistant says after each of the citizen's messages, in order
-    {"text": "Halo! Ada yang bisa saya bantu?", "buttons": [{"title": "Buat pengaduan", "payload": "/file_complaint"}]},
+    {
+        "text": "Halo! Ada yang bisa saya bantu?",
+        "buttons": [{"title": "Buat pengaduan", "payload": "/file_complaint"}],
+    },
     {"text": "Ceritakan apa yang terjadi: masalahnya apa dan siapa yang terdampak."},
-    {"text": "Usulan judul: \"Jalan berlubang\"\nPakai judul ini, atau ketik judul lain.",
-     "buttons": [{"title": "Pakai judul ini", "payload": "/affirm"}]},
-    {"text": "Kapan kejadiannya? Misalnya: kemarin.",
-     "buttons": [{"title": "Hari ini", "payload": "hari ini"}, {"title": "Kemarin", "payload": "kemarin"}]},
-    {"text": "Di mana lokasinya? Bagikan lokasi, atau ketik alamat.", "buttons": [{"title": "Lewati", "payload": "lewati"}]},
-    {"text": "Ada foto, video, atau dokumen sebagai bukti?", "buttons": [{"title": "Lewati", "payload": "lewati"}]},
-    {"text": "Sudah 1 bukti. Kirim lagi, atau pilih Selesai.", "buttons": [{"title": "Selesai", "payload": "selesai"}]},
-    {"text": "Menurut saya, laporan ini masuk kategori: Jalan Rusak. Setuju?",
-     "buttons": [{"title": "Setuju", "payload": "/affirm"}, {"title": "Pilih kategori lain", "payload": "kategori lain"}]},
-    {"text": "Menurut saya, yang berwenang adalah: Dinas PUPR. Setuju?",
-     "buttons": [{"title": "Setuju", "payload": "/affirm"}, {"title": "Pilih instansi lain", "payload": "instansi lain"}]},
-    {"text": "Pilih kerahasiaan laporan: Rahasia (disarankan) atau Anonim.",
-     "buttons": [{"title": "Rahasia", "payload": "rahasia"}, {"title": "Anonim", "payload": "anonim"}]},
-    {"text": "Judul: Jalan berlubang\nLokasi: Jakarta\nBukti: 1 foto\n\nKirim laporan ini?",
-     "buttons": [{"title": "Kirim", "payload": "/affirm"}, {"title": "Batal", "payload": "/cancel"}]},
+    {
+        "text": 'Usulan judul: "Jalan berlubang"\nPakai judul ini, atau ketik judul lain.',
+        "buttons": [{"title": "Pakai judul ini", "payload": "/affirm"}],
+    },
+    {
+        "text": "Kapan kejadiannya? Misalnya: kemarin.",
+        "buttons": [{"title": "Hari ini", "payload": "hari ini"}, {"title": "Kemarin", "payload": "kemarin"}],
+    },
+    {
+        "text": "Di mana lokasinya? Bagikan lokasi, atau ketik alamat.",
+        "buttons": [{"title": "Lewati", "payload": "lewati"}],
+    },
+    {
+        "text": "Ada foto, video, atau dokumen sebagai bukti?",
+        "buttons": [{"title": "Lewati", "payload": "lewati"}],
+    },
+    {
+        "text": "Sudah 1 bukti. Kirim lagi, atau pilih Selesai.",
+        "buttons": [{"title": "Selesai", "payload": "selesai"}],
+    },
+    {
+        "text": "Menurut saya, laporan ini masuk kategori: Jalan Rusak. Setuju?",
+        "buttons": [
+            {"title": "Setuju", "payload": "/affirm"},
+            {"title": "Pilih kategori lain", "payload": "kategori lain"},
+        ],
+    },
+    {
+        "text": "Menurut saya, yang berwenang adalah: Dinas PUPR. Setuju?",
+        "buttons": [
+            {"title": "Setuju", "payload": "/affirm"},
+            {"title": "Pilih instansi lain", "payload": "instansi lain"},
+        ],
+    },
+    {
+        "text": "Pilih kerahasiaan laporan: Rahasia (disarankan) atau Anonim.",
+        "buttons": [{"title": "Rahasia", "payload": "rahasia"}, {"title": "Anonim", "payload": "anonim"}],
+    },
+    {
+        "text": "Judul: Jalan berlubang\nLokasi: Jakarta\nBukti: 1 foto\n\nKirim laporan ini?",
+        "buttons": [{"title": "Kirim", "payload": "/affirm"}, {"title": "Batal", "payload": "/cancel"}],
+    },
     {"text": "✅ Laporan Anda terkirim!\nNomor pelacakan: #1234567\nSimpan nomor ini."},
     {"text": "📄 Laporan #1234567: Jalan berlubang\nStatus: Belum terverifikasi"},
     {"text": "Sama-sama! 🙏"},
 ]
 
 
-def scripted_gateway(received: list[dict], uploads: bool = True, script: list[dict] = SCRIPT) -> web.Application:
+def scripted_gateway(
+    received: list[dict], uploads: bool = True, script: list[dict] = SCRIPT
+) -> web.Application:
     turns: dict[str, int] = {}
 
     async def message(request: web.Request) -> web.Response:
@@ -113,8 +152,17 @@ def scripted_gateway(received: list[dict], uploads: bool = True, script: list[di
     async def media(request: web.Request) -> web.Response:
         field = await (await request.multipart()).next()
         data = await field.read()
-        return web.json_response({"attachment": {"ref": "x.jpg", "filename": field.filename,
-                                                 "content_type": "image/jpeg", "size": len(data), "sha256": "x"}})
+        return web.json_response(
+            {
+                "attachment": {
+                    "ref": "x.jpg",
+                    "filename": field.filename,
+                    "content_type": "image/jpeg",
+                    "size": len(data),
+                    "sha256": "x",
+                }
+            }
+        )
 
     app = web.Application()
     app.router.add_post("/console/messages", message)
@@ -139,11 +187,17 @@ async def test_citizens_walk_the_whole_conversation():
     finally:
         await runner.cleanup()
     summary = stats.summary()
-    assert summary["conversations"] == {"completed": 3, "failed": 0, "unfinished": 0}, summary["error_examples"]
+    assert summary["conversations"] == {"completed": 3, "failed": 0, "unfinished": 0}, summary[
+        "error_examples"
+    ]
     assert summary["turns"] == 3 * len(SCRIPT) and summary["photos"] == {"sent": 3}
     by_step = summary["latency_ms_by_step"]
-    assert {"greet", "file", "body", "date", "location", "evidence", "confirm", "status", "thanks"} <= set(by_step)
-    assert sum(step["turns"] for step in by_step.values()) == summary["turns"] and by_step["greet"]["turns"] == 3
+    assert {"greet", "file", "body", "date", "location", "evidence", "confirm", "status", "thanks"} <= set(
+        by_step
+    )
+    assert (
+        sum(step["turns"] for step in by_step.values()) == summary["turns"] and by_step["greet"]["turns"] == 3
+    )
     texts = [m["text"] for m in received]
     assert "cek status 1234567" in texts and "kemarin" in texts and "selesai" in texts and "rahasia" in texts
     shared = {m["text"]: m["metadata"] for m in received if m["text"].startswith("/share")}
@@ -173,7 +227,9 @@ async def test_without_an_upload_endpoint_the_photo_is_skipped():
 
 
 async def test_an_unexpected_reply_is_an_error_not_a_hang():
-    runner, url = await serve(scripted_gateway([], script=[{"text": "Halo!"}, {"text": "Maaf, saya bingung."}]))
+    runner, url = await serve(
+        scripted_gateway([], script=[{"text": "Halo!"}, {"text": "Maaf, saya bingung."}])
+    )
     try:
         stats = await run_load(url, conversations=2, concurrency=2, max_seconds=30)
     finally:

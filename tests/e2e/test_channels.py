@@ -2,6 +2,7 @@
 on WhatsApp, through the real stack (Rasa, action server, LAPOR sandbox, Redis). The channel side is
 a gateway in this process, configured like the stack's own one but pointed at the fake Telegram Bot
 API / Graph API servers; it shares the stack's Redis, Rasa and media directory."""
+
 from __future__ import annotations
 
 import asyncio
@@ -60,7 +61,9 @@ async def settle(count, before: int, quiet: float = 1.5, timeout: float = 60.0) 
         elif seen > before and time.monotonic() - last_change > quiet:
             return
         await asyncio.sleep(0.05)
-    raise AssertionError("the assistant did not answer in time (see the stack's rasa.log and action-server.log)")
+    raise AssertionError(
+        "the assistant did not answer in time (see the stack's rasa.log and action-server.log)"
+    )
 
 
 async def file_a_report(citizen) -> str:
@@ -117,7 +120,13 @@ class TelegramCitizen:
         self.fake.push(update)
         await settle(lambda: len(self._messages()), before)
         return [
-            {"text": m["text"], "buttons": [b["text"] for row in (m.get("reply_markup") or {}).get("inline_keyboard", ()) for b in row], "raw": m}
+            {
+                "text": m["text"],
+                "buttons": [
+                    b["text"] for row in (m.get("reply_markup") or {}).get("inline_keyboard", ()) for b in row
+                ],
+                "raw": m,
+            }
             for m in self._messages()[before:]
         ]
 
@@ -171,7 +180,11 @@ class WhatsAppCitizen:
         return await self._send(self.fake.image(data))
 
     async def press(self, title: str):
-        sent = next(m for m in reversed(self.fake.to(self.wa_id)) if m["type"] == "interactive" and title in json.dumps(m, ensure_ascii=False))
+        sent = next(
+            m
+            for m in reversed(self.fake.to(self.wa_id))
+            if m["type"] == "interactive" and title in json.dumps(m, ensure_ascii=False)
+        )
         return await self._send(self.fake.choose(sent, title))
 
 
@@ -185,15 +198,25 @@ async def test_complete_filing_on_telegram(stack, fake_telegram):
 
 async def test_complete_filing_on_whatsapp(stack, fake_graph):
     whatsapp = WhatsAppSettings(
-        token=WA_TOKEN, phone_number_id=WA_PHONE_NUMBER_ID, app_secret=WA_APP_SECRET,
-        verify_token=WA_VERIFY_TOKEN, api_base_url=fake_graph.url,
+        token=WA_TOKEN,
+        phone_number_id=WA_PHONE_NUMBER_ID,
+        app_secret=WA_APP_SECRET,
+        verify_token=WA_VERIFY_TOKEN,
+        api_base_url=fake_graph.url,
     )
-    async with running_gateway(stack_settings(stack, whatsapp=whatsapp)) as gateway, aiohttp.ClientSession() as http:
-        citizen = WhatsAppCitizen(fake_graph, f"62812{int(time.time()) % 10_000_000:07d}", gateway.url + "/whatsapp/webhook", http)
+    async with (
+        running_gateway(stack_settings(stack, whatsapp=whatsapp)) as gateway,
+        aiohttp.ClientSession() as http,
+    ):
+        citizen = WhatsAppCitizen(
+            fake_graph, f"62812{int(time.time()) % 10_000_000:07d}", gateway.url + "/whatsapp/webhook", http
+        )
         tracking_id = await file_a_report(citizen)
         # Meta delivers the confirming tap once more: nothing is filed or answered twice.
         reports, answers = len(sandbox_state(stack)["reports"]), len(fake_graph.to(citizen.wa_id))
         await citizen.redeliver()
         await asyncio.sleep(3)
-        assert len(sandbox_state(stack)["reports"]) == reports and len(fake_graph.to(citizen.wa_id)) == answers
+        assert (
+            len(sandbox_state(stack)["reports"]) == reports and len(fake_graph.to(citizen.wa_id)) == answers
+        )
     assert_filed_with_photo(stack, tracking_id)

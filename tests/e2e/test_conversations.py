@@ -1,5 +1,6 @@
 """Whole conversations through the gateway's console channel (REST) against the running stack:
 one report of each classification, checked field by field in the LAPOR sandbox afterwards."""
+
 from __future__ import annotations
 
 import re
@@ -29,7 +30,12 @@ class Citizen:
         self.said: list[str] = []
 
     async def says(self, text: str, metadata: dict | None = None) -> str:
-        body = {"user_id": self.user_id, "text": text, "message_id": uuid.uuid4().hex, "metadata": metadata or {}}
+        body = {
+            "user_id": self.user_id,
+            "text": text,
+            "message_id": uuid.uuid4().hex,
+            "metadata": metadata or {},
+        }
         async with self.http.post(f"{self.gateway_url}/console/messages", json=body) as resp:
             assert resp.status == 200, await resp.text()
             messages = (await resp.json())["messages"]
@@ -67,19 +73,21 @@ async def admin(stack):
 
 
 async def test_walking_skeleton_pengaduan_with_photo_place_and_status(citizen, admin):
-    tracking_id = await citizen.conversation([
-        ("saya mau lapor jalan rusak", "Ceritakan apa yang terjadi"),
-        ("Jalan di depan pasar Cicadas berlubang besar, motor sering jatuh", "Usulan judul"),
-        ("Jalan berlubang depan Pasar Cicadas", "Kapan kejadiannya"),
-        ("kemarin", "Di mana lokasinya"),
-        ("jl. cicadas, kota bandung", "bukti"),
-        ("<foto>", "Bukti 1 diterima"),
-        ("selesai", "kategori"),
-        ("/affirm", "berwenang"),
-        ("/affirm", "kerahasiaan"),
-        ("anonim", "Ringkasan pengaduan"),
-        ("/affirm", "Nomor pelacakan"),
-    ])
+    tracking_id = await citizen.conversation(
+        [
+            ("saya mau lapor jalan rusak", "Ceritakan apa yang terjadi"),
+            ("Jalan di depan pasar Cicadas berlubang besar, motor sering jatuh", "Usulan judul"),
+            ("Jalan berlubang depan Pasar Cicadas", "Kapan kejadiannya"),
+            ("kemarin", "Di mana lokasinya"),
+            ("jl. cicadas, kota bandung", "bukti"),
+            ("<foto>", "Bukti 1 diterima"),
+            ("selesai", "kategori"),
+            ("/affirm", "berwenang"),
+            ("/affirm", "kerahasiaan"),
+            ("anonim", "Ringkasan pengaduan"),
+            ("/affirm", "Nomor pelacakan"),
+        ]
+    )
     stored = await admin.report(tracking_id)
     yesterday = (datetime.now(ZoneInfo("Asia/Jakarta")) - timedelta(days=1)).date().isoformat()
     assert stored["classification"] == "pengaduan"
@@ -100,15 +108,17 @@ async def test_walking_skeleton_pengaduan_with_photo_place_and_status(citizen, a
 
 
 async def test_aspirasi_with_region_and_agency(citizen, admin):
-    tracking_id = await citizen.conversation([
-        ("saya mau kasih usulan", "saran atau usulan"),
-        ("Tolong tambah lampu penerangan di taman kota supaya aman malam hari", "Usulan judul"),
-        ("Lampu taman kota", "wilayah"),
-        ("kota denpasar", "berwenang"),
-        ("/affirm", "kerahasiaan"),
-        ("biasa", "Ringkasan aspirasi"),
-        ("/affirm", "Nomor pelacakan"),
-    ])
+    tracking_id = await citizen.conversation(
+        [
+            ("saya mau kasih usulan", "saran atau usulan"),
+            ("Tolong tambah lampu penerangan di taman kota supaya aman malam hari", "Usulan judul"),
+            ("Lampu taman kota", "wilayah"),
+            ("kota denpasar", "berwenang"),
+            ("/affirm", "kerahasiaan"),
+            ("biasa", "Ringkasan aspirasi"),
+            ("/affirm", "Nomor pelacakan"),
+        ]
+    )
     stored = await admin.report(tracking_id)
     assert stored["classification"] == "aspirasi"
     assert stored["title"] == "Lampu taman kota"
@@ -118,14 +128,19 @@ async def test_aspirasi_with_region_and_agency(citizen, admin):
 
 
 async def test_permintaan_informasi_with_body_and_purpose(citizen, admin):
-    tracking_id = await citizen.conversation([
-        ("sy mau minta informasi publik", "Informasi apa"),
-        ("Data anggaran perbaikan jalan tahun 2026 di Kabupaten Banyuasin", "Pemerintah Kabupaten Banyuasin"),
-        ("/affirm", "Untuk apa"),
-        ("untuk penelitian skripsi", "kerahasiaan"),
-        ("rahasia", "Ringkasan permintaan informasi"),
-        ("/affirm", "Nomor pelacakan"),
-    ])
+    tracking_id = await citizen.conversation(
+        [
+            ("sy mau minta informasi publik", "Informasi apa"),
+            (
+                "Data anggaran perbaikan jalan tahun 2026 di Kabupaten Banyuasin",
+                "Pemerintah Kabupaten Banyuasin",
+            ),
+            ("/affirm", "Untuk apa"),
+            ("untuk penelitian skripsi", "kerahasiaan"),
+            ("rahasia", "Ringkasan permintaan informasi"),
+            ("/affirm", "Nomor pelacakan"),
+        ]
+    )
     stored = await admin.report(tracking_id)
     assert stored["classification"] == "permintaan_informasi"
     assert stored["body"].startswith("Data anggaran perbaikan jalan tahun 2026")

@@ -1,5 +1,6 @@
 """Rasa's story tests (dialogue/tests/), run against the stack's action server and LAPOR sandbox, with
 the model loaded as the stack's Rasa loads it (bot/rasa_server/patches.py)."""
+
 from __future__ import annotations
 
 import subprocess
@@ -15,11 +16,29 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_story_tests_pass(stack, tmp_path):
     out = tmp_path / "results"
     result = subprocess.run(
-        [sys.executable, "-m", "bot.rasa_server", "test", "core",
-         "--model", str(stack.model), "--stories", "dialogue/tests",
-         "--endpoints", "dialogue/endpoints.yml", "--out", str(out),
-         "--fail-on-prediction-errors", "--no-plot", "--quiet"],
-        cwd=ROOT, env=stack.env, capture_output=True, text=True, timeout=900,
+        [
+            sys.executable,
+            "-m",
+            "bot.rasa_server",
+            "test",
+            "core",
+            "--model",
+            str(stack.model),
+            "--stories",
+            "dialogue/tests",
+            "--endpoints",
+            "dialogue/endpoints.yml",
+            "--out",
+            str(out),
+            "--fail-on-prediction-errors",
+            "--no-plot",
+            "--quiet",
+        ],
+        cwd=ROOT,
+        env=stack.env,
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
     failed = out / "failed_test_stories.yml"
     details = failed.read_text() if failed.exists() else result.stdout[-4000:] + result.stderr[-4000:]

@@ -5,6 +5,7 @@ says a follow-up did not solve it and replies, and rates the completed report.
 
 The stack (Redis, sandbox, action server, Rasa) is the session's; the gateway runs in this process
 on the fake Telegram Bot API, and so does the notifier, with PTB's bot pointed at the same fake."""
+
 from __future__ import annotations
 
 import time
@@ -44,21 +45,37 @@ class NotifierRun:
         before = len(self.citizen._messages())
         await self.notifier.follow_feed_once()
         await self.notifier.deliver_due_once()
-        return [{"text": m["text"], "buttons": [b["text"] for row in (m.get("reply_markup") or {}).get("inline_keyboard", ()) for b in row]}
-                for m in self.citizen._messages()[before:]]
+        return [
+            {
+                "text": m["text"],
+                "buttons": [
+                    b["text"] for row in (m.get("reply_markup") or {}).get("inline_keyboard", ()) for b in row
+                ],
+            }
+            for m in self.citizen._messages()[before:]
+        ]
 
 
 @pytest.fixture
 async def notifier(stack, fake_telegram) -> AsyncIterator[Notifier]:
     telegram = TelegramSettings(token=TELEGRAM_TOKEN, api_base_url=fake_telegram.url)
-    bot = ExtBot(TELEGRAM_TOKEN, base_url=telegram.bot_api_url, base_file_url=telegram.file_api_url,
-                 rate_limiter=AIORateLimiter())
+    bot = ExtBot(
+        TELEGRAM_TOKEN,
+        base_url=telegram.bot_api_url,
+        base_file_url=telegram.file_api_url,
+        rate_limiter=AIORateLimiter(),
+    )
     redis = aioredis.from_url(stack.redis_url)
     lapor_settings = LaporSettings(base_url=stack.sandbox_url, token=stack.env["LAPOR_TOKEN"])
     async with bot, LaporClient(lapor_settings) as lapor, aiohttp.ClientSession() as http:
         channels = {"telegram": TelegramSender(bot, redis), "console": ConsoleOutbound(redis)}
-        yield Notifier(lapor, redis, DialogueTrigger(RasaClient(stack.rasa_url, http)), ChannelOutbound(channels),
-                       MediaStore(stack.run_dir / "media"))
+        yield Notifier(
+            lapor,
+            redis,
+            DialogueTrigger(RasaClient(stack.rasa_url, http)),
+            ChannelOutbound(channels),
+            MediaStore(stack.run_dir / "media"),
+        )
     await redis.close()
 
 
@@ -69,7 +86,10 @@ def joined(messages: list[dict]) -> str:
 async def test_a_report_moves_along_and_the_citizen_answers_and_rates(stack, fake_telegram, notifier):
     telegram = TelegramSettings(token=TELEGRAM_TOKEN, api_base_url=fake_telegram.url)
     chat_id = int(time.time()) % 1_000_000 + 8_000_000
-    async with running_gateway(stack_settings(stack, telegram=telegram)), SandboxAdmin(stack.sandbox_url) as admin:
+    async with (
+        running_gateway(stack_settings(stack, telegram=telegram)),
+        SandboxAdmin(stack.sandbox_url) as admin,
+    ):
         citizen = TelegramCitizen(fake_telegram, chat_id)
         tracking_id = await file_a_report(citizen)
         run = NotifierRun(notifier, citizen)
@@ -81,7 +101,10 @@ async def test_a_report_moves_along_and_the_citizen_answers_and_rates(stack, fak
 
         await admin.transition(tracking_id, "forwarded", agency_id="dpupr-kota-bandung")
         said = await run.round()
-        assert len(said) == 1 and "diteruskan ke Dinas Pekerjaan Umum dan Penataan Ruang Kota Bandung" in said[0]["text"]
+        assert (
+            len(said) == 1
+            and "diteruskan ke Dinas Pekerjaan Umum dan Penataan Ruang Kota Bandung" in said[0]["text"]
+        )
 
         # The agency asks; the next messages are the answer: text, a photo, then Kirim.
         await admin.clarification(tracking_id, "Mohon kirim foto lubangnya.")
@@ -101,14 +124,20 @@ async def test_a_report_moves_along_and_the_citizen_answers_and_rates(stack, fak
         await admin.follow_up(tracking_id, "Jalan sudah ditambal oleh tim UPT.")
         said = await run.round()
         assert "Jalan sudah ditambal oleh tim UPT." in joined(said)
-        assert "sudah menyelesaikan masalah Anda?" in said[-1]["text"] and said[-1]["buttons"] == ["✅ Sudah", "❌ Belum"]
+        assert "sudah menyelesaikan masalah Anda?" in said[-1]["text"] and said[-1]["buttons"] == [
+            "✅ Sudah",
+            "❌ Belum",
+        ]
         said = await citizen.press("❌ Belum")
         assert "tetap dibuka" in said[-1]["text"]
         said = await citizen.text("Cuma ditimbun tanah, sekarang sudah berlubang lagi.")
         said = await citizen.press("📤 Kirim")
         assert "tetap dibuka sampai instansi" in joined(said)
         replies = await admin.replies(tracking_id)
-        assert len(replies) == 2 and replies[1]["message"] == "Cuma ditimbun tanah, sekarang sudah berlubang lagi."
+        assert (
+            len(replies) == 2
+            and replies[1]["message"] == "Cuma ditimbun tanah, sekarang sudah berlubang lagi."
+        )
 
         # Completed: a rating and a comment reach LAPOR.
         await admin.transition(tracking_id, "completed")
@@ -117,11 +146,19 @@ async def test_a_report_moves_along_and_the_citizen_answers_and_rates(stack, fak
         said = await citizen.press("⭐ 4")
         said = await citizen.text("Terima kasih, cukup cepat.")
         assert "Terima kasih atas penilaian" in joined(said)
-        assert sandbox_state(stack)["reports"][tracking_id]["rating"] == {"score": 4, "comment": "Terima kasih, cukup cepat."}
+        assert sandbox_state(stack)["reports"][tracking_id]["rating"] == {
+            "score": 4,
+            "comment": "Terima kasih, cukup cepat.",
+        }
 
         # Nothing is told twice: another round sends nothing, and each piece of news was sent once.
         assert await run.round() == []
         sent = fake_telegram.texts(chat_id)
-        for news in ("sudah diverifikasi", "sudah diteruskan ke", "Mohon kirim foto lubangnya.",
-                     "Jalan sudah ditambal oleh tim UPT.", "dinyatakan selesai"):
+        for news in (
+            "sudah diverifikasi",
+            "sudah diteruskan ke",
+            "Mohon kirim foto lubangnya.",
+            "Jalan sudah ditambal oleh tim UPT.",
+            "dinyatakan selesai",
+        ):
             assert sum(news in text for text in sent) == 1, news

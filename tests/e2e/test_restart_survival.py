@@ -1,5 +1,6 @@
 """A half-filled report survives a restart of every process: Redis (AOF), sandbox, action server,
 Rasa and gateway are all stopped and started again on the same run directory."""
+
 from __future__ import annotations
 
 import uuid

@@ -1,4 +1,5 @@
 """Clients of the session's LAPOR sandbox (the `sandbox` fixture of tests/conftest.py)."""
+
 from __future__ import annotations
 
 import tempfile
@@ -11,9 +12,11 @@ from lapor_client import LaporClient, LaporSettings
 
 
 def pytest_configure(config):
-    """Hypothesis (under schemathesis, in test_openapi) keeps its caches in a temporary dir, not in the checkout.
+    """Hypothesis (under schemathesis, in test_openapi) keeps its caches in a temporary dir, not in the
+    checkout.
 
-    Set here, not in a fixture: its pytest plugin already writes a cache of the code's constants while collecting.
+    Set here, not in a fixture: its pytest plugin already writes a cache of the code's constants while
+    collecting.
     """
     home = tempfile.TemporaryDirectory(prefix="hypothesis-")
     config.add_cleanup(home.cleanup)
@@ -23,8 +26,14 @@ def pytest_configure(config):
 @pytest.fixture
 def settings(sandbox) -> LaporSettings:
     """Quick retries and a short timeout, so that fault tests stay fast."""
-    return LaporSettings(base_url=sandbox.url, token=sandbox.token, timeout=3.0, max_retries=3,
-                         backoff_base=0.01, backoff_max=0.05)
+    return LaporSettings(
+        base_url=sandbox.url,
+        token=sandbox.token,
+        timeout=3.0,
+        max_retries=3,
+        backoff_base=0.01,
+        backoff_max=0.05,
+    )
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
 """Small files whose content (magic bytes) says what they are, whatever their names say."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta

@@ -1,4 +1,5 @@
 """The client against the sandbox over loopback HTTP: every call of the contract and every error type."""
+
 from __future__ import annotations
 
 import logging
@@ -31,9 +32,18 @@ def key() -> str:
 async def test_categories_form_a_hierarchy(lapor):
     categories = {c.id: c for c in await lapor.categories()}
     assert categories["jalan-rusak"].parent_id == "infrastruktur"
-    assert categories["infrastruktur"].name == "Infrastruktur" and categories["infrastruktur"].parent_id is None
+    assert (
+        categories["infrastruktur"].name == "Infrastruktur" and categories["infrastruktur"].parent_id is None
+    )
     top = {c.name for c in categories.values() if c.parent_id is None}
-    assert {"Kesehatan", "Pendidikan", "Lingkungan Hidup", "Pelayanan Publik", "Kependudukan", "Bantuan Sosial"} <= top
+    assert {
+        "Kesehatan",
+        "Pendidikan",
+        "Lingkungan Hidup",
+        "Pelayanan Publik",
+        "Kependudukan",
+        "Bantuan Sosial",
+    } <= top
     assert all(c.parent_id in categories for c in categories.values() if c.parent_id)
 
 
@@ -42,8 +52,17 @@ async def test_agencies_carry_real_region_codes(lapor):
     regional = [a for a in agencies if a.region_code]
     assert all(get_wilayah(a.region_code) is not None for a in regional)
     names = " | ".join(a.name for a in agencies)
-    for place in ("Bali", "Kabupaten Banyuasin", "Kabupaten Barito Kuala", "Bengkulu", "Kalimantan Selatan",
-                  "DKI Jakarta", "Jawa Barat", "Kota Bandung", "Kabupaten Bandung"):
+    for place in (
+        "Bali",
+        "Kabupaten Banyuasin",
+        "Kabupaten Barito Kuala",
+        "Bengkulu",
+        "Kalimantan Selatan",
+        "DKI Jakarta",
+        "Jawa Barat",
+        "Kota Bandung",
+        "Kabupaten Bandung",
+    ):
         assert place in names
     assert any(a.level == "pusat" and a.region_code is None for a in agencies)
 
@@ -62,10 +81,16 @@ async def test_report_is_filed_with_evidence_and_read_back(lapor, tmp_path):
     photo = write_sample(tmp_path, "jalan.bin", "image/png")  # the name says nothing: the content does
     attachment = await lapor.upload_attachment(photo, filename="jalan.png")
     assert (attachment.content_type, attachment.filename, attachment.size) == ("image/png", "jalan.png", 208)
-    created = await lapor.create_report(new_report(attachment_ids=(attachment.attachment_id,)), idempotency_key=key())
+    created = await lapor.create_report(
+        new_report(attachment_ids=(attachment.attachment_id,)), idempotency_key=key()
+    )
     assert created.status == "submitted" and len(created.tracking_id) == 7 and created.tracking_id.isdigit()
     report = await lapor.get_report(created.tracking_id)
-    assert (report.status, report.classification, report.category.name) == ("submitted", "pengaduan", "Jalan Rusak")
+    assert (report.status, report.classification, report.category.name) == (
+        "submitted",
+        "pengaduan",
+        "Jalan Rusak",
+    )
     assert report.agency is None
     assert report.created_at.utcoffset() == timedelta(hours=7)
     assert report.due_at.date() == add_working_days(report.created_at.date(), 3)
@@ -73,8 +98,14 @@ async def test_report_is_filed_with_evidence_and_read_back(lapor, tmp_path):
 
 
 async def test_report_with_an_agency_and_no_location(lapor):
-    report = new_report(location=None, reporter=None, agency_id="pem-kabupaten-banyuasin", anonymous=True,
-                        confidential=True, classification="aspirasi")
+    report = new_report(
+        location=None,
+        reporter=None,
+        agency_id="pem-kabupaten-banyuasin",
+        anonymous=True,
+        confidential=True,
+        classification="aspirasi",
+    )
     created = await lapor.create_report(report, idempotency_key=key())
     read = await lapor.get_report(created.tracking_id)
     assert read.agency.name == "Pemerintah Kabupaten Banyuasin" and read.classification == "aspirasi"
@@ -86,17 +117,28 @@ async def test_lifecycle_with_clarification_reply_follow_up_and_rating(lapor, ad
     await admin.transition(tracking_id, "verified", message="Laporan sudah diverifikasi")
     forwarded = await admin.transition(tracking_id, "forwarded", agency_id="dpupr-kota-bandung")
     assert forwarded["agency"]["id"] == "dpupr-kota-bandung"
-    assert forwarded["due_at"][:10] == add_working_days(date.fromisoformat(forwarded["updated_at"][:10]), 5).isoformat()
+    assert (
+        forwarded["due_at"][:10]
+        == add_working_days(date.fromisoformat(forwarded["updated_at"][:10]), 5).isoformat()
+    )
     await admin.clarification(tracking_id, "Mohon kirim foto lubangnya")
     report = await lapor.get_report(tracking_id)
     clarification = report.events[-1]
     assert (clarification.type, clarification.status) == ("clarification_requested", "forwarded")
 
     reply_key = key()
-    reply_id = await lapor.post_reply(tracking_id, "Fotonya menyusul, lubangnya di depan gerbang sekolah",
-                                      in_reply_to=clarification.event_id, idempotency_key=reply_key)
-    again = await lapor.post_reply(tracking_id, "Fotonya menyusul, lubangnya di depan gerbang sekolah",
-                                   in_reply_to=clarification.event_id, idempotency_key=reply_key)
+    reply_id = await lapor.post_reply(
+        tracking_id,
+        "Fotonya menyusul, lubangnya di depan gerbang sekolah",
+        in_reply_to=clarification.event_id,
+        idempotency_key=reply_key,
+    )
+    again = await lapor.post_reply(
+        tracking_id,
+        "Fotonya menyusul, lubangnya di depan gerbang sekolah",
+        in_reply_to=clarification.event_id,
+        idempotency_key=reply_key,
+    )
     assert again == reply_id
     replies = await admin.replies(tracking_id)
     assert [(r["reply_id"], r["in_reply_to"]) for r in replies] == [(reply_id, clarification.event_id)]
@@ -110,9 +152,17 @@ async def test_lifecycle_with_clarification_reply_follow_up_and_rating(lapor, ad
     with pytest.raises(LaporConflict):
         await lapor.post_reply(tracking_id, "Terima kasih", idempotency_key=key())
 
-    seen = [(e.type, e.status) async for e, _ in lapor.iter_events(after=start) if e.tracking_id == tracking_id]
-    assert seen == [("status_changed", "submitted"), ("status_changed", "verified"), ("status_changed", "forwarded"),
-                    ("clarification_requested", "forwarded"), ("follow_up", "followed_up"), ("closed", "completed")]
+    seen = [
+        (e.type, e.status) async for e, _ in lapor.iter_events(after=start) if e.tracking_id == tracking_id
+    ]
+    assert seen == [
+        ("status_changed", "submitted"),
+        ("status_changed", "verified"),
+        ("status_changed", "forwarded"),
+        ("clarification_requested", "forwarded"),
+        ("follow_up", "followed_up"),
+        ("closed", "completed"),
+    ]
     assert (await lapor.get_report(tracking_id)).due_at is None
 
 
@@ -134,20 +184,23 @@ async def test_same_idempotency_key_gives_the_same_report(lapor):
     assert caught.value.code == "idempotency_key_reused"
 
 
-@pytest.mark.parametrize("changes, field", [
-    ({"title": "x" * 151}, "title"),
-    ({"title": "   "}, "title"),
-    ({"body": "x" * 5001}, "body"),
-    ({"classification": "keluhan"}, "classification"),
-    ({"incident_date": date.today() + timedelta(days=2)}, "incident_date"),
-    ({"category_id": "tidak-ada"}, "category_id"),
-    ({"agency_id": "tidak-ada"}, "agency_id"),
-    ({"attachment_ids": ("att-0000",)}, "attachment_ids"),
-    ({"location": Location(lat=123.0)}, "location.lat"),
-    ({"location": Location(region_code="99.99")}, "location.region_code"),
-    ({"reporter": Reporter(email="bukan-email")}, "reporter.email"),
-    ({"reporter": Reporter(channel="pos")}, "reporter.channel"),
-])
+@pytest.mark.parametrize(
+    "changes, field",
+    [
+        ({"title": "x" * 151}, "title"),
+        ({"title": "   "}, "title"),
+        ({"body": "x" * 5001}, "body"),
+        ({"classification": "keluhan"}, "classification"),
+        ({"incident_date": date.today() + timedelta(days=2)}, "incident_date"),
+        ({"category_id": "tidak-ada"}, "category_id"),
+        ({"agency_id": "tidak-ada"}, "agency_id"),
+        ({"attachment_ids": ("att-0000",)}, "attachment_ids"),
+        ({"location": Location(lat=123.0)}, "location.lat"),
+        ({"location": Location(region_code="99.99")}, "location.region_code"),
+        ({"reporter": Reporter(email="bukan-email")}, "reporter.email"),
+        ({"reporter": Reporter(channel="pos")}, "reporter.channel"),
+    ],
+)
 async def test_invalid_report_names_the_field(lapor, changes, field):
     with pytest.raises(LaporValidationError) as caught:
         await lapor.create_report(new_report(**changes), idempotency_key=key())
@@ -160,10 +213,20 @@ async def test_malformed_requests_answer_the_error_body(sandbox):
         ("POST", "/api/v1/reports", {"data": b"{not json", "headers": auth}, 400, "invalid_json"),
         ("POST", "/api/v1/reports", {"json": [1, 2], "headers": auth}, 400, "invalid_json"),
         ("POST", "/api/v1/reports", {"json": {"title": "x"}, "headers": auth}, 422, "validation_error"),
-        ("POST", "/api/v1/reports", {"json": {**new_report().to_dict(), "incident_date": "05-01-2025"},
-                                     "headers": auth}, 422, "validation_error"),
-        ("POST", "/api/v1/reports", {"data": b"[" + b" " * 2_000_000 + b"]", "headers": auth}, 413,
-         "payload_too_large"),
+        (
+            "POST",
+            "/api/v1/reports",
+            {"json": {**new_report().to_dict(), "incident_date": "05-01-2025"}, "headers": auth},
+            422,
+            "validation_error",
+        ),
+        (
+            "POST",
+            "/api/v1/reports",
+            {"data": b"[" + b" " * 2_000_000 + b"]", "headers": auth},
+            413,
+            "payload_too_large",
+        ),
         ("GET", "/api/v1/events?limit=0", {"headers": auth}, 422, "validation_error"),
         ("GET", "/api/v1/events?after=bukan-cursor", {"headers": auth}, 422, "validation_error"),
         ("POST", "/api/v1/attachments", {"json": {}, "headers": auth}, 400, "invalid_body"),
@@ -241,8 +304,11 @@ async def test_server_checks_the_type_by_content_too(sandbox):
     form = aiohttp.FormData()
     form.add_field("file", b"#!/bin/sh\necho bukan foto\n", filename="foto.jpg", content_type="image/jpeg")
     async with aiohttp.ClientSession() as http:
-        async with http.post(f"{sandbox.url}/api/v1/attachments", data=form,
-                             headers={"Authorization": f"Bearer {sandbox.token}"}) as response:
+        async with http.post(
+            f"{sandbox.url}/api/v1/attachments",
+            data=form,
+            headers={"Authorization": f"Bearer {sandbox.token}"},
+        ) as response:
             assert response.status == 422
             assert (await response.json())["error"]["field"] == "file"
 
@@ -271,7 +337,7 @@ async def test_iter_events_cursors_resume_without_loss(lapor):
     assert len(ids) == 3
     for index, (_, cursor) in enumerate(pairs):
         resumed = [e.event_id async for e, _ in lapor.iter_events(after=cursor, limit=2)]
-        assert set(ids[index + 1:]) <= set(resumed), "resuming from a cursor must not lose a later event"
+        assert set(ids[index + 1 :]) <= set(resumed), "resuming from a cursor must not lose a later event"
     # At a page's end the cursor is exactly after the event; the last one leaves nothing to resume.
     assert [e.event_id async for e, _ in lapor.iter_events(after=pairs[1][1])] == ids[2:]
     assert [e async for e, _ in lapor.iter_events(after=pairs[-1][1])] == []
@@ -281,4 +347,6 @@ def test_due_dates_skip_indonesian_holidays():
     from lapor_client.sandbox.store import WIB, due_after
 
     # 24 Dec 2026 is cuti bersama, 25 Dec Christmas, then a weekend: three working days end on the 30th.
-    assert due_after(datetime(2026, 12, 23, 10, 0, tzinfo=WIB), 3) == datetime(2026, 12, 30, 10, 0, tzinfo=WIB)
+    assert due_after(datetime(2026, 12, 23, 10, 0, tzinfo=WIB), 3) == datetime(
+        2026, 12, 30, 10, 0, tzinfo=WIB
+    )

@@ -1,4 +1,5 @@
 """The client's retries against the sandbox's fault switches: flaky, down, slow, ratelimit."""
+
 from __future__ import annotations
 
 import asyncio
@@ -12,12 +13,19 @@ from tests.lapor_client.samples import new_report, write_sample
 
 
 def retries_logged(caplog) -> list[str]:
-    return [r.getMessage() for r in caplog.records if r.name == "lapor_client.client" and "retry" in r.getMessage()]
+    return [
+        r.getMessage()
+        for r in caplog.records
+        if r.name == "lapor_client.client" and "retry" in r.getMessage()
+    ]
 
 
 async def submitted_after(lapor, cursor: str) -> list[str]:
-    return [e.tracking_id async for e, _ in lapor.iter_events(after=cursor)
-            if e.type == "status_changed" and e.status == "submitted"]
+    return [
+        e.tracking_id
+        async for e, _ in lapor.iter_events(after=cursor)
+        if e.type == "status_changed" and e.status == "submitted"
+    ]
 
 
 async def test_flaky_create_with_one_key_files_exactly_one_report(lapor, admin):

@@ -4,6 +4,7 @@ schemathesis draws requests for every operation of the document, valid and inval
 sandbox; every answer must not be a 5xx, must have a status documented for its operation, and must match the
 documented content type and schema.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -25,26 +26,37 @@ from schemathesis.specs.openapi.checks import (
 from tests.lapor_client.samples import CONTENT, new_report
 
 DOCUMENT = Path(__file__).resolve().parents[2] / "lapor_client" / "openapi.yaml"
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,
-          response_schema_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
 MAX_EXAMPLES = 30
 
 
 @pytest.fixture(scope="module")
 def tracking_id(sandbox) -> str:
-    answer = requests.post(f"{sandbox.url}/api/v1/reports", json=new_report().to_dict(), timeout=10,
-                           headers={"Authorization": f"Bearer {sandbox.token}"})
+    answer = requests.post(
+        f"{sandbox.url}/api/v1/reports",
+        json=new_report().to_dict(),
+        timeout=10,
+        headers={"Authorization": f"Bearer {sandbox.token}"},
+    )
     assert answer.status_code == 201
     return answer.json()["tracking_id"]
 
 
 @pytest.fixture(scope="module")
 def lapor_schema(sandbox, tracking_id):
-    config = SchemathesisConfig.from_dict({
-        "base-url": sandbox.url,
-        "generation": {"max-examples": MAX_EXAMPLES, "database": "none"},
-        "phases": {"stateful": {"enabled": False}},
-    })
+    config = SchemathesisConfig.from_dict(
+        {
+            "base-url": sandbox.url,
+            "generation": {"max-examples": MAX_EXAMPLES, "database": "none"},
+            "phases": {"stateful": {"enabled": False}},
+        }
+    )
     schema = schemathesis.openapi.from_path(DOCUMENT, config=config)
 
     @schema.hook
@@ -59,7 +71,9 @@ def lapor_schema(sandbox, tracking_id):
         """Many uploads carry real files (some of a disallowed type), so that some are stored."""
         if context.operation.path != "/api/v1/attachments":
             return strategy
-        return st.one_of(strategy, st.sampled_from(sorted(CONTENT.values())).map(lambda content: {"file": content}))
+        return st.one_of(
+            strategy, st.sampled_from(sorted(CONTENT.values())).map(lambda content: {"file": content})
+        )
 
     return schema
 
@@ -78,8 +92,15 @@ def test_the_sandbox_serves_the_document_kept_in_the_repo(sandbox):
     served = requests.get(f"{sandbox.url}/openapi.json", timeout=5).json()
     assert served == yaml.safe_load(kept) and served["openapi"].startswith("3.")
     operations = {(path, method) for path, item in served["paths"].items() for method in item}
-    contract = {("/api/v1/categories", "get"), ("/api/v1/agencies", "get"), ("/api/v1/attachments", "post"),
-                ("/api/v1/reports", "post"), ("/api/v1/reports/{tracking_id}", "get"), ("/api/v1/events", "get"),
-                ("/api/v1/reports/{tracking_id}/replies", "post"), ("/api/v1/reports/{tracking_id}/rating", "post")}
+    contract = {
+        ("/api/v1/categories", "get"),
+        ("/api/v1/agencies", "get"),
+        ("/api/v1/attachments", "post"),
+        ("/api/v1/reports", "post"),
+        ("/api/v1/reports/{tracking_id}", "get"),
+        ("/api/v1/events", "get"),
+        ("/api/v1/reports/{tracking_id}/replies", "post"),
+        ("/api/v1/reports/{tracking_id}/rating", "post"),
+    }
     assert contract <= operations
     assert not any(path.startswith("/sandbox/faults") for path, _ in operations)

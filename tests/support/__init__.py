@@ -1,4 +1,5 @@
 """Small helpers for tests that start real servers on loopback."""
+
 from __future__ import annotations
 
 import contextlib
@@ -46,10 +47,24 @@ class Sandbox:
     def start(self) -> None:
         env = {**os.environ, "LAPOR_TOKEN": self.token, "LOG_LEVEL": "WARNING"}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "lapor_client.sandbox", "--host", "127.0.0.1", "--port", str(self.port),
-             "--data-dir", str(self.data_dir), "--max-upload-bytes", str(UPLOAD_LIMIT),
-             "--slow-delay", str(SLOW_DELAY), *self.extra_args],
-            env=env, cwd=Path(__file__).resolve().parents[2],
+            [
+                sys.executable,
+                "-m",
+                "lapor_client.sandbox",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--data-dir",
+                str(self.data_dir),
+                "--max-upload-bytes",
+                str(UPLOAD_LIMIT),
+                "--slow-delay",
+                str(SLOW_DELAY),
+                *self.extra_args,
+            ],
+            env=env,
+            cwd=Path(__file__).resolve().parents[2],
         )
         deadline = time.monotonic() + 30
         while True:
@@ -74,7 +89,12 @@ class Sandbox:
 
 def start_sandbox(data_dir: Path, *extra_args: str) -> Sandbox:
     port = free_port()
-    sandbox = Sandbox(url=f"http://127.0.0.1:{port}", port=port, token="tok-" + secrets.token_hex(12),
-                      data_dir=data_dir, extra_args=extra_args)
+    sandbox = Sandbox(
+        url=f"http://127.0.0.1:{port}",
+        port=port,
+        token="tok-" + secrets.token_hex(12),
+        data_dir=data_dir,
+        extra_args=extra_args,
+    )
     sandbox.start()
     return sandbox

@@ -3,6 +3,7 @@
 Tests build webhook deliveries the way Meta does (`delivery`, signed with `sign`), register
 media the user "sent", mark numbers as unreachable, and read back every message the bot sent.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -65,21 +66,33 @@ class FakeGraph:
                 out.append(m["interactive"]["body"]["text"])
         return out
 
-    def delivery(self, wa_id: str, *messages: dict[str, Any], phone_number_id: str | None = None) -> dict[str, Any]:
+    def delivery(
+        self, wa_id: str, *messages: dict[str, Any], phone_number_id: str | None = None
+    ) -> dict[str, Any]:
         """A webhook delivery as Meta sends it, with `messages` from one user."""
         value = {
             "messaging_product": "whatsapp",
-            "metadata": {"display_phone_number": "6280000000", "phone_number_id": phone_number_id or self.phone_number_id},
+            "metadata": {
+                "display_phone_number": "6280000000",
+                "phone_number_id": phone_number_id or self.phone_number_id,
+            },
             "contacts": [{"profile": {"name": "Warga"}, "wa_id": wa_id}],
             "messages": [{"from": wa_id, "timestamp": str(int(time.time())), **m} for m in messages],
         }
-        return {"object": "whatsapp_business_account", "entry": [{"id": "WABA", "changes": [{"field": "messages", "value": value}]}]}
+        return {
+            "object": "whatsapp_business_account",
+            "entry": [{"id": "WABA", "changes": [{"field": "messages", "value": value}]}],
+        }
 
     def text(self, body: str) -> dict[str, Any]:
         return {"id": self._wamid(), "type": "text", "text": {"body": body}}
 
     def image(self, data: bytes, mime_type: str = "image/jpeg") -> dict[str, Any]:
-        return {"id": self._wamid(), "type": "image", "image": {"id": self.add_media(data, mime_type), "mime_type": mime_type}}
+        return {
+            "id": self._wamid(),
+            "type": "image",
+            "image": {"id": self.add_media(data, mime_type), "mime_type": mime_type},
+        }
 
     def document(self, data: bytes, filename: str, mime_type: str = "application/pdf") -> dict[str, Any]:
         media = {"id": self.add_media(data, mime_type), "mime_type": mime_type, "filename": filename}
@@ -92,7 +105,9 @@ class FakeGraph:
         """The user taps the reply button or list row `title` of an interactive message."""
         interactive = sent["interactive"]
         if interactive["type"] == "button":
-            choice = next(b["reply"] for b in interactive["action"]["buttons"] if b["reply"]["title"] == title)
+            choice = next(
+                b["reply"] for b in interactive["action"]["buttons"] if b["reply"]["title"] == title
+            )
             reply = {"type": "button_reply", "button_reply": {"id": choice["id"], "title": choice["title"]}}
         else:
             row = next(r for s in interactive["action"]["sections"] for r in s["rows"] if r["title"] == title)
@@ -120,21 +135,29 @@ class FakeGraph:
             return self._error(400, 131047, "Re-engagement message")
         self.sent.append(body)
         wamid = f"wamid.OUT{next(self._ids)}"
-        return web.json_response({"messaging_product": "whatsapp", "contacts": [{"input": body["to"], "wa_id": body["to"]}], "messages": [{"id": wamid}]})
+        return web.json_response(
+            {
+                "messaging_product": "whatsapp",
+                "contacts": [{"input": body["to"], "wa_id": body["to"]}],
+                "messages": [{"id": wamid}],
+            }
+        )
 
     async def _media_info(self, request: web.Request) -> web.Response:
         media_id = request.match_info["media_id"]
         if not self._authorised(request) or media_id not in self._media:
             return self._error(404 if self._authorised(request) else 401, 100, "Unknown media")
         data, mime_type = self._media[media_id]
-        return web.json_response({
-            "messaging_product": "whatsapp",
-            "url": f"{self.url}/download/{media_id}",
-            "mime_type": mime_type,
-            "sha256": hashlib.sha256(data).hexdigest(),
-            "file_size": len(data),
-            "id": media_id,
-        })
+        return web.json_response(
+            {
+                "messaging_product": "whatsapp",
+                "url": f"{self.url}/download/{media_id}",
+                "mime_type": mime_type,
+                "sha256": hashlib.sha256(data).hexdigest(),
+                "file_size": len(data),
+                "id": media_id,
+            }
+        )
 
     async def _download(self, request: web.Request) -> web.Response:
         if not self._authorised(request):
@@ -143,7 +166,9 @@ class FakeGraph:
 
     @staticmethod
     def _error(status: int, code: int, message: str) -> web.Response:
-        return web.json_response({"error": {"message": message, "type": "OAuthException", "code": code}}, status=status)
+        return web.json_response(
+            {"error": {"message": message, "type": "OAuthException", "code": code}}, status=status
+        )
 
 
 def signed(delivery: dict[str, Any], app_secret: str) -> tuple[bytes, dict[str, str]]:

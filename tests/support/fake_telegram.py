@@ -4,6 +4,7 @@ PTB reaches it through `base_url`/`base_file_url` (`<url>/bot<token>/<method>`,
 `<url>/file/bot<token>/<path>`). Tests push updates (served by getUpdates), register files,
 block chats, and read back every call the bot made.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -62,7 +63,11 @@ class FakeTelegram:
         return {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_size": declared_size or len(data)}
 
     def sent(self, method: str = "sendMessage", chat_id: int | None = None) -> list[dict[str, Any]]:
-        return [p for m, p in self.calls if m == method and (chat_id is None or str(p.get("chat_id")) == str(chat_id))]
+        return [
+            p
+            for m, p in self.calls
+            if m == method and (chat_id is None or str(p.get("chat_id")) == str(chat_id))
+        ]
 
     def texts(self, chat_id: int) -> list[str]:
         return [p["text"] for p in self.sent("sendMessage", chat_id)]
@@ -80,15 +85,23 @@ class FakeTelegram:
         return {"update_id": next(self._ids), "message": message}
 
     def text(self, chat_id: int, text: str) -> dict[str, Any]:
-        entities = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}] if text.startswith("/") else []
+        entities = (
+            [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+            if text.startswith("/")
+            else []
+        )
         return self.message(chat_id, text=text, entities=entities)
 
     def photo(self, chat_id: int, data: bytes, declared_size: int | None = None) -> dict[str, Any]:
         file = self.add_file(data, declared_size)
         return self.message(chat_id, photo=[{**file, "width": 640, "height": 480}])
 
-    def document(self, chat_id: int, data: bytes, file_name: str, mime_type: str = "application/pdf") -> dict[str, Any]:
-        return self.message(chat_id, document={**self.add_file(data), "file_name": file_name, "mime_type": mime_type})
+    def document(
+        self, chat_id: int, data: bytes, file_name: str, mime_type: str = "application/pdf"
+    ) -> dict[str, Any]:
+        return self.message(
+            chat_id, document={**self.add_file(data), "file_name": file_name, "mime_type": mime_type}
+        )
 
     def location(self, chat_id: int, lat: float, lon: float) -> dict[str, Any]:
         return self.message(chat_id, location={"latitude": lat, "longitude": lon})
@@ -111,7 +124,9 @@ class FakeTelegram:
     async def _method(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         form = await request.post()
-        params = {k: (json.loads(v) if k in _JSON_PARAMS else v) for k, v in form.items() if isinstance(v, str)}
+        params = {
+            k: (json.loads(v) if k in _JSON_PARAMS else v) for k, v in form.items() if isinstance(v, str)
+        }
         if method != "getUpdates":
             self.calls.append((method, params))
         chat_id = int(params["chat_id"]) if "chat_id" in params else None
@@ -125,7 +140,14 @@ class FakeTelegram:
             data, size = self._files[params["file_id"]]
             if size > DOWNLOAD_LIMIT:
                 return self._error(400, "Bad Request: file is too big")
-            return self._ok({"file_id": params["file_id"], "file_unique_id": "u", "file_size": size, "file_path": f"documents/{params['file_id']}"})
+            return self._ok(
+                {
+                    "file_id": params["file_id"],
+                    "file_unique_id": "u",
+                    "file_size": size,
+                    "file_path": f"documents/{params['file_id']}",
+                }
+            )
         if method == "setWebhook":
             self.webhook = params
         if method in ("sendMessage", "sendPhoto", "editMessageText"):
@@ -146,7 +168,9 @@ class FakeTelegram:
         if not self._pending:
             self._arrived.clear()
             try:
-                await asyncio.wait_for(self._arrived.wait(), timeout=min(float(params.get("timeout") or 0), 1.0))
+                await asyncio.wait_for(
+                    self._arrived.wait(), timeout=min(float(params.get("timeout") or 0), 1.0)
+                )
             except asyncio.TimeoutError:
                 pass
         return list(self._pending)

@@ -1,5 +1,6 @@
 """What the gateway tests share: platform credentials of the fakes, sample files, the real gateway app
 served on loopback, and a wait for asynchronous answers."""
+
 from __future__ import annotations
 
 import asyncio
@@ -17,7 +18,12 @@ from common.media import MediaStore
 
 TELEGRAM_TOKEN = "123456:TEST-token"
 WEBHOOK_SECRET = "rahasia-webhook"
-WA_TOKEN, WA_PHONE_NUMBER_ID, WA_APP_SECRET, WA_VERIFY_TOKEN = "wa-token", "1098765", "app-secret", "verify-me"
+WA_TOKEN, WA_PHONE_NUMBER_ID, WA_APP_SECRET, WA_VERIFY_TOKEN = (
+    "wa-token",
+    "1098765",
+    "app-secret",
+    "verify-me",
+)
 
 # The smallest files whose bytes say what they are.
 SAMPLES = {

@@ -1,5 +1,6 @@
 """The console's endpoints on the gateway: one JSON message in and the bot's replies out, file uploads,
 and the inbox of news the notifier left."""
+
 from __future__ import annotations
 
 from aiohttp import web

@@ -1,5 +1,6 @@
 """Console replies are the HTTP answer itself; news waits in the user's inbox until the chat collects it
 (`GET /console/inbox`): the console has no push channel."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence

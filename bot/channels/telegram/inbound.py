@@ -1,4 +1,5 @@
-"""The Telegram channel, on python-telegram-bot's `Application`: updates in, relayed to the gateway's conversations.
+"""The Telegram channel, on python-telegram-bot's `Application`: updates in, relayed to the gateway's
+conversations.
 
 Updates arrive by long polling (development) or by a webhook on the gateway (production, when
 TELEGRAM_WEBHOOK_URL is set; Telegram's secret-token header is checked). Updates of different
@@ -6,6 +7,7 @@ chats run concurrently, one chat's updates one after another (`PerChatOrder`); d
 dropped by `bot.gateway.conversations`. Photos, documents and videos are downloaded into the media store on
 receipt. Rasa's buttons become inline keyboards; a chosen keyboard is closed and shows the choice.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -54,8 +56,7 @@ TOO_LARGE_FOR_TELEGRAM = (
     "jadi mohon kirim versi yang lebih kecil (misalnya video yang lebih pendek)."
 )
 UNSUPPORTED = (
-    "Maaf, jenis pesan ini belum bisa kami proses. Silakan kirim teks, lokasi, foto, "
-    "dokumen PDF, atau video."
+    "Maaf, jenis pesan ini belum bisa kami proses. Silakan kirim teks, lokasi, foto, dokumen PDF, atau video."
 )
 CHOICE_EXPIRED = "Pilihan ini sudah tidak berlaku. Silakan ketik jawaban Anda."
 
@@ -87,7 +88,13 @@ class PerChatOrder(BaseUpdateProcessor):
 
 
 class TelegramChannel:
-    def __init__(self, settings: TelegramSettings, conversations: Conversations, store: MediaStore, redis: aioredis.Redis) -> None:
+    def __init__(
+        self,
+        settings: TelegramSettings,
+        conversations: Conversations,
+        store: MediaStore,
+        redis: aioredis.Redis,
+    ) -> None:
         self._settings = settings
         self._conversations = conversations
         self._store = store
@@ -108,7 +115,9 @@ class TelegramChannel:
                 CommandHandler(list(COMMANDS), self._on_command, filters=private),
                 MessageHandler(private & filters.TEXT, self._on_text),
                 MessageHandler(private & filters.LOCATION, self._on_location),
-                MessageHandler(private & (filters.PHOTO | filters.VIDEO | filters.Document.ALL), self._on_media),
+                MessageHandler(
+                    private & (filters.PHOTO | filters.VIDEO | filters.Document.ALL), self._on_media
+                ),
                 CallbackQueryHandler(self._on_button),
                 MessageHandler(private, self._on_other),
             ]
@@ -121,7 +130,9 @@ class TelegramChannel:
         await app.bot.set_my_commands(MENU)
         if self._settings.webhook_url:
             await app.bot.set_webhook(
-                self._settings.webhook_url, secret_token=self._settings.webhook_secret, allowed_updates=ALLOWED_UPDATES
+                self._settings.webhook_url,
+                secret_token=self._settings.webhook_secret,
+                allowed_updates=ALLOWED_UPDATES,
             )
         else:
             await app.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
@@ -189,12 +200,21 @@ class TelegramChannel:
 
     # --- the one path to Rasa and back ---
 
-    def _incoming(self, update: Update, text: str, *, metadata: dict[str, Any] | None = None, message_id: str | None = None) -> Incoming:
+    def _incoming(
+        self,
+        update: Update,
+        text: str,
+        *,
+        metadata: dict[str, Any] | None = None,
+        message_id: str | None = None,
+    ) -> Incoming:
         """The update as the gateway → Rasa contract wants it; the update id (per bot) dedupes."""
         message_id = message_id or f"{self.application.bot.id}:{update.update_id}"
         return Incoming("telegram", str(update.effective_chat.id), text, message_id, metadata or {})
 
-    async def _relay(self, incoming: Incoming, *, evidence: Message | None = None, refusal: str | None = None) -> None:
+    async def _relay(
+        self, incoming: Incoming, *, evidence: Message | None = None, refusal: str | None = None
+    ) -> None:
         if await self._conversations.seen(incoming):
             log.info("duplicate delivery dropped channel=telegram user=%s", pseudonym(incoming.sender))
             return
@@ -239,7 +259,9 @@ class TelegramChannel:
         try:
             if message.text and title:
                 await message.edit_text(
-                    f"{message.text_html}\n\n✅ <i>{html.escape(title, quote=False)}</i>", parse_mode=ParseMode.HTML, reply_markup=None
+                    f"{message.text_html}\n\n✅ <i>{html.escape(title, quote=False)}</i>",
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=None,
                 )
             else:
                 await message.edit_reply_markup(reply_markup=None)

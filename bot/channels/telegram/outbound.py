@@ -1,5 +1,6 @@
 """Telegram's outbound side: bot messages rendered as Telegram HTML with inline keyboards, sent with
 Telegram's flood control honoured; used by the gateway (replies) and the notifier (news)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -30,7 +31,10 @@ _BOLD = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
 def render_html(text: str) -> list[str]:
     """Reply text as Telegram HTML messages: split to Telegram's length limit, escaped, and with
     Rasa's WhatsApp-style *tebal* shown bold."""
-    return [_BOLD.sub(r"<b>\1</b>", html.escape(chunk, quote=False)) for chunk in split_text(text, MessageLimit.MAX_TEXT_LENGTH)]
+    return [
+        _BOLD.sub(r"<b>\1</b>", html.escape(chunk, quote=False))
+        for chunk in split_text(text, MessageLimit.MAX_TEXT_LENGTH)
+    ]
 
 
 def _retry_seconds(exc: RetryAfter) -> float:
@@ -65,7 +69,13 @@ class TelegramOutbound:
             keyboard = await self._keyboard(reply.buttons)
             for i, chunk in enumerate(chunks):
                 markup = keyboard if i == len(chunks) - 1 else None
-                await self._call(self.bot.send_message, chat_id=chat_id, text=chunk, parse_mode=ParseMode.HTML, reply_markup=markup)
+                await self._call(
+                    self.bot.send_message,
+                    chat_id=chat_id,
+                    text=chunk,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=markup,
+                )
 
     async def payload_of(self, callback_data: str) -> str | None:
         """The Rasa payload behind a pressed button; None when a stored one has expired."""
@@ -77,12 +87,19 @@ class TelegramOutbound:
     async def _keyboard(self, buttons: Sequence[Button]) -> InlineKeyboardMarkup | None:
         if not buttons:
             return None
-        rows = [[InlineKeyboardButton(b.title, callback_data=await self._callback_data(b.payload))] for b in buttons]
+        rows = [
+            [InlineKeyboardButton(b.title, callback_data=await self._callback_data(b.payload))]
+            for b in buttons
+        ]
         return InlineKeyboardMarkup(rows)
 
     async def _callback_data(self, payload: str) -> str:
         """The payload itself when it fits Telegram's 64 bytes, else a short key to it in Redis."""
-        if payload and len(payload.encode()) <= InlineKeyboardButtonLimit.MAX_CALLBACK_DATA and not payload.startswith("#"):
+        if (
+            payload
+            and len(payload.encode()) <= InlineKeyboardButtonLimit.MAX_CALLBACK_DATA
+            and not payload.startswith("#")
+        ):
             return payload
         key = hashlib.sha256(payload.encode()).hexdigest()[:32]
         await self._redis.set(self._payload_key(key), payload, ex=PAYLOAD_TTL_SECONDS)
@@ -106,5 +123,3 @@ class TelegramOutbound:
                 if "chat not found" in exc.message.lower():
                     raise UserUnreachable(pseudonym(f"telegram:{kwargs['chat_id']}")) from exc
                 raise
-
-

@@ -4,6 +4,7 @@ Only what the assistant uses: send a message, mark one as read (with a typing in
 media, and check a webhook delivery's signature. The base URL is configurable so that tests and
 sandboxes can point it at a local server.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -47,7 +48,9 @@ def signature_valid(app_secret: str, body: bytes, header: str | None) -> bool:
 
 
 class GraphClient:
-    def __init__(self, http: aiohttp.ClientSession, settings: WhatsAppSettings, *, timeout: float = 30.0) -> None:
+    def __init__(
+        self, http: aiohttp.ClientSession, settings: WhatsAppSettings, *, timeout: float = 30.0
+    ) -> None:
         self._http = http
         self._base = settings.api_base_url
         self._phone_number_id = settings.phone_number_id
@@ -71,8 +74,12 @@ class GraphClient:
         await self._request("POST", f"{self._base}/{self._phone_number_id}/messages", json=body)
 
     async def media_info(self, media_id: str) -> MediaInfo:
-        answer = await self._request("GET", f"{self._base}/{media_id}", params={"phone_number_id": self._phone_number_id})
-        return MediaInfo(url=answer["url"], mime_type=answer.get("mime_type"), file_size=answer.get("file_size"))
+        answer = await self._request(
+            "GET", f"{self._base}/{media_id}", params={"phone_number_id": self._phone_number_id}
+        )
+        return MediaInfo(
+            url=answer["url"], mime_type=answer.get("mime_type"), file_size=answer.get("file_size")
+        )
 
     async def download(self, url: str, limit: int) -> bytes:
         """The media's bytes, read up to `limit + 1` so that an oversized file is cut short (the
@@ -90,7 +97,9 @@ class GraphClient:
     async def _request(self, method: str, url: str, **kwargs: Any) -> dict[str, Any]:
         attempt = 1
         while True:
-            async with self._http.request(method, url, headers=self._auth, timeout=self._timeout, **kwargs) as resp:
+            async with self._http.request(
+                method, url, headers=self._auth, timeout=self._timeout, **kwargs
+            ) as resp:
                 try:
                     answer = await resp.json(content_type=None) or {}
                 except ValueError:

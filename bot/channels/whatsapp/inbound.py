@@ -7,6 +7,7 @@ slow webhooks), one user's messages in arrival order; duplicates are dropped by 
 Media are fetched through the Graph API immediately, because their URLs expire. Replies go out
 through `WhatsAppOutbound` (outbound.py).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -33,8 +34,7 @@ log = logging.getLogger(__name__)
 
 WEBHOOK_PATH = "/whatsapp/webhook"
 UNSUPPORTED = (
-    "Maaf, jenis pesan ini belum bisa kami proses. Silakan kirim teks, lokasi, foto, "
-    "dokumen PDF, atau video."
+    "Maaf, jenis pesan ini belum bisa kami proses. Silakan kirim teks, lokasi, foto, dokumen PDF, atau video."
 )
 MEDIA_UNAVAILABLE = "Maaf, berkas Anda gagal kami unduh. Mohon kirim ulang."
 _SILENT_TYPES = frozenset({"reaction", "system", "ephemeral"})
@@ -66,7 +66,10 @@ class WhatsAppChannel:
     async def verify(self, request: web.Request) -> web.Response:
         """Meta's subscription handshake: echo `hub.challenge` when the verify token matches."""
         query = request.query
-        if query.get("hub.mode") == "subscribe" and query.get("hub.verify_token") == self._settings.verify_token:
+        if (
+            query.get("hub.mode") == "subscribe"
+            and query.get("hub.verify_token") == self._settings.verify_token
+        ):
             return web.Response(text=query.get("hub.challenge", ""))
         raise web.HTTPForbidden()
 
@@ -109,7 +112,11 @@ class WhatsAppChannel:
                 for status in value.get("statuses") or ():
                     if status.get("status") == "failed":
                         codes = [e.get("code") for e in status.get("errors") or ()]
-                        log.warning("WhatsApp message to %s failed: %s", pseudonym(f"whatsapp:{status.get('recipient_id')}"), codes)
+                        log.warning(
+                            "WhatsApp message to %s failed: %s",
+                            pseudonym(f"whatsapp:{status.get('recipient_id')}"),
+                            codes,
+                        )
         return messages
 
     async def _process(self, message: dict[str, Any]) -> None:
@@ -118,7 +125,9 @@ class WhatsAppChannel:
         async with self._order.hold(wa_id):  # taken before any await: arrival order per user
             try:
                 if await self._conversations.seen(incoming):
-                    log.info("duplicate delivery dropped channel=whatsapp user=%s", pseudonym(incoming.sender))
+                    log.info(
+                        "duplicate delivery dropped channel=whatsapp user=%s", pseudonym(incoming.sender)
+                    )
                     return
                 await self.window.opened(wa_id, float(message.get("timestamp") or time.time()))
                 await self._mark_read(incoming)
@@ -144,10 +153,14 @@ class WhatsAppChannel:
         if kind == "text":
             return replace(incoming, text=typed_text(message["text"]["body"]))
         if kind == "interactive":
-            choice = message["interactive"].get("button_reply") or message["interactive"].get("list_reply") or {}
+            choice = (
+                message["interactive"].get("button_reply") or message["interactive"].get("list_reply") or {}
+            )
             return replace(incoming, text=str(choice.get("id", "")))
         if kind == "button":  # a template's quick-reply button
-            return replace(incoming, text=str(message["button"].get("payload") or message["button"].get("text", "")))
+            return replace(
+                incoming, text=str(message["button"].get("payload") or message["button"].get("text", ""))
+            )
         if kind == "location":
             where = message["location"]
             location = {"lat": float(where["latitude"]), "lon": float(where["longitude"])}
@@ -171,4 +184,6 @@ class WhatsAppChannel:
         try:
             await self.api.mark_read(str(incoming.message_id))
         except (GraphError, aiohttp.ClientError, asyncio.TimeoutError) as exc:
-            log.info("WhatsApp mark-as-read failed for %s: %s", pseudonym(incoming.sender), type(exc).__name__)
+            log.info(
+                "WhatsApp mark-as-read failed for %s: %s", pseudonym(incoming.sender), type(exc).__name__
+            )

@@ -1,6 +1,7 @@
 """WhatsApp's outbound side (Cloud API): bot messages rendered as WhatsApp messages (text, reply buttons,
 lists) and sent within the 24-hour customer-service window, tracked per user in Redis; outside it only an
 approved template may be sent (news from the notifier)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -81,8 +82,13 @@ def _clip(text: str, limit: int) -> str:
 def _interactive(body: str, buttons: Sequence[Button]) -> dict[str, Any]:
     """Reply buttons when they fit (≤ 3, short titles), else a list (≤ 10 rows)."""
     if len(buttons) <= REPLY_BUTTONS_MAX and all(len(b.title) <= REPLY_BUTTON_TITLE for b in buttons):
-        action = {"buttons": [{"type": "reply", "reply": {"id": b.payload, "title": b.title}} for b in buttons]}
-        return {"type": "interactive", "interactive": {"type": "button", "body": {"text": body}, "action": action}}
+        action = {
+            "buttons": [{"type": "reply", "reply": {"id": b.payload, "title": b.title}} for b in buttons]
+        }
+        return {
+            "type": "interactive",
+            "interactive": {"type": "button", "body": {"text": body}, "action": action},
+        }
     rows = []
     for b in buttons:
         row = {"id": b.payload, "title": _clip(b.title, LIST_ROW_TITLE)}
@@ -109,7 +115,11 @@ def render(replies: Sequence[BotMessage]) -> list[dict[str, Any]]:
             body = texts.pop()
         messages += [{"type": "text", "text": {"body": t, "preview_url": False}} for t in texts]
         for start in range(0, len(reply.buttons), LIST_ROWS_MAX):
-            messages.append(_interactive(body if start == 0 else MORE_CHOICES, reply.buttons[start : start + LIST_ROWS_MAX]))
+            messages.append(
+                _interactive(
+                    body if start == 0 else MORE_CHOICES, reply.buttons[start : start + LIST_ROWS_MAX]
+                )
+            )
     return messages
 
 
@@ -136,7 +146,9 @@ class WhatsAppOutbound:
         first_line = next((m.text.strip().splitlines()[0] for m in messages if m.text.strip()), "")
         return Template(self._template_name, parameters=(tracking_id, first_line[:200] or "-"))
 
-    async def send(self, wa_id: str, replies: Sequence[BotMessage], *, template: Template | None = None) -> None:
+    async def send(
+        self, wa_id: str, replies: Sequence[BotMessage], *, template: Template | None = None
+    ) -> None:
         """Sends `replies` inside the user's window; outside it sends `template` instead.
 
         Raises WindowClosed when the window is closed and there is no template, UserUnreachable
@@ -163,5 +175,3 @@ class WhatsAppOutbound:
             if exc.code in UNREACHABLE_CODES:
                 raise UserUnreachable(pseudonym(f"whatsapp:{wa_id}")) from exc
             raise
-
-

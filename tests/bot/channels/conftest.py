@@ -1,5 +1,6 @@
 """Fixtures for the channel tests: a scripted stand-in for Rasa's REST channel, and the real gateway app
 wired to it and to the fake Telegram and Graph API servers (tests/conftest.py) over real HTTP on loopback."""
+
 from __future__ import annotations
 
 import asyncio
@@ -34,14 +35,27 @@ async def rasa() -> AsyncIterator[tuple[str, list[dict]]]:
     def answer(body: dict) -> list[dict]:
         message, metadata = body["message"], body.get("metadata") or {}
         if message == "lapor":
-            buttons = [{"title": "Pengaduan", "payload": "/file_complaint"}, {"title": "Aspirasi", "payload": "/file_aspiration"}]
+            buttons = [
+                {"title": "Pengaduan", "payload": "/file_complaint"},
+                {"title": "Aspirasi", "payload": "/file_aspiration"},
+            ]
             return [{"text": "Apa jenis laporan Anda?", "buttons": buttons}]
         if message == "instansi":
-            titles = ["Dinas Pekerjaan Umum dan Penataan Ruang Kota Bandung", "Dinas Perhubungan", "Satpol PP", "Dinas Kesehatan"]
+            titles = [
+                "Dinas Pekerjaan Umum dan Penataan Ruang Kota Bandung",
+                "Dinas Perhubungan",
+                "Satpol PP",
+                "Dinas Kesehatan",
+            ]
             buttons = [{"title": t, "payload": f'/inform{{"instansi": "{t}"}}'} for t in titles]
             return [{"text": "Pilih instansi tujuan:", "buttons": buttons}]
         if message == "kategori":
-            return [{"text": "", "buttons": [{"title": f"Kategori {i}", "payload": f"/pilih_{i}"} for i in range(12)]}]
+            return [
+                {
+                    "text": "",
+                    "buttons": [{"title": f"Kategori {i}", "payload": f"/pilih_{i}"} for i in range(12)],
+                }
+            ]
         if message == "panjang":
             return [{"text": LONG_TEXT}]
         if message == "/share_evidence":
@@ -83,7 +97,9 @@ def gateway_settings(rasa, redis_sync, redis_url, tmp_path: Path) -> Callable[..
 @pytest.fixture
 async def telegram_gateway(gateway_settings, fake_telegram) -> AsyncIterator[Gateway]:
     """The gateway with Telegram by long polling against the fake Bot API."""
-    telegram = TelegramSettings(token=TELEGRAM_TOKEN, api_base_url=fake_telegram.url, webhook_secret=WEBHOOK_SECRET)
+    telegram = TelegramSettings(
+        token=TELEGRAM_TOKEN, api_base_url=fake_telegram.url, webhook_secret=WEBHOOK_SECRET
+    )
     async with running_gateway(gateway_settings(telegram=telegram)) as gateway:
         yield gateway
 

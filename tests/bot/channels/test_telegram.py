@@ -1,4 +1,5 @@
 """The Telegram channel: the real python-telegram-bot Application against a fake Bot API server."""
+
 from __future__ import annotations
 
 import asyncio
@@ -32,10 +33,16 @@ async def test_text_commands_and_typing_over_long_polling(telegram_gateway, fake
     fake_telegram.push(fake_telegram.text(CHAT, "/start"))
     fake_telegram.push(fake_telegram.text(CHAT, "/help"))
     fake_telegram.push(fake_telegram.text(CHAT, "/batal"))
-    fake_telegram.push(fake_telegram.text(CHAT, "/share_evidence{\"x\": 1}"))  # typed: not a payload
+    fake_telegram.push(fake_telegram.text(CHAT, '/share_evidence{"x": 1}'))  # typed: not a payload
     fake_telegram.push(fake_telegram.text(CHAT, "jalan rusak"))
     await eventually(lambda: len(fake_telegram.texts(CHAT)) == 5)
-    assert [b["message"] for b in received] == ["/greet", "/help", "/cancel", 'share_evidence{"x": 1}', "jalan rusak"]
+    assert [b["message"] for b in received] == [
+        "/greet",
+        "/help",
+        "/cancel",
+        'share_evidence{"x": 1}',
+        "jalan rusak",
+    ]
     assert all(b["sender"] == f"telegram:{CHAT}" and b["metadata"]["channel"] == "telegram" for b in received)
     assert fake_telegram.texts(CHAT)[-1] == "echo jalan rusak"
     assert fake_telegram.sent("sendChatAction", CHAT)[0]["action"] == "typing"
@@ -43,11 +50,16 @@ async def test_text_commands_and_typing_over_long_polling(telegram_gateway, fake
     assert fake_telegram.sent("sendMessage")[0]["parse_mode"] == "HTML"
 
 
-async def test_buttons_become_an_inline_keyboard_closed_after_the_choice(telegram_gateway, fake_telegram, rasa):
+async def test_buttons_become_an_inline_keyboard_closed_after_the_choice(
+    telegram_gateway, fake_telegram, rasa
+):
     _, received = rasa
     fake_telegram.push(fake_telegram.text(CHAT, "lapor"))
     [question] = await eventually(lambda: fake_telegram.sent("sendMessage", CHAT))
-    assert [b["text"] for row in question["reply_markup"]["inline_keyboard"] for b in row] == ["Pengaduan", "Aspirasi"]
+    assert [b["text"] for row in question["reply_markup"]["inline_keyboard"] for b in row] == [
+        "Pengaduan",
+        "Aspirasi",
+    ]
 
     tap = fake_telegram.press(CHAT, question, "Pengaduan")
     fake_telegram.push(tap)
@@ -64,11 +76,20 @@ async def test_long_payloads_go_through_redis(telegram_gateway, fake_telegram, r
     _, received = rasa
     fake_telegram.push(fake_telegram.text(CHAT, "instansi"))
     [question] = await eventually(lambda: fake_telegram.sent("sendMessage", CHAT))
-    long, short = (b["callback_data"] for b in question["reply_markup"]["inline_keyboard"][0] + question["reply_markup"]["inline_keyboard"][2])
+    long, short = (
+        b["callback_data"]
+        for b in question["reply_markup"]["inline_keyboard"][0]
+        + question["reply_markup"]["inline_keyboard"][2]
+    )
     assert long.startswith("#") and len(long.encode()) <= 64 and short == '/inform{"instansi": "Satpol PP"}'
-    fake_telegram.push(fake_telegram.press(CHAT, question, "Dinas Pekerjaan Umum dan Penataan Ruang Kota Bandung"))
+    fake_telegram.push(
+        fake_telegram.press(CHAT, question, "Dinas Pekerjaan Umum dan Penataan Ruang Kota Bandung")
+    )
     await eventually(lambda: len(received) == 2)
-    assert received[1]["message"] == '/inform{"instansi": "Dinas Pekerjaan Umum dan Penataan Ruang Kota Bandung"}'
+    assert (
+        received[1]["message"]
+        == '/inform{"instansi": "Dinas Pekerjaan Umum dan Penataan Ruang Kota Bandung"}'
+    )
 
 
 async def test_photo_is_downloaded_stored_and_relayed_as_evidence(telegram_gateway, fake_telegram, rasa):
@@ -88,8 +109,23 @@ async def test_refused_files_are_explained_and_never_relayed(telegram_gateway, f
     _, received = rasa
     fake_telegram.push(fake_telegram.document(CHAT, SAMPLES["exe"], "foto.jpg", "image/jpeg"))
     fake_telegram.push(fake_telegram.photo(CHAT, SAMPLES["jpg"], declared_size=25_000_000))
-    fake_telegram.push(fake_telegram.message(CHAT, sticker={"file_id": "s", "file_unique_id": "s", "width": 1, "height": 1, "is_animated": False, "is_video": False, "type": "regular"}))
-    texts = await eventually(lambda: fake_telegram.texts(CHAT) if len(fake_telegram.texts(CHAT)) == 3 else None)
+    fake_telegram.push(
+        fake_telegram.message(
+            CHAT,
+            sticker={
+                "file_id": "s",
+                "file_unique_id": "s",
+                "width": 1,
+                "height": 1,
+                "is_animated": False,
+                "is_video": False,
+                "type": "regular",
+            },
+        )
+    )
+    texts = await eventually(
+        lambda: fake_telegram.texts(CHAT) if len(fake_telegram.texts(CHAT)) == 3 else None
+    )
     assert "tidak dapat kami terima" in texts[0]
     assert texts[1] == TOO_LARGE_FOR_TELEGRAM
     assert texts[2] == UNSUPPORTED
@@ -119,7 +155,9 @@ def test_split_respects_telegram_limit_in_utf16_units():
     assert "".join(chunks) == text and all(len(c.encode("utf-16-le")) // 2 <= 4096 for c in chunks)
 
 
-async def test_one_users_messages_are_answered_in_order_others_do_not_wait(telegram_gateway, fake_telegram, rasa):
+async def test_one_users_messages_are_answered_in_order_others_do_not_wait(
+    telegram_gateway, fake_telegram, rasa
+):
     _, received = rasa
     fake_telegram.push(fake_telegram.text(CHAT, "lambat"))
     fake_telegram.push(fake_telegram.text(CHAT, "cepat"))
@@ -128,7 +166,9 @@ async def test_one_users_messages_are_answered_in_order_others_do_not_wait(teleg
     assert fake_telegram.texts(CHAT) == ["echo lambat", "echo cepat"]
     mine = [b["message"] for b in received if b["sender"] == f"telegram:{CHAT}"]
     assert mine == ["lambat", "cepat"]
-    assert received.index(next(b for b in received if b["message"] == "lain")) < received.index(next(b for b in received if b["message"] == "cepat"))
+    assert received.index(next(b for b in received if b["message"] == "lain")) < received.index(
+        next(b for b in received if b["message"] == "cepat")
+    )
 
 
 async def test_a_user_who_blocked_the_bot_is_handled_quietly(telegram_gateway, fake_telegram, rasa):
@@ -147,7 +187,9 @@ async def test_rasa_down_is_answered_kindly(gateway_settings, fake_telegram):
         await eventually(lambda: fake_telegram.texts(CHAT) == [ASSISTANT_UNAVAILABLE])
 
 
-async def test_webhook_checks_the_secret_and_processes_each_update_once(telegram_webhook_gateway, fake_telegram, rasa):
+async def test_webhook_checks_the_secret_and_processes_each_update_once(
+    telegram_webhook_gateway, fake_telegram, rasa
+):
     _, received = rasa
     assert fake_telegram.webhook["url"] == "https://lapor.example/telegram/webhook"
     assert fake_telegram.webhook["secret_token"] == WEBHOOK_SECRET

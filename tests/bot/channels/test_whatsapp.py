@@ -1,4 +1,5 @@
 """The WhatsApp channel: signed and forged webhook deliveries to the gateway, a fake Graph API."""
+
 from __future__ import annotations
 
 import asyncio
@@ -31,7 +32,9 @@ async def deliver(whatsapp_gateway):
 
         async def post(delivery: dict, headers: dict | None = None) -> int:
             body, genuine = signed(delivery, WA_APP_SECRET)
-            async with http.post(whatsapp_gateway.url + "/whatsapp/webhook", data=body, headers=headers or genuine) as resp:
+            async with http.post(
+                whatsapp_gateway.url + "/whatsapp/webhook", data=body, headers=headers or genuine
+            ) as resp:
                 return resp.status
 
         yield post
@@ -59,7 +62,9 @@ async def test_forged_or_unsigned_deliveries_change_nothing(deliver, fake_graph,
     assert redis_sync.keys("app:gateway:*") == []
 
 
-async def test_text_is_relayed_marked_read_and_opens_the_window(deliver, fake_graph, rasa, redis_sync, whatsapp_gateway):
+async def test_text_is_relayed_marked_read_and_opens_the_window(
+    deliver, fake_graph, rasa, redis_sync, whatsapp_gateway
+):
     message = fake_graph.text("/greet jalan rusak")
     assert await deliver(fake_graph.delivery(WA_ID, message)) == 200
     await eventually(lambda: fake_graph.texts(WA_ID) == ["echo greet jalan rusak"])
@@ -89,7 +94,9 @@ async def test_long_titles_become_a_list_and_many_buttons_several_lists(deliver,
     [question] = await eventually(lambda: fake_graph.to(WA_ID))
     assert question["interactive"]["type"] == "list"
     rows = question["interactive"]["action"]["sections"][0]["rows"]
-    assert rows[0]["title"] == "Dinas Pekerjaan Umum da…" and rows[0]["description"].startswith("Dinas Pekerjaan Umum dan")
+    assert rows[0]["title"] == "Dinas Pekerjaan Umum da…" and rows[0]["description"].startswith(
+        "Dinas Pekerjaan Umum dan"
+    )
     assert all(len(r["title"]) <= 24 for r in rows)
     await deliver(fake_graph.delivery(WA_ID, fake_graph.choose(question, "Satpol PP")))
     await eventually(lambda: len(rasa[1]) == 2)
@@ -105,17 +112,24 @@ def test_rendering_within_whatsapp_limits():
     long = render([Reply(text=LONG_TEXT, buttons=(Button("Ya", "/affirm"),))])
     assert [m["type"] for m in long] == ["text", "text", "interactive"]
     assert all(len(m["text"]["body"]) <= 4096 for m in long[:-1])
-    assert "".join(m["text"]["body"] for m in long[:-1]).replace(" ", "").replace("\n", "") == LONG_TEXT.replace(" ", "").replace("\n", "")
+    assert "".join(m["text"]["body"] for m in long[:-1]).replace(" ", "").replace(
+        "\n", ""
+    ) == LONG_TEXT.replace(" ", "").replace("\n", "")
 
 
-async def test_image_and_document_are_fetched_at_once_and_relayed(deliver, fake_graph, rasa, whatsapp_gateway):
+async def test_image_and_document_are_fetched_at_once_and_relayed(
+    deliver, fake_graph, rasa, whatsapp_gateway
+):
     image = fake_graph.image(SAMPLES["jpg"])
     document = fake_graph.document(SAMPLES["pdf"], "Surat Keterangan.pdf")
     await deliver(fake_graph.delivery(WA_ID, image, document))
     await eventually(lambda: len(fake_graph.texts(WA_ID)) == 2)
     photo, pdf = (b["metadata"]["attachments"][0] for b in rasa[1])
     assert [b["message"] for b in rasa[1]] == ["/share_evidence", "/share_evidence"]
-    assert photo["content_type"] == "image/jpeg" and whatsapp_gateway.store.path_for(photo["ref"]).read_bytes() == SAMPLES["jpg"]
+    assert (
+        photo["content_type"] == "image/jpeg"
+        and whatsapp_gateway.store.path_for(photo["ref"]).read_bytes() == SAMPLES["jpg"]
+    )
     assert pdf["filename"] == "Surat Keterangan.pdf" and pdf["size"] == len(SAMPLES["pdf"])
 
 

@@ -1,4 +1,5 @@
 """The gateway core against a real Redis and a real (local) HTTP server standing in for Rasa."""
+
 from __future__ import annotations
 
 import asyncio
@@ -23,8 +24,13 @@ async def fake_rasa():
         received.append(body)
         await asyncio.sleep(0.01 if body["message"] != "lambat" else 0.2)
         return web.json_response(
-            [{"recipient_id": body["sender"], "text": f"echo {body['message']}",
-              "buttons": [{"title": "Ya", "payload": "/affirm"}]}]
+            [
+                {
+                    "recipient_id": body["sender"],
+                    "text": f"echo {body['message']}",
+                    "buttons": [{"title": "Ya", "payload": "/affirm"}],
+                }
+            ]
         )
 
     app = web.Application()
@@ -45,7 +51,9 @@ async def test_relays_with_channel_metadata_and_buttons(conversations, fake_rasa
     replies = await conversations.handle(Incoming("telegram", "42", "halo", "m1", {"x": 1}))
     assert replies[0].text == "echo halo"
     assert replies[0].buttons[0].payload == "/affirm"
-    assert received == [{"sender": "telegram:42", "message": "halo", "metadata": {"x": 1, "channel": "telegram"}}]
+    assert received == [
+        {"sender": "telegram:42", "message": "halo", "metadata": {"x": 1, "channel": "telegram"}}
+    ]
 
 
 async def test_duplicate_delivery_is_processed_once(conversations, fake_rasa):

@@ -1,4 +1,5 @@
 """The run command's launcher: a clear message for a busy port, and no orphans after Ctrl-C."""
+
 from __future__ import annotations
 
 import os
@@ -33,19 +34,29 @@ def test_a_missing_model_says_how_to_make_one(tmp_path):
         stack.start()
 
 
-def test_our_rasa_runs_fixed_and_tuned_while_stock_rasa_keeps_its_own_code_and_settings(tmp_path, monkeypatch):
+def test_our_rasa_runs_fixed_and_tuned_while_stock_rasa_keeps_its_own_code_and_settings(
+    tmp_path, monkeypatch
+):
     for variable in ("SANIC_WORKERS", "TF_INTRA_OP_PARALLELISM_THREADS", "TF_INTER_OP_PARALLELISM_THREADS"):
         monkeypatch.delenv(variable, raising=False)
 
     def rasa(stack: Stack) -> tuple[list[str], dict[str, str]]:
         command = next(service.command for service in stack.plan() if service.name == "rasa")
-        return command[1:3], {k: stack.env[k] for k in ("TF_INTRA_OP_PARALLELISM_THREADS", "TF_INTER_OP_PARALLELISM_THREADS")}
+        return command[1:3], {
+            k: stack.env[k] for k in ("TF_INTRA_OP_PARALLELISM_THREADS", "TF_INTER_OP_PARALLELISM_THREADS")
+        }
 
     ours = Stack(Ports.free(), tmp_path)
-    assert rasa(ours) == (["-m", "bot.rasa_server"], {"TF_INTRA_OP_PARALLELISM_THREADS": "1", "TF_INTER_OP_PARALLELISM_THREADS": "1"})
+    assert rasa(ours) == (
+        ["-m", "bot.rasa_server"],
+        {"TF_INTRA_OP_PARALLELISM_THREADS": "1", "TF_INTER_OP_PARALLELISM_THREADS": "1"},
+    )
     assert int(ours.env["SANIC_WORKERS"]) == min(os.cpu_count(), 4)
     stock = Stack(Ports.free(), tmp_path, stock_rasa=True)
-    assert rasa(stock) == (["-m", "rasa"], {"TF_INTRA_OP_PARALLELISM_THREADS": "", "TF_INTER_OP_PARALLELISM_THREADS": ""})
+    assert rasa(stock) == (
+        ["-m", "rasa"],
+        {"TF_INTRA_OP_PARALLELISM_THREADS": "", "TF_INTER_OP_PARALLELISM_THREADS": ""},
+    )
     assert stock.env["SANIC_WORKERS"] == "1"
 
 
@@ -62,7 +73,12 @@ def test_headless_run_stops_every_child_on_ctrl_c(tmp_path):
     }
     launcher = subprocess.Popen(
         [sys.executable, "-m", "bot.local.stack", "--run-dir", str(tmp_path)],
-        cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
         # As a shell starts a background job (`make run &`): SIGINT ignored, yet Ctrl-C must still stop it.
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
     )
@@ -82,7 +98,9 @@ def test_headless_run_stops_every_child_on_ctrl_c(tmp_path):
         launcher.send_signal(signal.SIGINT)
         launcher.wait(timeout=60)
     finally:
-        if launcher.poll() is None:  # the test failed: take the services down too, they are in their own sessions
+        if (
+            launcher.poll() is None
+        ):  # the test failed: take the services down too, they are in their own sessions
             for child in psutil.Process(launcher.pid).children(recursive=True):
                 child.kill()
             launcher.kill()

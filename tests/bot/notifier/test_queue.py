@@ -1,4 +1,5 @@
 """The notifier's delivery jobs against a real Redis: at least once in, exactly once out."""
+
 from __future__ import annotations
 
 from bot.notifier.queue import (

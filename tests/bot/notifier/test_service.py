@@ -1,5 +1,6 @@
 """The notifier against a real LAPOR sandbox and a real Redis; Rasa's trigger_intent is a local
 HTTP stand-in that records what it was asked and answers like Rasa's CollectingOutputChannel."""
+
 from __future__ import annotations
 
 import asyncio
@@ -41,8 +42,9 @@ def console_only(redis) -> ChannelOutbound:
 
 @pytest.fixture
 async def lapor(sandbox):
-    settings = LaporSettings(base_url=sandbox.url, token=sandbox.token, timeout=5,
-                             backoff_base=0.01, backoff_max=0.05)
+    settings = LaporSettings(
+        base_url=sandbox.url, token=sandbox.token, timeout=5, backoff_base=0.01, backoff_max=0.05
+    )
     async with LaporClient(settings) as client:
         yield client
 
@@ -66,8 +68,12 @@ async def fake_rasa():
 
 
 async def file_report(lapor: LaporClient, title: str = "Jalan berlubang") -> str:
-    report = NewReport(classification="pengaduan", title=title, body="Lubang besar di depan pasar.",
-                       incident_date=date(2026, 11, 20))
+    report = NewReport(
+        classification="pengaduan",
+        title=title,
+        body="Lubang besar di depan pasar.",
+        incident_date=date(2026, 11, 20),
+    )
     created = await lapor.create_report(report, idempotency_key=f"k-{time.monotonic_ns()}")
     return created.tracking_id
 
@@ -81,7 +87,9 @@ async def skip_existing_events(lapor: LaporClient, notifier: Notifier) -> None:
 async def test_each_follower_hears_each_event_once_in_order(lapor, admin, redis_async, fake_rasa):
     rasa_url, asked = fake_rasa
     async with aiohttp.ClientSession() as http:
-        notifier = Notifier(lapor, redis_async, DialogueTrigger(RasaClient(rasa_url, http)), console_only(redis_async), MEDIA)
+        notifier = Notifier(
+            lapor, redis_async, DialogueTrigger(RasaClient(rasa_url, http)), console_only(redis_async), MEDIA
+        )
         await skip_existing_events(lapor, notifier)
         asked.clear()
         tracking_id = await file_report(lapor)
@@ -99,7 +107,10 @@ async def test_each_follower_hears_each_event_once_in_order(lapor, admin, redis_
 
     ani = await ConsoleInbox(redis_async).take("ani")
     assert [m["text"].split()[0] for m in ani] == [
-        "EXTERNAL_status_changed", "EXTERNAL_status_changed", "EXTERNAL_clarification_requested"]
+        "EXTERNAL_status_changed",
+        "EXTERNAL_status_changed",
+        "EXTERNAL_clarification_requested",
+    ]
     assert all(f"#{tracking_id}" in m["text"] for m in ani)
     assert len(await ConsoleInbox(redis_async).take("budi")) == 3
     clarification = [body for who, body in asked if body["name"] == "EXTERNAL_clarification_requested"]
@@ -115,7 +126,13 @@ async def test_unreachable_follower_is_unfollowed_and_others_still_hear(lapor, a
             raise UserUnreachable("blocked")
 
     async with aiohttp.ClientSession() as http:
-        notifier = Notifier(lapor, redis_async, DialogueTrigger(RasaClient(rasa_url, http)), ChannelOutbound({"telegram": BlockedBot(), "console": ConsoleOutbound(redis_async)}), MEDIA)
+        notifier = Notifier(
+            lapor,
+            redis_async,
+            DialogueTrigger(RasaClient(rasa_url, http)),
+            ChannelOutbound({"telegram": BlockedBot(), "console": ConsoleOutbound(redis_async)}),
+            MEDIA,
+        )
         await skip_existing_events(lapor, notifier)
         tracking_id = await file_report(lapor)
         store = ReportsStore(redis_async)
@@ -130,15 +147,25 @@ async def test_unreachable_follower_is_unfollowed_and_others_still_hear(lapor, a
 async def test_rasa_down_defers_and_a_later_round_delivers(lapor, redis_async, fake_rasa, unused_tcp_port):
     rasa_url, _ = fake_rasa
     async with aiohttp.ClientSession() as http:
-        down = Notifier(lapor, redis_async, DialogueTrigger(RasaClient(f"http://127.0.0.1:{unused_tcp_port}", http)),
-                        console_only(redis_async), MEDIA)
+        down = Notifier(
+            lapor,
+            redis_async,
+            DialogueTrigger(RasaClient(f"http://127.0.0.1:{unused_tcp_port}", http)),
+            console_only(redis_async),
+            MEDIA,
+        )
         await skip_existing_events(lapor, down)
         tracking_id = await file_report(lapor)
         await ReportsStore(redis_async).add_filed("console:dedi", tracking_id, "Jalan berlubang", "pengaduan")
         await down.follow_feed_once()
         assert await down.deliver_due_once() == 0
-        await redis_async.zadd(keys.NOTIFIER_PENDING, {f"{m.decode()}": 0 for m in await redis_async.zrange(keys.NOTIFIER_PENDING, 0, -1)})
-        up = Notifier(lapor, redis_async, DialogueTrigger(RasaClient(rasa_url, http)), console_only(redis_async), MEDIA)
+        await redis_async.zadd(
+            keys.NOTIFIER_PENDING,
+            {f"{m.decode()}": 0 for m in await redis_async.zrange(keys.NOTIFIER_PENDING, 0, -1)},
+        )
+        up = Notifier(
+            lapor, redis_async, DialogueTrigger(RasaClient(rasa_url, http)), console_only(redis_async), MEDIA
+        )
         assert await up.deliver_due_once() == 1
     assert len(await ConsoleInbox(redis_async).take("dedi")) == 1
 
@@ -159,12 +186,20 @@ async def burst(lapor, admin, redis_async, follower: str, reports: int = 10) -> 
     return 3 * reports  # created, verified, forwarded
 
 
-async def interrupted_run(lapor, redis_async, redis_url, rasa_url, sandbox, follower: str, expected: int,
-                          sig: signal.Signals) -> list[str]:
+async def interrupted_run(
+    lapor, redis_async, redis_url, rasa_url, sandbox, follower: str, expected: int, sig: signal.Signals
+) -> list[str]:
     """Runs the notifier process, stops it with `sig` mid-burst, restarts it; returns what arrived."""
     inbox = ConsoleInbox(redis_async)
-    env = {**os.environ, "REDIS_URL": redis_url, "RASA_URL": rasa_url, "LAPOR_BASE_URL": sandbox.url,
-           "LAPOR_TOKEN": sandbox.token, "NOTIFIER_POLL_SECONDS": "0.2", "LOG_LEVEL": "WARNING"}
+    env = {
+        **os.environ,
+        "REDIS_URL": redis_url,
+        "RASA_URL": rasa_url,
+        "LAPOR_BASE_URL": sandbox.url,
+        "LAPOR_TOKEN": sandbox.token,
+        "NOTIFIER_POLL_SECONDS": "0.2",
+        "LOG_LEVEL": "WARNING",
+    }
 
     def start() -> subprocess.Popen:
         return subprocess.Popen([sys.executable, "-m", "bot.notifier"], cwd=ROOT, env=env)
@@ -194,24 +229,36 @@ async def interrupted_run(lapor, redis_async, redis_url, rasa_url, sandbox, foll
 @pytest.fixture
 async def at_feed_end(lapor, redis_async, fake_rasa):
     async with aiohttp.ClientSession() as http:
-        await skip_existing_events(lapor, Notifier(lapor, redis_async, DialogueTrigger(RasaClient(fake_rasa[0], http)),
-                                                   console_only(redis_async), MEDIA))
+        await skip_existing_events(
+            lapor,
+            Notifier(
+                lapor,
+                redis_async,
+                DialogueTrigger(RasaClient(fake_rasa[0], http)),
+                console_only(redis_async),
+                MEDIA,
+            ),
+        )
 
 
 async def test_stopped_mid_burst_and_restarted_loses_none_and_repeats_none(
-        lapor, admin, redis_async, redis_url, fake_rasa, sandbox, at_feed_end):
+    lapor, admin, redis_async, redis_url, fake_rasa, sandbox, at_feed_end
+):
     expected = await burst(lapor, admin, redis_async, "eka")
-    texts = await interrupted_run(lapor, redis_async, redis_url, fake_rasa[0], sandbox, "eka",
-                                  expected, signal.SIGTERM)
+    texts = await interrupted_run(
+        lapor, redis_async, redis_url, fake_rasa[0], sandbox, "eka", expected, signal.SIGTERM
+    )
     assert len(texts) == expected and len(set(texts)) == expected, texts
 
 
 async def test_killed_mid_burst_loses_none_and_repeats_at_most_the_one_in_flight(
-        lapor, admin, redis_async, redis_url, fake_rasa, sandbox, at_feed_end):
+    lapor, admin, redis_async, redis_url, fake_rasa, sandbox, at_feed_end
+):
     """SIGKILL can land after the platform took a message and before Redis recorded it: no chat
     API can be asked whether it did, so that one message may come twice, and nothing may be lost."""
     expected = await burst(lapor, admin, redis_async, "fajar")
-    texts = await interrupted_run(lapor, redis_async, redis_url, fake_rasa[0], sandbox, "fajar",
-                                  expected, signal.SIGKILL)
+    texts = await interrupted_run(
+        lapor, redis_async, redis_url, fake_rasa[0], sandbox, "fajar", expected, signal.SIGKILL
+    )
     assert len(set(texts)) == expected, texts
     assert len(texts) - expected <= 1, texts
