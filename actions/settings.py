@@ -5,12 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from common.settings import env_float, media_dir, redis_url
+from common.settings import env, env_float, env_int, media_dir, redis_url
 from lapor_client import LaporSettings
 
 
 @dataclass(frozen=True)
 class ActionSettings:
+    host: str = "127.0.0.1"
+    port: int = 5055
+    # Rasa's calls carry it (dialogue/endpoints.yml); without it the server does not start.
+    token: str = ""
     redis_url: str = "redis://localhost:6379/0"
     # Evidence the gateway received is uploaded to LAPOR from here (the gateway's MEDIA_DIR).
     media_dir: Path = Path("run/media")
@@ -21,6 +25,9 @@ class ActionSettings:
     @classmethod
     def from_env(cls) -> "ActionSettings":
         return cls(
+            host=env("ACTION_SERVER_HOST", "127.0.0.1"),
+            port=env_int("ACTION_SERVER_PORT", 5055),
+            token=env("ACTION_SERVER_TOKEN"),
             redis_url=redis_url(),
             media_dir=media_dir(),
             submit_wait_seconds=env_float("LAPOR_SUBMIT_WAIT", 8.0),

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 
 import aiohttp
 import redis.asyncio as aioredis
@@ -25,6 +24,7 @@ from bot.channels.whatsapp.inbound import WhatsAppChannel
 from bot.gateway.conversations import Conversations
 from bot.gateway.settings import GatewaySettings
 from bot.rasa_client import RasaClient
+from common import logs
 from common.inbox import ConsoleInbox
 from common.media import MediaStore
 
@@ -46,7 +46,7 @@ async def _shared_clients(app: web.Application):
     settings = app[SETTINGS]
     app[REDIS] = aioredis.from_url(settings.redis_url)
     app[HTTP] = aiohttp.ClientSession()
-    rasa = RasaClient(settings.rasa_url, app[HTTP], timeout=settings.rasa_timeout)
+    rasa = RasaClient(settings.rasa_url, app[HTTP], token=settings.rasa_token, timeout=settings.rasa_timeout)
     app[CONVERSATIONS] = Conversations(rasa, app[REDIS], max_text_chars=settings.max_text_chars)
     app[CONSOLE] = ConsoleChannel(app[CONVERSATIONS], app[MEDIA], ConsoleInbox(app[REDIS]))
     yield
@@ -143,11 +143,7 @@ def create_app(settings: GatewaySettings | None = None) -> web.Application:
 
 
 def main() -> None:
-    logging.basicConfig(
-        level=os.environ.get("LOG_LEVEL", "INFO"), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    # httpx (under python-telegram-bot) logs every request URL, and Telegram's contain the bot token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logs.configure()
     settings = GatewaySettings.from_env()
     web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None)
 

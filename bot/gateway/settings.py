@@ -14,6 +14,8 @@ class GatewaySettings:
     host: str = "127.0.0.1"
     port: int = 8080
     rasa_url: str = "http://127.0.0.1:5005"
+    # Rasa answers only callers with its token (bot/rasa_server/auth.py).
+    rasa_token: str = ""
     redis_url: str = "redis://localhost:6379/0"
     media_dir: Path = Path("run/media")
     # Text longer than this is answered with a friendly refusal instead of being relayed.
@@ -32,6 +34,7 @@ class GatewaySettings:
             host=env("GATEWAY_HOST", "127.0.0.1"),
             port=env_int("GATEWAY_PORT", 8080),
             rasa_url=rasa_url(),
+            rasa_token=env("RASA_TOKEN"),
             redis_url=redis_url(),
             media_dir=media_dir(),
             max_text_chars=env_int("MAX_TEXT_CHARS", 4000),

@@ -12,7 +12,9 @@ what a developer runs.
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import secrets as secrets_module
 import signal
 import socket
 import subprocess
@@ -20,7 +22,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -87,6 +89,38 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def private_dir(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    path.chmod(0o700)
+    return path
+
+
+def write_private(path: Path, text: str) -> None:
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as file:
+        file.write(text)
+    path.chmod(0o600)
+
+
+@dataclass(frozen=True)
+class Secrets:
+    """The local stack's passwords and tokens, made once per run folder and kept in it (0600)."""
+
+    redis_password: str
+    rasa_token: str
+    action_server_token: str
+    console_token: str
+
+    @classmethod
+    def of(cls, run_dir: Path) -> "Secrets":
+        path = private_dir(run_dir) / "secrets.json"
+        kept = json.loads(path.read_text()) if path.exists() else {}
+        names = [f.name for f in fields(cls)]
+        secrets = {name: kept.get(name) or secrets_module.token_urlsafe(24) for name in names}
+        if secrets != kept:
+            write_private(path, json.dumps(secrets))
+        return cls(**secrets)
+
+
 def port_in_use(port: int, host: str = "127.0.0.1") -> bool:
     with socket.socket() as s:
         s.settimeout(0.5)
@@ -112,6 +146,7 @@ class Stack:
         self.model = model
         self.start_notifier = start_notifier
         self.stock_rasa = stock_rasa  # Rasa as released, on its own settings: the benchmark's baseline
+        self.secrets = Secrets.of(run_dir)
         self.env = {**os.environ, **self.service_env(), **(extra_env or {})}
         self.services: list[Service] = []
 
@@ -130,7 +165,7 @@ class Stack:
 
     @property
     def redis_url(self) -> str:
-        return f"redis://127.0.0.1:{self.ports.redis}/0"
+        return f"redis://:{self.secrets.redis_password}@127.0.0.1:{self.ports.redis}/0"
 
     def service_env(self) -> dict[str, str]:
         """The settings every service reads, pointing each at its neighbours."""
@@ -140,11 +175,18 @@ class Stack:
             "LAPOR_TOKEN": os.environ.get("LAPOR_TOKEN", "sandbox"),
             "ACTION_SERVER_PORT": str(self.ports.actions),
             "ACTION_SERVER_URL": f"http://127.0.0.1:{self.ports.actions}/webhook",
+            "ACTION_SERVER_TOKEN": self.secrets.action_server_token,
+            "RASA_TOKEN": self.secrets.rasa_token,
+            # The console chat is for local use: on here, with a token, and off in any other deployment.
+            "CONSOLE_CHANNEL": "1",
+            "CONSOLE_TOKEN": self.secrets.console_token,
             "RASA_PORT": str(self.ports.rasa),
             "RASA_URL": self.rasa_url,
             "GATEWAY_PORT": str(self.ports.gateway),
             "MEDIA_DIR": str(self.run_dir / "media"),
             "PYTHONUNBUFFERED": "1",
+            # Rasa's telemetry and crash reports would send conversation data out of the deployment.
+            "RASA_TELEMETRY_ENABLED": "false",
             # TensorFlow's start-up chatter is noise in the logs.
             "TF_CPP_MIN_LOG_LEVEL": "2",
             # rasa-sdk 3.6's server drops idle connections after 5 s, racing Rasa's reuse of them
@@ -175,19 +217,7 @@ class Stack:
         services = [
             Service(
                 "redis",
-                [
-                    "redis-server",
-                    "--port",
-                    str(self.ports.redis),
-                    "--bind",
-                    "127.0.0.1",
-                    "--dir",
-                    str(self.run_dir / "redis"),
-                    "--appendonly",
-                    "yes",
-                    "--save",
-                    "",
-                ],
+                ["redis-server", str(self.run_dir / "redis" / "redis.conf")],
                 self.ports.redis,
                 ready_timeout=20,
             ),
@@ -209,15 +239,7 @@ class Stack:
             ),
             Service(
                 "action-server",
-                [
-                    py,
-                    "-m",
-                    "rasa_sdk",
-                    "--actions",
-                    "actions",
-                    "--port",
-                    str(self.ports.actions),
-                ],
+                [py, "-m", "actions.server", "--port", str(self.ports.actions)],
                 self.ports.actions,
                 ready_path="/health",
                 ready_timeout=120,
@@ -242,7 +264,7 @@ class Stack:
                     str(self.ports.rasa),
                 ],
                 self.ports.rasa,
-                ready_path="/status",
+                ready_path=f"/status?token={self.secrets.rasa_token}",
                 ready_timeout=360,
             ),
             Service(
@@ -270,7 +292,8 @@ class Stack:
                 "REDIS_URL, LAPOR_SANDBOX_PORT, ACTION_SERVER_PORT, RASA_PORT, GATEWAY_PORT."
             )
         for sub in ("logs", "redis", "sandbox", "media"):
-            (self.run_dir / sub).mkdir(parents=True, exist_ok=True)
+            private_dir(self.run_dir / sub)
+        self._write_redis_config()
         try:
             for service in planned:
                 self._launch(service)
@@ -281,11 +304,27 @@ class Stack:
             self.stop()
             raise
 
+    def _write_redis_config(self) -> None:
+        """Redis's settings in a file of its own (0600): a password on the command line is visible to
+        every local user in the process list."""
+        config = "\n".join(
+            [
+                f"port {self.ports.redis}",
+                "bind 127.0.0.1",
+                f"dir {self.run_dir / 'redis'}",
+                "appendonly yes",
+                'save ""',
+                f"requirepass {self.secrets.redis_password}",
+            ]
+        )
+        write_private(self.run_dir / "redis" / "redis.conf", config + "\n")
+
     def _log_path(self, service: Service) -> Path:
         return self.logs_dir / f"{service.name}.log"
 
     def _launch(self, service: Service) -> None:
-        log_file = open(self._log_path(service), "ab")
+        log_fd = os.open(self._log_path(service), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        log_file = os.fdopen(log_fd, "ab")
         service.process = subprocess.Popen(
             service.command,
             cwd=ROOT,
@@ -294,6 +333,7 @@ class Stack:
             stdout=log_file,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group: Ctrl-C in the terminal is ours to relay
+            umask=0o077,  # run data, media, Redis's AOF and logs readable by their owner only
         )
         log_file.close()
         self.services.append(service)

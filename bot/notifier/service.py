@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import signal
 from collections.abc import Sequence
 from dataclasses import asdict
@@ -29,7 +28,7 @@ from bot.channels.registry import outbounds
 from bot.notifier.queue import DeliveryQueue, Job
 from bot.notifier.settings import NotifierSettings
 from bot.rasa_client import RasaClient, RasaUnavailable
-from common import outbox
+from common import logs, outbox
 from common.identity import Sender, pseudonym
 from common.media import MediaStore
 from common.messages import BotMessage
@@ -217,10 +216,7 @@ async def serve(stop: asyncio.Event, settings: NotifierSettings) -> None:
 
 
 def main() -> None:
-    logging.basicConfig(
-        level=os.environ.get("LOG_LEVEL", "INFO"), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # its request lines carry the bot token
+    logs.configure()
 
     async def run() -> None:
         stop = asyncio.Event()

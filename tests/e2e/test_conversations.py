@@ -3,62 +3,16 @@ one report of each classification, checked field by field in the LAPOR sandbox a
 
 from __future__ import annotations
 
-import re
-import uuid
 from datetime import datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import aiohttp
 import pytest
 
 from lapor_client import SandboxAdmin
+from tests.support.console import TRACKING, Citizen
 
 pytestmark = pytest.mark.stack
-
-PHOTO = Path(__file__).resolve().parents[2] / "bench" / "photo.jpg"
-TRACKING = re.compile(r"Nomor pelacakan: #(\d+)")
-
-
-class Citizen:
-    """A console user: says one thing at a time and keeps what the assistant answered."""
-
-    def __init__(self, http: aiohttp.ClientSession, gateway_url: str) -> None:
-        self.http = http
-        self.gateway_url = gateway_url
-        self.user_id = "warga-" + uuid.uuid4().hex[:8]
-        self.said: list[str] = []
-
-    async def says(self, text: str, metadata: dict | None = None) -> str:
-        body = {
-            "user_id": self.user_id,
-            "text": text,
-            "message_id": uuid.uuid4().hex,
-            "metadata": metadata or {},
-        }
-        async with self.http.post(f"{self.gateway_url}/console/messages", json=body) as resp:
-            assert resp.status == 200, await resp.text()
-            messages = (await resp.json())["messages"]
-        answer = "\n".join(m.get("text", "") for m in messages)
-        self.said.append(answer)
-        return answer
-
-    async def sends_photo(self) -> str:
-        form = aiohttp.FormData()
-        form.add_field("file", PHOTO.read_bytes(), filename="jalan.jpg")
-        async with self.http.post(f"{self.gateway_url}/console/media", data=form) as resp:
-            attachment = (await resp.json())["attachment"]
-        return await self.says("/share_evidence", {"attachments": [attachment]})
-
-    async def conversation(self, turns: list[tuple[str, str]]) -> str:
-        """Says each message and checks the answer mentions what it should; returns the tracking number."""
-        for text, expected in turns:
-            answer = await (self.sends_photo() if text == "<foto>" else self.says(text))
-            assert expected.lower() in answer.lower(), f"after {text!r} expected {expected!r}, got:\n{answer}"
-        found = TRACKING.search(self.said[-1])
-        assert found, self.said[-1]
-        return found.group(1)
-
 
 @pytest.fixture
 async def citizen(stack):

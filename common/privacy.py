@@ -1,0 +1,82 @@
+"""Personal data kept out of every log line: NIK, phone numbers, e-mail addresses, sender ids and whole
+payloads (trackers, request bodies, message text) never reach a log, whoever logs them.
+
+`protect_logs()` wraps the process's log-record factory, so the rule holds for Rasa's, rasa-sdk's,
+Sanic's and aiohttp's loggers as much as for ours, before any handler sees a record: the message (and a
+traceback) is rendered once and redacted. Our own code logs pseudonyms (`common.identity.pseudonym`)
+and counts, never content; this is the net under it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import traceback
+
+from common.identity import CHANNELS, pseudonym
+
+# A payload quoted whole (a tracker, a request body, a dict of slots) is dropped, not redacted piecewise.
+LONGEST_PAYLOAD = 80
+_SENDER = re.compile(rf"\b(?:{'|'.join(CHANNELS)}):[^\s'\",}}\]\)]+")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+# NIK (16 digits), phone numbers (08…, +62…, 62…, with spaces or dashes) and any other long number.
+_PHONE = re.compile(r"(?<![\w+])(?:\+62|62|0)[\s-]?8[\d\s-]{6,14}\d")
+_LONG_NUMBER = re.compile(r"(?<!\d)\d{8,}(?!\d)")
+_OPENERS = {"{": "}", "[": "]"}
+
+
+def _drop_payloads(text: str) -> str:
+    """Replaces every bracketed span longer than LONGEST_PAYLOAD characters by its size."""
+    out, i = [], 0
+    while i < len(text):
+        closer = _OPENERS.get(text[i])
+        if closer is None:
+            out.append(text[i])
+            i += 1
+            continue
+        depth, j = 0, i
+        while j < len(text):
+            if text[j] == text[i]:
+                depth += 1
+            elif text[j] == closer:
+                depth -= 1
+                if depth == 0:
+                    break
+            j += 1
+        end = min(j, len(text) - 1) + 1
+        if end - i > LONGEST_PAYLOAD or depth:
+            out.append(f"{text[i]}…{end - i} chars…{closer}")
+            i = end if not depth else len(text)
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
+
+
+def redact(text: str) -> str:
+    text = _drop_payloads(text)
+    text = _SENDER.sub(lambda m: pseudonym(m.group(0)), text)
+    text = _EMAIL.sub("[email]", text)
+    text = _PHONE.sub("[nomor]", text)
+    return _LONG_NUMBER.sub("[nomor]", text)
+
+
+def protect_logs() -> None:
+    """Makes every log record of this process redacted at creation (idempotent)."""
+    factory = logging.getLogRecordFactory()
+    if getattr(factory, "redacts", False):
+        return
+
+    def redacted_record(*args, **kwargs) -> logging.LogRecord:
+        record = factory(*args, **kwargs)
+        try:
+            record.msg, record.args = redact(record.getMessage()), ()
+        except Exception:  # a broken format string: keep only what was meant to be logged, not its data
+            record.msg, record.args = redact(str(record.msg)), ()
+        if record.exc_info:
+            record.exc_text = redact("".join(traceback.format_exception(*record.exc_info)).rstrip())
+            record.exc_info = None
+        return record
+
+    redacted_record.redacts = True  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(redacted_record)
