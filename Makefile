@@ -2,7 +2,7 @@
 PY := .venv/bin/python
 RASA := .venv/bin/rasa
 
-.PHONY: setup run test test-fast train clean
+.PHONY: setup run test test-fast lint nlu-eval train clean
 
 setup:
 	@./scripts/setup.sh
@@ -11,12 +11,21 @@ run: setup
 	@$(PY) -m bot.local.stack
 
 test: setup
+	@$(MAKE) --no-print-directory lint
 	$(RASA) data validate --config dialogue/config.yml --domain dialogue/domain.yml --data nlu_data dialogue/data
 	$(PY) -m pytest
 
 # Unit and channel tests only, without the full stack or the model: seconds, not minutes.
 test-fast: setup
 	$(PY) -m pytest -m "not stack and not model"
+
+# ruff: lint and formatting (pyproject.toml, line length 110); `make test` runs it first.
+lint:
+	.venv/bin/ruff check . && .venv/bin/ruff format --check .
+
+# Intent accuracy of the trained model on the held-out NLU files.
+nlu-eval: setup
+	$(PY) -m bot.local.nlu_eval
 
 train:
 	@$(PY) -m bot.local.train --force
