@@ -40,6 +40,7 @@ from lapor_client.models import (
     NewReport,
     Report,
 )
+from lapor_client.plain_text import file_name, plain
 
 log = logging.getLogger(__name__)
 
@@ -113,16 +114,18 @@ class LaporClient:
         def form():
             with path.open("rb") as file:
                 data = aiohttp.FormData()
-                data.add_field("file", file, filename=filename or path.name, content_type=kind.mime)
+                data.add_field(
+                    "file", file, filename=file_name(filename or path.name), content_type=kind.mime
+                )
                 yield data
 
         # Big files may take longer than one call's timeout to send: bound connecting and each read instead.
         timeout = aiohttp.ClientTimeout(
             total=None, sock_connect=self.settings.timeout, sock_read=self.settings.timeout
         )
-        # A server may refuse an upload before it has all been sent; aiohttp 3.9 would then put the connection
-        # back
-        # in the pool with the rest of the body unsent, so an upload's connection is never reused.
+        # A server may refuse an upload before it has all been sent; aiohttp 3.9 would then put the
+        # connection back in the pool with the rest of the body unsent, so an upload's connection is never
+        # reused.
         answer = await self._call(
             "POST",
             "/api/v1/attachments",
@@ -175,7 +178,7 @@ class LaporClient:
         in_reply_to: Optional[int] = None,
         idempotency_key: str,
     ) -> str:
-        body = {"message": message, "attachment_ids": list(attachment_ids), "in_reply_to": in_reply_to}
+        body = {"message": plain(message), "attachment_ids": list(attachment_ids), "in_reply_to": in_reply_to}
         answer = await self._call(
             "POST",
             f"/api/v1/reports/{quote(tracking_id, safe='')}/replies",
@@ -188,7 +191,7 @@ class LaporClient:
         await self._call(
             "POST",
             f"/api/v1/reports/{quote(tracking_id, safe='')}/rating",
-            json={"score": score, "comment": comment},
+            json={"score": score, "comment": plain(comment) or None},
         )
 
     # ---- transport ----

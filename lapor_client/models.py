@@ -6,6 +6,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal, Optional
 
+from lapor_client.plain_text import plain
+
 Classification = Literal["pengaduan", "aspirasi", "permintaan_informasi"]
 Status = Literal["submitted", "verified", "forwarded", "followed_up", "completed", "archived"]
 EventType = Literal["status_changed", "follow_up", "clarification_requested", "closed"]
@@ -58,6 +60,9 @@ class Location:
     address: Optional[str] = None
     region_code: Optional[str] = None
 
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "address": plain(self.address, multiline=False) or None}
+
 
 @dataclass(frozen=True)
 class Reporter:
@@ -85,10 +90,10 @@ class NewReport:
     def to_dict(self) -> dict[str, Any]:
         return {
             "classification": self.classification,
-            "title": self.title,
-            "body": self.body,
+            "title": plain(self.title, multiline=False),
+            "body": plain(self.body),
             "incident_date": self.incident_date.isoformat(),
-            "location": asdict(self.location) if self.location else None,
+            "location": self.location.to_dict() if self.location else None,
             "category_id": self.category_id,
             "agency_id": self.agency_id,
             "attachment_ids": list(self.attachment_ids),

@@ -1,0 +1,44 @@
+"""What the client sends to LAPOR as text is plain text: no HTML, no control characters.
+
+Citizens' words go to LAPOR's web pages, where an agency officer reads them; `<script>` or
+`<img onerror=…>` in a title, or CR/LF in a file name (header injection in a multipart part), must never
+arrive there. Tags are removed (a script's or style's content with it), entities are left as typed
+(they are text, and LAPOR escapes what it shows), control characters are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SCRIPT = re.compile(r"<\s*(script|style)\b[^>]*>.*?(<\s*/\s*\1\s*>|$)", re.I | re.S)
+_TAG = re.compile(r"</?\s*[a-zA-Z!][^<>]*>")
+_SPACES = re.compile(r"[ \t]+")
+
+
+def _without_controls(text: str, keep_newlines: bool) -> str:
+    kept = []
+    for ch in text:
+        if ch == "\n" and keep_newlines:
+            kept.append(ch)
+        elif ch in "\t\r\n":
+            kept.append(" ")
+        elif unicodedata.category(ch) not in ("Cc", "Cf") or ch in "\u200d":  # ZWJ joins emoji
+            kept.append(ch)
+    return "".join(kept)
+
+
+def plain(text: str | None, *, multiline: bool = True) -> str:
+    """`text` without tags and control characters; one line unless `multiline`."""
+    if not text:
+        return ""
+    text = _TAG.sub("", _SCRIPT.sub("", text.replace("\r\n", "\n")))
+    text = _without_controls(text, keep_newlines=multiline)
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    return "\n".join(lines).strip()
+
+
+def file_name(name: str | None) -> str:
+    """A file name as LAPOR shows it: one line, no tags, no directories."""
+    base = plain(name, multiline=False).replace("\\", "/").rsplit("/", 1)[-1]
+    return base.replace('"', "'").strip(" .") or "lampiran"
