@@ -14,31 +14,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import clients
+from actions import status_texts as texts
 from actions.report.dates import JAKARTA, format_date
 from common.reports import ReportsStore
 from lapor_client.errors import LaporError, LaporNotFound
 from lapor_client.models import Report
 
-STATUS_LABELS = {
-    "submitted": "Belum terverifikasi (menunggu admin LAPOR!)",
-    "verified": "Terverifikasi, segera diteruskan ke instansi",
-    "forwarded": "Diteruskan ke instansi, menunggu tindak lanjut",
-    "followed_up": "Sudah ditindaklanjuti instansi",
-    "completed": "Selesai",
-    "archived": "Diarsipkan (ditunda atau bukan wewenang instansi)",
-}
-# Working days each stage may take, as LAPOR! promises, and what happens at its end.
-NEXT_STEPS = {
-    "submitted": (3, "Admin LAPOR! memverifikasi dan meneruskan laporan paling lambat {due}."),
-    "verified": (3, "Laporan diteruskan ke instansi paling lambat {due}."),
-    "forwarded": (5, "Instansi wajib menindaklanjuti paling lambat {due} (5 hari kerja)."),
-    "followed_up": (
-        10,
-        "Jika tidak ada tanggapan, laporan ditutup selesai pada {due}. Balas di sini bila "
-        "belum puas, maka laporan tetap dibuka.",
-    ),
-}
-UNAVAILABLE = "Maaf, LAPOR! sedang tidak dapat dihubungi. Silakan coba lagi beberapa saat lagi."
+# Working days each stage may take, as LAPOR! promises (what happens at its end: texts.NEXT_STEPS).
+STAGE_DAYS = {"submitted": 3, "verified": 3, "forwarded": 5, "followed_up": 10}
 
 
 def clean_tracking_id(raw: str) -> str:
@@ -52,34 +35,38 @@ def _day(moment: datetime) -> str:
 def _due(report: Report) -> Optional[date]:
     if report.due_at:
         return report.due_at.astimezone(JAKARTA).date() if report.due_at.tzinfo else report.due_at.date()
-    days = NEXT_STEPS.get(report.status, (0, ""))[0]
+    days = STAGE_DAYS.get(report.status, 0)
     return add_working_days(report.updated_at.date(), days) if days else None
 
 
 def status_text(report: Report, full: bool) -> str:
     """Full details for the citizen who filed the report; the public status for anyone else."""
     lines = [
-        f"📄 Laporan #{report.tracking_id}" + (f": {report.title}" if full else ""),
-        f"Status: {STATUS_LABELS.get(report.status, report.status)}",
+        (texts.HEADING_WITH_TITLE if full else texts.HEADING).format(
+            id=report.tracking_id, title=report.title
+        ),
+        texts.STATUS_LINE.format(label=texts.STATUS_LABELS.get(report.status, report.status)),
     ]
     if not full:
-        lines.append(f"Pembaruan terakhir: {_day(report.updated_at)}")
-        lines.append("Detail lengkap hanya untuk pelapornya, bila laporan dibuat lewat layanan ini.")
+        lines.append(texts.UPDATED_LINE.format(day=_day(report.updated_at)))
+        lines.append(texts.ONLY_FOR_REPORTER)
         return "\n".join(lines)
     if report.agency:
-        lines.append(f"Instansi: {report.agency.name}")
-    lines.append(f"Pembaruan terakhir: {_day(report.updated_at)}")
+        lines.append(texts.AGENCY_LINE.format(name=report.agency.name))
+    lines.append(texts.UPDATED_LINE.format(day=_day(report.updated_at)))
     follow_ups = [e for e in report.events if e.type == "follow_up" and e.message]
     if follow_ups:
         latest = max(follow_ups, key=lambda e: e.at)
-        lines.append(f'Tindak lanjut terakhir ({_day(latest.at)}): "{latest.message}"')
+        lines.append(texts.LATEST_FOLLOW_UP.format(day=_day(latest.at), message=latest.message))
     due = _due(report)
-    if report.status in NEXT_STEPS and due:
-        lines.append("Berikutnya: " + NEXT_STEPS[report.status][1].format(due=format_date(due)))
+    if report.status in texts.NEXT_STEPS and due:
+        lines.append(
+            texts.NEXT_STEP.format(step=texts.NEXT_STEPS[report.status].format(due=format_date(due)))
+        )
     return "\n".join(lines)
 
 
-def follow_button(tracking_id: str, title: str = "🔔 Ikuti laporan ini") -> dict[str, str]:
+def follow_button(tracking_id: str, title: str = texts.FOLLOW) -> dict[str, str]:
     return {"title": title, "payload": f'/follow_report{{"tracking_id": "{tracking_id}"}}'}
 
 
@@ -98,21 +85,18 @@ class CheckStatus(Action):
         store = ReportsStore(clients.redis())
         if not tracking_id:
             mine = [r.tracking_id for r in await store.list_for(tracker.sender_id)]
-            dispatcher.utter_message(
-                text="Berapa nomor laporannya? Contoh: cek status 1916449", buttons=_report_buttons(mine)
-            )
+            dispatcher.utter_message(text=texts.ASK_NUMBER, buttons=_report_buttons(mine))
             return []
         try:
             report = await (await clients.lapor()).get_report(tracking_id)
         except LaporNotFound:
             dispatcher.utter_message(
-                text=f"Laporan #{tracking_id} tidak ditemukan. Periksa lagi nomornya "
-                f"(biasanya 7 angka, misalnya 1916449).",
-                buttons=[{"title": "📋 Laporan saya", "payload": "/my_reports"}],
+                text=texts.NOT_FOUND.format(id=tracking_id),
+                buttons=[{"title": texts.MY_REPORTS, "payload": "/my_reports"}],
             )
             return []
         except LaporError:
-            dispatcher.utter_message(text=UNAVAILABLE)
+            dispatcher.utter_message(text=texts.UNAVAILABLE)
             return []
         filed = await store.is_filed_by(tracker.sender_id, tracking_id)
         # Anyone may follow a report's progress; its reporter already does.
@@ -133,19 +117,19 @@ class MyReports(Action):
         mine = await ReportsStore(clients.redis()).list_for(tracker.sender_id, limit=10)
         if not mine:
             dispatcher.utter_message(
-                text="Anda belum punya laporan yang dibuat lewat layanan ini.",
-                buttons=[{"title": "📝 Buat pengaduan", "payload": "/file_complaint"}],
+                text=texts.NO_REPORTS,
+                buttons=[{"title": texts.FILE_COMPLAINT, "payload": "/file_complaint"}],
             )
             return []
         lapor = await clients.lapor()
         answers = await asyncio.gather(
             *(lapor.get_report(r.tracking_id) for r in mine), return_exceptions=True
         )
-        lines = ["📋 Laporan Anda:"]
+        lines = [texts.MY_REPORTS_HEADING]
         for filed, answer in zip(mine, answers):
             known = isinstance(answer, Report)
-            status = STATUS_LABELS.get(answer.status, answer.status) if known else "status belum tersedia"
-            lines.append(f"• #{filed.tracking_id} {filed.title}: {status}")
+            status = texts.STATUS_LABELS.get(answer.status, answer.status) if known else texts.STATUS_UNKNOWN
+            lines.append(texts.MY_REPORT_LINE.format(id=filed.tracking_id, title=filed.title, status=status))
         dispatcher.utter_message(
             text="\n".join(lines), buttons=_report_buttons([r.tracking_id for r in mine])
         )

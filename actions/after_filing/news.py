@@ -18,6 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import clients
+from actions.after_filing import texts
 from actions.after_filing.reply_form import (
     RATING_SLOTS,
     REPLY_SLOTS,
@@ -26,20 +27,12 @@ from actions.after_filing.reply_form import (
     start_answer,
 )
 from actions.report.dates import JAKARTA, format_date
-from actions.status import UNAVAILABLE, clean_tracking_id, follow_button
+from actions.status import clean_tracking_id, follow_button
+from actions.status_texts import UNAVAILABLE
 from common.clarifications import OpenClarifications
 from common.reports import ReportsStore
 from lapor_client.errors import LaporError, LaporNotFound
 from lapor_client.models import Report
-
-DRAFT_WAITS = "Laporan yang sedang Anda isi tetap tersimpan; kita lanjutkan setelah ini."
-STATUS_NEWS = {
-    "verified": "✅ Laporan #{id} sudah diverifikasi admin LAPOR! dan segera diteruskan ke instansi yang berwenang.",
-    "forwarded": "📨 Laporan #{id} sudah diteruskan ke {agency}.",
-    "followed_up": "💬 Laporan #{id} sudah ditindaklanjuti instansi.",
-    "completed": "🏁 Laporan #{id} dinyatakan selesai. Terima kasih sudah melapor!",
-    "archived": "🗂️ Laporan #{id} diarsipkan oleh LAPOR!.",
-}
 
 
 @dataclass(frozen=True)
@@ -81,19 +74,20 @@ class NotifyStatus(Action):
         event = LaporEvent.of(tracker)
         if event.status == "submitted":
             return []  # the citizen heard the tracking number when filing
-        template = STATUS_NEWS.get(event.status, "ℹ️ Ada kabar baru untuk laporan #{id}.")
         report = await _report(event.tracking_id) if event.status == "forwarded" else None
-        agency = report.agency.name if report and report.agency else "instansi yang berwenang"
-        text = template.format(id=event.tracking_id, agency=agency)
+        agency = report.agency.name if report and report.agency else texts.SOME_AGENCY
+        text = texts.STATUS_NEWS.get(event.status, texts.OTHER_NEWS).format(
+            id=event.tracking_id, agency=agency
+        )
         if report and report.due_at:
-            text += f" Instansi wajib menindaklanjutinya paling lambat {format_date(report.due_at.astimezone(JAKARTA).date())}."
+            text += texts.DUE_BY.format(day=format_date(report.due_at.astimezone(JAKARTA).date()))
         if event.status == "archived" and event.message:
-            text += f"\nAlasan: {event.message}"
+            text += texts.ARCHIVE_REASON.format(reason=event.message)
         dispatcher.utter_message(text=text)
         if event.status != "completed" or not free_to_ask(tracker):
             return []
         if tracker.active_loop_name == "report_form":
-            dispatcher.utter_message(text=DRAFT_WAITS)
+            dispatcher.utter_message(text=texts.DRAFT_WAITS)
         return reset_slots(RATING_SLOTS) + [SlotSet("nilai_untuk", event.tracking_id)]
 
 
@@ -106,14 +100,14 @@ class NotifyFollowUp(Action):
     ) -> list[EventType]:
         event = LaporEvent.of(tracker)
         report = await _report(event.tracking_id)
-        source = report.agency.name if report and report.agency else "instansi"
+        source = report.agency.name if report and report.agency else texts.AN_AGENCY
         dispatcher.utter_message(
-            text=f'💬 Tindak lanjut dari {source} untuk laporan #{event.tracking_id}:\n"{event.message}"'
+            text=texts.FOLLOW_UP.format(agency=source, id=event.tracking_id, message=event.message)
         )
         if not free_to_ask(tracker):
             return []
         if tracker.active_loop_name == "report_form":
-            dispatcher.utter_message(text=DRAFT_WAITS)
+            dispatcher.utter_message(text=texts.DRAFT_WAITS)
         target = {
             "tracking_id": event.tracking_id,
             "event_id": event.event_id,
@@ -135,13 +129,13 @@ class NotifyClarification(Action):
             tracker.sender_id, event.tracking_id, event.event_id, event.message
         )
         dispatcher.utter_message(
-            text=f'❓ Instansi meminta klarifikasi untuk laporan #{event.tracking_id}:\n"{event.message}"'
+            text=texts.CLARIFICATION.format(id=event.tracking_id, question=event.message)
         )
         if not free_to_ask(tracker):
-            dispatcher.utter_message(text="Pertanyaan ini saya tanyakan setelah yang sekarang selesai.")
+            dispatcher.utter_message(text=texts.ASKED_LATER)
             return []
         if tracker.active_loop_name == "report_form":
-            dispatcher.utter_message(text=DRAFT_WAITS)
+            dispatcher.utter_message(text=texts.DRAFT_WAITS)
         return await start_answer(tracker.sender_id)
 
 
@@ -154,23 +148,18 @@ class FollowReport(Action):
     ) -> list[EventType]:
         tracking_id = clean_tracking_id(next(tracker.get_latest_entity_values("tracking_id"), ""))
         if not tracking_id:
-            dispatcher.utter_message(
-                text="Laporan nomor berapa yang ingin Anda ikuti? Contoh: ikuti laporan 1916449"
-            )
+            dispatcher.utter_message(text=texts.ASK_FOLLOW_NUMBER)
             return []
         try:
             await (await clients.lapor()).get_report(tracking_id)
         except LaporNotFound:
-            dispatcher.utter_message(text=f"Laporan #{tracking_id} tidak ditemukan. Periksa lagi nomornya.")
+            dispatcher.utter_message(text=texts.FOLLOW_NOT_FOUND.format(id=tracking_id))
             return []
         except LaporError:
             dispatcher.utter_message(text=UNAVAILABLE)
             return []
         await ReportsStore(clients.redis()).follow(tracker.sender_id, tracking_id)
-        dispatcher.utter_message(
-            text=f"🔔 Baik, perkembangan laporan #{tracking_id} akan saya kabarkan di sini. "
-            f'Ketik "berhenti notifikasi" kapan saja untuk berhenti.'
-        )
+        dispatcher.utter_message(text=texts.FOLLOWING.format(id=tracking_id))
         return []
 
 
@@ -185,8 +174,7 @@ class StopNotifications(Action):
         await store.unfollow_all(tracker.sender_id)
         mine = await store.list_for(tracker.sender_id, limit=3)
         dispatcher.utter_message(
-            text="🔕 Notifikasi dihentikan: saya tidak akan mengirim kabar laporan lagi. Untuk mengikuti lagi, "
-            'pilih laporannya di bawah, atau cek status laporan lalu pilih "Ikuti laporan ini".',
-            buttons=[follow_button(r.tracking_id, f"🔔 Ikuti lagi #{r.tracking_id}") for r in mine],
+            text=texts.NOTIFICATIONS_STOPPED,
+            buttons=[follow_button(r.tracking_id, texts.FOLLOW_AGAIN.format(id=r.tracking_id)) for r in mine],
         )
         return []

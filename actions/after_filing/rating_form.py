@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import clients
+from actions.after_filing import texts
 from actions.after_filing.reply_form import RATING_SLOTS, after_answer, reset_slots
 from actions.message import CitizenMessage
 from actions.report.steps import SKIPPED
@@ -34,7 +35,7 @@ class ValidateRatingForm(FormValidationAction):
             return {}
         score = _score(CitizenMessage.of(tracker).text or str(value))
         if score is None:
-            dispatcher.utter_message(text="Pilih angka 1 sampai 5.")
+            dispatcher.utter_message(text=texts.PICK_SCORE)
         return {"nilai": score}
 
     def validate_komentar(
@@ -71,13 +72,7 @@ class RateReport(Action):
                 )
             except LaporError as exc:
                 log.warning("rating not sent user=%s: %s", pseudonym(tracker.sender_id), type(exc).__name__)
-                dispatcher.utter_message(
-                    text="Maaf, penilaian Anda belum dapat dikirim ke LAPOR!. "
-                    "Silakan coba lagi nanti di lapor.go.id."
-                )
+                dispatcher.utter_message(text=texts.RATING_NOT_SENT)
             else:
-                dispatcher.utter_message(
-                    text="⭐ Terima kasih atas penilaian Anda! Masukan Anda membantu "
-                    "instansi memperbaiki layanannya."
-                )
+                dispatcher.utter_message(text=texts.RATING_THANKS)
         return reset_slots(RATING_SLOTS) + await after_answer(dispatcher, tracker)

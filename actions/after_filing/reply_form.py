@@ -24,6 +24,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import clients
+from actions.after_filing import texts
 from actions.message import CitizenMessage
 from actions.report.evidence import accept_attachments
 from actions.report.steps import resume_draft
@@ -38,12 +39,8 @@ log = logging.getLogger(__name__)
 KLARIFIKASI, TINDAK_LANJUT = "klarifikasi", "tindak_lanjut"
 REPLY_SLOTS = ["balasan_untuk", "masalah_selesai", "balasan", "balasan_lampiran", "balasan_kirim"]
 RATING_SLOTS = ["nilai_untuk", "nilai", "komentar"]
-CANCEL_BUTTON = {"title": "❌ Batal", "payload": "/cancel"}
-SEND_BUTTON = {"title": "📤 Kirim", "payload": "/affirm"}
-NOT_SENT = (
-    "Maaf, LAPOR! sedang tidak dapat dihubungi, jadi jawaban Anda belum terkirim. "
-    "Pilih Kirim untuk mencoba lagi sebentar lagi."
-)
+CANCEL_BUTTON = {"title": texts.CANCEL, "payload": "/cancel"}
+SEND_BUTTON = {"title": texts.SEND, "payload": "/affirm"}
 
 
 def answering(clarification: dict[str, str]) -> dict[str, str]:
@@ -65,7 +62,7 @@ async def start_answer(sender: str) -> list[EventType]:
 async def after_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
     """Next after an answer: another open clarification, else the report being written, if any."""
     if await OpenClarifications(clients.redis()).list(tracker.sender_id):
-        dispatcher.utter_message(text="Masih ada pertanyaan instansi yang menunggu jawaban Anda.")
+        dispatcher.utter_message(text=texts.MORE_QUESTIONS)
         return await start_answer(tracker.sender_id) + [ActiveLoop("reply_form")]
     return resume_draft(tracker)
 
@@ -118,7 +115,7 @@ class ValidateReplyForm(FormValidationAction):
         chosen = [c for c in waiting if c["tracking_id"] in said]
         if chosen:
             return {"balasan_untuk": answering(chosen[-1])}
-        dispatcher.utter_message(text="Pilih laporan yang pertanyaannya ingin Anda jawab.")
+        dispatcher.utter_message(text=texts.PICK_QUESTION)
         return {"balasan_untuk": None}
 
     def validate_masalah_selesai(
@@ -133,7 +130,7 @@ class ValidateReplyForm(FormValidationAction):
             "sudah", "udah", "sdh", "selesai", "beres", "puas", "terima kasih", "makasih"
         ):
             return {"masalah_selesai": True}
-        dispatcher.utter_message(text="Pilih Sudah atau Belum.")
+        dispatcher.utter_message(text=texts.SOLVED_OR_NOT)
         return {"masalah_selesai": None}
 
     def validate_balasan(
@@ -143,7 +140,7 @@ class ValidateReplyForm(FormValidationAction):
             return {}
         text = CitizenMessage.of(tracker).text
         if len(text) < 2:
-            dispatcher.utter_message(text="Mohon tuliskan jawabannya dalam bentuk teks.")
+            dispatcher.utter_message(text=texts.ANSWER_AS_TEXT)
             return {"balasan": None}
         return {"balasan": text}
 
@@ -157,7 +154,7 @@ class ValidateReplyForm(FormValidationAction):
             "kirim", "selesai", "sudah", "udah", "cukup", "lanjut", "tidak ada", "gak ada"
         ):
             return {"balasan_kirim": True}
-        dispatcher.utter_message(text="Kirim foto atau dokumennya di sini, atau pilih Kirim.")
+        dispatcher.utter_message(text=texts.FILES_OR_SEND)
         return {"balasan_kirim": None}
 
 
@@ -170,9 +167,14 @@ class AskBalasanUntuk(Action):
     ) -> list[EventType]:
         waiting = await OpenClarifications(clients.redis()).list(tracker.sender_id)
         dispatcher.utter_message(
-            text="Ada beberapa pertanyaan instansi yang menunggu jawaban Anda. Laporan mana yang ingin Anda jawab?",
+            text=texts.WHICH_QUESTION,
             buttons=[
-                {"title": f"#{c['tracking_id']}: {_short(c['question'])}", "payload": f"#{c['tracking_id']}"}
+                {
+                    "title": texts.QUESTION_BUTTON.format(
+                        id=c["tracking_id"], question=_short(c["question"])
+                    ),
+                    "payload": f"#{c['tracking_id']}",
+                }
                 for c in waiting[:5]
             ]
             + [CANCEL_BUTTON],
@@ -189,15 +191,9 @@ class AskBalasan(Action):
     ) -> list[EventType]:
         target = tracker.get_slot("balasan_untuk") or {}
         if target.get("kind") == TINDAK_LANJUT:
-            text = (
-                f"Apa yang masih belum selesai? Tulis tanggapan Anda untuk laporan #{target['tracking_id']}; "
-                f"laporan akan tetap dibuka. Foto atau dokumen boleh dilampirkan."
-            )
+            text = texts.ASK_FOLLOW_UP_REPLY.format(id=target["tracking_id"])
         else:
-            text = (
-                f"Tulis jawaban Anda untuk pertanyaan laporan #{target.get('tracking_id')}. "
-                f"Foto atau dokumen pendukung boleh dikirim juga."
-            )
+            text = texts.ASK_ANSWER.format(id=target.get("tracking_id"))
         dispatcher.utter_message(text=text, buttons=[CANCEL_BUTTON])
         return []
 
@@ -210,11 +206,7 @@ class AskBalasanKirim(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         count = len(tracker.get_slot("balasan_lampiran") or [])
-        text = (
-            f"{count} lampiran siap dikirim. Tambah lagi, atau pilih Kirim."
-            if count
-            else "Ada foto atau dokumen pendukung? Kirim sekarang, atau langsung pilih Kirim."
-        )
+        text = texts.FILES_READY.format(count=count) if count else texts.ANY_FILES
         dispatcher.utter_message(text=text, buttons=[SEND_BUTTON, CANCEL_BUTTON])
         return []
 
@@ -233,7 +225,7 @@ class SendReply(Action):
         if not target:
             return done + resume_draft(tracker)
         if tracker.get_slot("masalah_selesai") is True:
-            dispatcher.utter_message(text="Terima kasih! 🙏 Senang masalah Anda sudah tertangani.")
+            dispatcher.utter_message(text=texts.SOLVED_THANKS)
             return done + await after_answer(dispatcher, tracker)
         key = reply_key(tracker.sender_id, target["event_id"])
         try:
@@ -247,26 +239,19 @@ class SendReply(Action):
                 idempotency_key=key,
             )
         except TRANSIENT:
-            dispatcher.utter_message(text=NOT_SENT)
+            dispatcher.utter_message(text=texts.NOT_SENT)
             return [SlotSet("balasan_kirim", None), ActiveLoop("reply_form")]
         except LaporError as exc:
             log.warning("reply refused user=%s code=%s", pseudonym(tracker.sender_id), exc.code)
             dispatcher.utter_message(
-                text=f"Maaf, LAPOR! tidak menerima jawaban ini"
-                f"{': laporan sudah ditutup' if exc.code == 'report_closed' else ''}."
+                text=texts.REPLY_REFUSED_CLOSED if exc.code == "report_closed" else texts.REPLY_REFUSED
             )
         else:
             tracking_id = target["tracking_id"]
             if target["kind"] == TINDAK_LANJUT:
-                dispatcher.utter_message(
-                    text=f"✅ Tanggapan Anda sudah dikirim ke LAPOR!. Laporan #{tracking_id} "
-                    f"tetap dibuka sampai instansi menindaklanjutinya lagi."
-                )
+                dispatcher.utter_message(text=texts.FOLLOW_UP_REPLY_SENT.format(id=tracking_id))
             else:
-                dispatcher.utter_message(
-                    text=f"✅ Jawaban Anda untuk laporan #{tracking_id} sudah dikirim ke "
-                    f"LAPOR!. Terima kasih."
-                )
+                dispatcher.utter_message(text=texts.ANSWER_SENT.format(id=tracking_id))
         await OpenClarifications(clients.redis()).remove(tracker.sender_id, target["event_id"])
         return done + await after_answer(dispatcher, tracker)
 
@@ -282,7 +267,9 @@ async def _upload(
                 store.path_for(item["ref"]), item.get("filename"), idempotency_key=f"{key}:{item['ref']}"
             )
         except (AttachmentRejected, FileNotFoundError, ValueError):
-            dispatcher.utter_message(text=f"⚠️ {item.get('filename') or 'Berkas'} tidak dapat dilampirkan.")
+            dispatcher.utter_message(
+                text=texts.FILE_NOT_ATTACHED.format(name=item.get("filename") or texts.UNNAMED_FILE)
+            )
             continue
         store.mark_submitted(item["ref"])
         ids.append(attachment.attachment_id)
@@ -301,15 +288,12 @@ class StopAnswer(Action):
     ) -> list[EventType]:
         target = tracker.get_slot("balasan_untuk") or {}
         if tracker.active_loop_name == "rating_form":
-            dispatcher.utter_message(text="Baik, tanpa penilaian.")
+            dispatcher.utter_message(text=texts.NO_RATING)
         elif target.get("kind") == TINDAK_LANJUT:
-            dispatcher.utter_message(text="Baik, tanggapan tidak dikirim.")
+            dispatcher.utter_message(text=texts.FOLLOW_UP_REPLY_DROPPED)
         else:
             await _drop_questions(tracker)
-            dispatcher.utter_message(
-                text="Baik, jawaban tidak dikirim. Bila perlu, pertanyaan instansi tetap bisa "
-                "dijawab lewat lapor.go.id."
-            )
+            dispatcher.utter_message(text=texts.ANSWER_DROPPED)
         stopped = [ActiveLoop(None), SlotSet("requested_slot", None)] + reset_slots(
             REPLY_SLOTS + RATING_SLOTS
         )

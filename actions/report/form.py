@@ -14,6 +14,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import clients
 from actions.message import CitizenMessage
+from actions.report import texts
 from actions.report.dates import format_date, parse_incident_date
 from actions.report.evidence import shared_media_events
 from actions.report.places import resolve_place
@@ -30,9 +31,9 @@ from actions.report.titles import suggest_title
 from lapor_client.errors import LaporError
 
 Slots = dict[str, Any]
-SKIP_BUTTON = {"title": "⏭️ Lewati", "payload": "lewati"}
+SKIP_BUTTON = {"title": texts.SKIP, "payload": "lewati"}
 # Plain words as payloads where the answer must also work typed; they are trained as deny/affirm.
-ADMIN_BUTTON = {"title": "🤷 Serahkan ke admin LAPOR!", "payload": "tidak tahu"}
+ADMIN_BUTTON = {"title": texts.LEAVE_TO_ADMINS, "payload": "tidak tahu"}
 # Words that pick a step to change from the summary; the first match wins ("instansi tujuan" → instansi).
 EDITABLE = [
     ("instansi", ("instansi", "dinas", "lembaga", "kementerian")),
@@ -45,17 +46,6 @@ EDITABLE = [
     ("tujuan", ("tujuan", "keperluan", "alasan")),
     ("privasi", ("privasi", "rahasia", "anonim", "biasa", "kerahasiaan")),
 ]
-STEP_LABELS = {
-    "isi": "Isi",
-    "judul": "Judul",
-    "tanggal_kejadian": "Tanggal",
-    "lokasi": "Lokasi",
-    "lampiran_selesai": "Bukti",
-    "kategori": "Kategori",
-    "instansi": "Instansi",
-    "tujuan": "Tujuan",
-    "privasi": "Privasi",
-}
 
 
 def as_buttons(*pairs: tuple[str, str]) -> list[dict[str, str]]:
@@ -89,11 +79,11 @@ class ValidateReportForm(FormValidationAction):
         # The answer, or the opening message kept by action_start_report; never a button payload.
         text = value.strip() if isinstance(value, str) and not value.startswith("/") else ""
         if len(text) < 15 or len(text.split()) < 3:
-            dispatcher.utter_message(text="Mohon ceritakan sedikit lebih lengkap, setidaknya satu kalimat.")
+            dispatcher.utter_message(text=texts.STORY_TOO_SHORT)
             return {"isi": None}
         slots: Slots = {"isi": text, "judul_saran": suggest_title(text)}
         if tracker.get_slot("classification") == INFORMASI:
-            slots["judul"] = f"Permintaan informasi: {suggest_title(text, 50)}"
+            slots["judul"] = texts.INFORMATION_TITLE.format(subject=suggest_title(text, 50))
         return slots
 
     def validate_judul(
@@ -107,10 +97,7 @@ class ValidateReportForm(FormValidationAction):
         if reply.no() or not reply.text:
             return {"judul": None, "judul_saran": None}
         if len(reply.text) < 5:
-            dispatcher.utter_message(
-                text="Judulnya terlalu pendek. Tulis beberapa kata, misalnya "
-                '"Jalan berlubang di Jl. Merdeka".'
-            )
+            dispatcher.utter_message(text=texts.TITLE_TOO_SHORT)
             return {"judul": None}
         return {"judul": reply.text[:150]}
 
@@ -126,15 +113,10 @@ class ValidateReportForm(FormValidationAction):
             return {"tanggal_kejadian": None, "tanggal_lama": None}
         answer = parse_incident_date(reply.text)
         if answer.problem == "future":
-            dispatcher.utter_message(
-                text=f"{format_date(answer.value)} belum terjadi. Tanggal kejadian tidak boleh di masa depan."
-            )
+            dispatcher.utter_message(text=texts.DATE_IN_FUTURE.format(day=format_date(answer.value)))
             return {"tanggal_kejadian": None, "tanggal_lama": None}
         if answer.problem:
-            dispatcher.utter_message(
-                text="Maaf, tanggalnya belum saya pahami. Contoh: kemarin, 3 hari yang lalu, "
-                "17 Agustus, atau 15/11/2026."
-            )
+            dispatcher.utter_message(text=texts.DATE_UNREADABLE)
             return {"tanggal_kejadian": None, "tanggal_lama": None}
         if answer.very_old:
             return {"tanggal_kejadian": None, "tanggal_lama": answer.value.isoformat()}
@@ -154,9 +136,7 @@ class ValidateReportForm(FormValidationAction):
             if chosen:
                 return {"lokasi": pending["text"], "lokasi_kode": chosen["code"], "lokasi_pilihan": None}
             if reply.no():
-                dispatcher.utter_message(
-                    text="Baik. Tulis alamatnya lebih lengkap, dengan kecamatan dan kabupaten/kota."
-                )
+                dispatcher.utter_message(text=texts.PLACE_MORE_DETAIL)
                 return {"lokasi": None, "lokasi_pilihan": None}
         if reply.skip():
             return {"lokasi": SKIPPED, "lokasi_kode": None, "lokasi_pilihan": None}
@@ -171,12 +151,9 @@ class ValidateReportForm(FormValidationAction):
                 "lokasi_pilihan": {"text": reply.text, "choices": [c.to_dict() for c in answer.choices]},
             }
         if answer.province:
-            dispatcher.utter_message(text=f"Di kabupaten/kota mana di {answer.province.name}?")
+            dispatcher.utter_message(text=texts.WHICH_CITY.format(province=answer.province.name))
         else:
-            dispatcher.utter_message(
-                text="Lokasi itu belum saya kenali. Sebutkan kecamatan dan kabupaten/kota, "
-                'misalnya "Jl. Merdeka, Sumur Bandung, Kota Bandung", atau kirim lokasi.'
-            )
+            dispatcher.utter_message(text=texts.PLACE_UNKNOWN)
         return {"lokasi": None, "lokasi_pilihan": None}
 
     def validate_lampiran_selesai(
@@ -187,9 +164,7 @@ class ValidateReportForm(FormValidationAction):
         reply = CitizenMessage.of(tracker)
         if reply.yes() or reply.skip() or reply.has("selesai", "sudah", "udah", "cukup", "beres", "lanjut"):
             return {"lampiran_selesai": True}
-        dispatcher.utter_message(
-            text="Silakan kirim foto, video, atau dokumennya di sini, atau pilih Selesai."
-        )
+        dispatcher.utter_message(text=texts.EVIDENCE_MISSING)
         return {"lampiran_selesai": None}
 
     # --- routing: kategori, instansi ---
@@ -238,7 +213,7 @@ class ValidateReportForm(FormValidationAction):
             return {}
         text = CitizenMessage.of(tracker).text
         if len(text) < 3:
-            dispatcher.utter_message(text="Mohon tuliskan tujuan penggunaan informasinya.")
+            dispatcher.utter_message(text=texts.PURPOSE_MISSING)
             return {"tujuan": None}
         return {"tujuan": text}
 
@@ -256,7 +231,7 @@ class ValidateReportForm(FormValidationAction):
             return {"privasi": "biasa"}
         if reply.yes() or reply.skip() or reply.has("terserah", "bebas", "default"):
             return {"privasi": SAFER_PRIVACY}
-        dispatcher.utter_message(text="Pilih salah satu: Rahasia, Anonim, atau Biasa.")
+        dispatcher.utter_message(text=texts.PRIVACY_CHOICES)
         return {"privasi": None}
 
     def validate_konfirmasi(
@@ -278,7 +253,7 @@ class ValidateReportForm(FormValidationAction):
                 "konfirmasi": True,
                 "idempotency_key": tracker.get_slot("idempotency_key") or uuid.uuid4().hex,
             }
-        dispatcher.utter_message(text="Pilih Kirim untuk mengirim, Ubah untuk memperbaiki, atau Batal.")
+        dispatcher.utter_message(text=texts.CONFIRM_CHOICES)
         return {"konfirmasi": None}
 
 
@@ -341,9 +316,5 @@ def _routing_answer(
     chosen = pick(reply.text, options)
     if chosen:
         return {slot: chosen.id, f"{slot}_nama": chosen.name}
-    what = "Kategori" if slot == "kategori" else "Instansi"
-    dispatcher.utter_message(
-        text=f"{what} itu tidak saya temukan. Pilih dari daftar, ketik namanya, "
-        f"atau serahkan ke admin LAPOR!."
-    )
+    dispatcher.utter_message(text=texts.ROUTING_NOT_FOUND.format(noun=texts.ROUTING_NOUNS[slot].capitalize()))
     return {slot: None}

@@ -11,9 +11,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import clients
+from actions.report import texts
 from actions.report.dates import format_date
 from actions.report.draft import summary
-from actions.report.form import ADMIN_BUTTON, SKIP_BUTTON, STEP_LABELS, as_buttons
+from actions.report.form import ADMIN_BUTTON, SKIP_BUTTON, as_buttons
 from actions.report.places import region_named_in
 from actions.report.routing import suggest_agency, suggest_category
 from actions.report.steps import ASPIRASI, MAX_ATTACHMENTS, steps_for
@@ -30,13 +31,11 @@ class AskJudul(Action):
         suggestion = tracker.get_slot("judul_saran")
         if suggestion:
             dispatcher.utter_message(
-                text=f'Usulan judul: "{suggestion}"\nPakai judul ini, atau ketik judul lain.',
-                buttons=as_buttons(("✅ Pakai judul ini", "/affirm")),
+                text=texts.TITLE_SUGGESTED.format(title=suggestion),
+                buttons=as_buttons((texts.USE_TITLE, "/affirm")),
             )
         else:
-            dispatcher.utter_message(
-                text='Ketik judul singkat laporan Anda, misalnya "Jalan berlubang di Jl. Merdeka".'
-            )
+            dispatcher.utter_message(text=texts.ASK_TITLE)
         return []
 
 
@@ -50,13 +49,13 @@ class AskTanggalKejadian(Action):
         old = tracker.get_slot("tanggal_lama")
         if old:
             dispatcher.utter_message(
-                text=f"{format_date(date.fromisoformat(old))} sudah lebih dari setahun lalu. Tanggalnya sudah benar?",
-                buttons=as_buttons(("✅ Ya, benar", "/affirm"), ("✏️ Ubah tanggal", "/deny")),
+                text=texts.DATE_VERY_OLD.format(day=format_date(date.fromisoformat(old))),
+                buttons=as_buttons((texts.DATE_RIGHT, "/affirm"), (texts.CHANGE_DATE, "/deny")),
             )
         else:
             dispatcher.utter_message(
-                text="Kapan kejadiannya? Misalnya: kemarin, 3 hari yang lalu, 17 Agustus, atau 15/11/2026.",
-                buttons=as_buttons(("Hari ini", "hari ini"), ("Kemarin", "kemarin")),
+                text=texts.ASK_DATE,
+                buttons=as_buttons((texts.TODAY, "hari ini"), (texts.YESTERDAY, "kemarin")),
             )
         return []
 
@@ -71,21 +70,14 @@ class AskLokasi(Action):
         pending = tracker.get_slot("lokasi_pilihan")
         if pending:
             dispatcher.utter_message(
-                text=f'"{pending["text"]}" bisa berarti beberapa wilayah. Yang mana?',
+                text=texts.PLACE_AMBIGUOUS.format(typed=pending["text"]),
                 buttons=[{"title": c["path"], "payload": c["name"]} for c in pending["choices"]]
-                + as_buttons(("Bukan semuanya", "/deny")),
+                + as_buttons((texts.NONE_OF_THESE, "/deny")),
             )
         elif tracker.get_slot("classification") == ASPIRASI:
-            dispatcher.utter_message(
-                text="Untuk wilayah mana aspirasi ini? Sebutkan kabupaten/kota (opsional).",
-                buttons=[SKIP_BUTTON],
-            )
+            dispatcher.utter_message(text=texts.ASK_REGION, buttons=[SKIP_BUTTON])
         else:
-            dispatcher.utter_message(
-                text="Di mana lokasinya? Bagikan lokasi (📎 → Lokasi), atau ketik alamat dengan kecamatan dan "
-                'kabupaten/kota, misalnya "Jl. Merdeka, Sumur Bandung, Kota Bandung".',
-                buttons=[SKIP_BUTTON],
-            )
+            dispatcher.utter_message(text=texts.ASK_PLACE, buttons=[SKIP_BUTTON])
         return []
 
 
@@ -99,18 +91,15 @@ class AskLampiranSelesai(Action):
         count = len(tracker.get_slot("lampiran") or [])
         if not count:
             dispatcher.utter_message(
-                text=f"Ada foto, video, atau dokumen sebagai bukti? Kirim di sini (maks. {MAX_ATTACHMENTS} berkas). "
-                "Jika tidak ada, pilih Lewati.",
-                buttons=[SKIP_BUTTON],
+                text=texts.ASK_EVIDENCE.format(limit=MAX_ATTACHMENTS), buttons=[SKIP_BUTTON]
             )
         elif count < MAX_ATTACHMENTS:
             dispatcher.utter_message(
-                text=f"Sudah {count} bukti. Kirim lagi, atau pilih Selesai.",
-                buttons=as_buttons(("✅ Selesai", "/affirm")),
+                text=texts.EVIDENCE_MORE.format(count=count), buttons=as_buttons((texts.DONE, "/affirm"))
             )
         else:
             dispatcher.utter_message(
-                text=f"Sudah {count} bukti (batas maksimal).", buttons=as_buttons(("✅ Lanjut", "/affirm"))
+                text=texts.EVIDENCE_FULL.format(count=count), buttons=as_buttons((texts.NEXT, "/affirm"))
             )
         return []
 
@@ -166,18 +155,13 @@ class AskInstansi(Action):
 def _offer(
     slot: str, suggestion: dict, options: list, dispatcher: CollectingDispatcher, optional: bool = False
 ) -> None:
-    noun = "kategori" if slot == "kategori" else "instansi"
     if suggestion:
-        text = (
-            f"Menurut saya, {'laporan ini masuk kategori' if slot == 'kategori' else 'yang berwenang adalah'}: "
-            f"{suggestion['name']}. Setuju?"
+        text = texts.routing_suggested(slot, suggestion["name"])
+        buttons = as_buttons(
+            (texts.AGREE, "/affirm"), (texts.CHOOSE_OTHER.format(noun=texts.ROUTING_NOUNS[slot]), "/deny")
         )
-        buttons = as_buttons(("✅ Setuju", "/affirm"), (f"🔁 Pilih {noun} lain", "/deny"))
     else:
-        text = (
-            f"Pilih {noun} yang sesuai, ketik namanya, atau serahkan ke admin LAPOR! "
-            f"({'tidak wajib' if optional else 'admin akan memilihkan'})."
-        )
+        text = texts.choose_from_list(slot, optional)
         buttons = [{"title": o.name, "payload": o.name} for o in options[:8]]
     dispatcher.utter_message(text=text, buttons=buttons + [ADMIN_BUTTON])
 
@@ -190,16 +174,14 @@ class AskKonfirmasi(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         if tracker.get_slot("sedang_ubah"):
-            steps = [s for s in steps_for(tracker) if s in STEP_LABELS]
+            labels = [texts.STEP_LABELS[s] for s in steps_for(tracker) if s in texts.STEP_LABELS]
             dispatcher.utter_message(
-                text="Bagian mana yang ingin diubah?",
-                buttons=[
-                    {"title": STEP_LABELS[s], "payload": f"ubah {STEP_LABELS[s].lower()}"} for s in steps
-                ],
+                text=texts.WHICH_PART,
+                buttons=[{"title": label, "payload": f"ubah {label.lower()}"} for label in labels],
             )
             return []
         dispatcher.utter_message(
-            text=summary(tracker) + "\n\nKirim laporan ini?",
-            buttons=as_buttons(("✅ Kirim", "/affirm"), ("✏️ Ubah", "/deny"), ("❌ Batal", "/cancel")),
+            text=texts.CONFIRM.format(summary=summary(tracker)),
+            buttons=as_buttons((texts.SEND, "/affirm"), (texts.CHANGE, "/deny"), (texts.CANCEL, "/cancel")),
         )
         return []

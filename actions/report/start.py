@@ -8,14 +8,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.message import CitizenMessage
-from actions.report.steps import (
-    CLASSIFICATION_OF_INTENT,
-    DRAFT_SLOTS,
-    INFORMASI,
-    LABELS,
-    PENGADUAN,
-    fresh_draft,
-)
+from actions.report import texts
+from actions.report.steps import CLASSIFICATION_OF_INTENT, DRAFT_SLOTS, INFORMASI, PENGADUAN, fresh_draft
 from actions.report.titles import describes_problem
 
 
@@ -32,15 +26,12 @@ class StartReport(Action):
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         classification = CLASSIFICATION_OF_INTENT.get(intent, PENGADUAN)
         events = fresh_draft(classification)
-        dispatcher.utter_message(
-            text=f"Baik, kita buat {LABELS[classification]} 📝. Saya akan menanyakan beberapa "
-            f'hal. Ketik "batal" kapan saja untuk berhenti.'
-        )
+        dispatcher.utter_message(text=texts.opening(classification))
         # A photo or pin in the opening message is taken by the form, which runs next in this turn.
         opening = CitizenMessage.of(tracker).text
         if opening and classification != INFORMASI and describes_problem(opening):
             events.append(SlotSet("isi", opening))
-            dispatcher.utter_message(text="Cerita Anda sudah saya catat.")
+            dispatcher.utter_message(text=texts.STORY_KEPT)
         return events
 
 

@@ -7,7 +7,6 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 
 PENGADUAN, ASPIRASI, INFORMASI = "pengaduan", "aspirasi", "permintaan_informasi"
-LABELS = {PENGADUAN: "pengaduan", ASPIRASI: "aspirasi", INFORMASI: "permintaan informasi"}
 CLASSIFICATION_OF_INTENT = {
     "file_complaint": PENGADUAN,
     "file_aspiration": ASPIRASI,
@@ -85,10 +84,10 @@ DRAFT_SLOTS = [
 SKIPPED = "-"  # an optional step the citizen skipped
 FOR_ADMINS = "admin"  # category or agency left to LAPOR's admins
 MAX_ATTACHMENTS = 5
-PRIVACY = {  # choice → (anonymous, confidential, one-line meaning)
-    "rahasia": (False, True, "🔒 Rahasia: laporan tidak tampil ke publik"),
-    "anonim": (True, False, "🕶️ Anonim: laporan publik, identitas Anda disembunyikan"),
-    "biasa": (False, False, "👥 Biasa: laporan dan nama Anda dapat dilihat publik"),
+PRIVACY = {  # choice → (anonymous, confidential); what each means to the citizen: texts.PRIVACY_MEANINGS
+    "rahasia": (False, True),
+    "anonim": (True, False),
+    "biasa": (False, False),
 }
 SAFER_PRIVACY = "rahasia"
 

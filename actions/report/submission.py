@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import clients
+from actions.report import texts
 from actions.report.draft import pending_report
 from actions.report.steps import DRAFT_SLOTS
 from common import outbox
@@ -17,28 +18,12 @@ from common.outbox import DeliveredReport
 from common.reports import ReportsStore
 from lapor_client.errors import LaporError
 
-KEPT = (
-    "⏳ LAPOR! sedang lambat atau tidak dapat dihubungi. Laporan Anda sudah kami simpan dan akan "
-    "dikirim otomatis; nomor pelacakannya akan kami kabarkan di sini. Tidak perlu mengirim ulang."
-)
-REFUSED = (
-    "Maaf, LAPOR! tidak dapat menerima laporan ini. Silakan coba buat ulang, atau hubungi "
-    "lapor.go.id / SMS 1708."
-)
-
 
 def delivered_message(report: DeliveredReport, dispatcher: CollectingDispatcher, later: bool = False) -> None:
-    if later:
-        named = f'"{report.title}"' if report.title else "Anda"
-        opening = f"✅ Kabar baik: laporan {named} sudah diterima LAPOR!."
-    else:
-        opening = "✅ Laporan Anda terkirim!"
+    check = f'/check_status{{"tracking_id": "{report.tracking_id}"}}'
     dispatcher.utter_message(
-        text=f"{opening}\nNomor pelacakan: #{report.tracking_id}\nSimpan nomor ini. Admin LAPOR! akan "
-        f"memverifikasinya dalam 3 hari kerja; perkembangannya akan saya kabarkan di sini.",
-        buttons=[
-            {"title": "🔎 Cek status", "payload": f'/check_status{{"tracking_id": "{report.tracking_id}"}}'}
-        ],
+        text=texts.delivered(report.tracking_id, report.title, later),
+        buttons=[{"title": texts.CHECK_STATUS, "payload": check}],
     )
 
 
@@ -64,12 +49,12 @@ class SubmitReport(Action):
         except asyncio.TimeoutError:
             delivered = None
         except LaporError:
-            dispatcher.utter_message(text=REFUSED)
+            dispatcher.utter_message(text=texts.REFUSED)
             return reset
         if delivered:
             delivered_message(delivered, dispatcher)
         else:
-            dispatcher.utter_message(text=KEPT)
+            dispatcher.utter_message(text=texts.KEPT)
         return reset
 
 

@@ -10,7 +10,6 @@ import yaml
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.after_filing.news import (
-    DRAFT_WAITS,
     FollowReport,
     NotifyClarification,
     NotifyFollowUp,
@@ -24,6 +23,7 @@ from actions.after_filing.reply_form import (
     StopAnswer,
     ValidateReplyForm,
 )
+from actions.after_filing.texts import DRAFT_WAITS
 from actions.report.steps import FORM_STEPS, STEPS, fresh_draft
 from actions.status import CheckStatus
 from common.clarifications import OpenClarifications

@@ -1,0 +1,199 @@
+"""What the report form says to the citizen: one place for a Pemda to review or adapt the wording.
+
+Style: short, polite Indonesian ("Anda", "mohon"), one idea per message, readable on a small phone
+screen. A `{name}` in a text is filled in by the action (as in Rasa's responses): keep each one. The
+questions that need nothing from the draft (utter_ask_isi, utter_ask_tujuan, utter_ask_privasi) and
+the menu are responses in dialogue/domain.yml.
+
+When rewording a question, keep the word it is recognised by in bench/loadgen.py (PROMPTS) and the
+end-to-end tests: "kapan", "lokasi"/"di mana", "bukti", "judul", "kategori", "instansi", "kirim laporan
+ini". Button titles are pressed by the end-to-end tests as they are written here.
+"""
+
+from __future__ import annotations
+
+from actions.report.steps import ASPIRASI, INFORMASI, PENGADUAN
+
+# The three classifications, as the citizen reads them.
+KIND_NAMES = {PENGADUAN: "pengaduan", ASPIRASI: "aspirasi", INFORMASI: "permintaan informasi"}
+
+# --- buttons shared by several steps ---
+
+SKIP = "⏭️ Lewati"
+LEAVE_TO_ADMINS = "🤷 Serahkan ke admin LAPOR!"
+DONE = "✅ Selesai"
+
+# --- starting ---
+
+
+def opening(kind: str) -> str:
+    return (
+        f"Baik, kita buat {KIND_NAMES[kind]} 📝. Saya akan menanyakan beberapa hal. "
+        'Ketik "batal" kapan saja untuk berhenti.'
+    )
+
+
+STORY_KEPT = "Cerita Anda sudah saya catat."
+
+# --- isi, judul ---
+
+STORY_TOO_SHORT = "Mohon ceritakan sedikit lebih lengkap, setidaknya satu kalimat."
+TITLE_EXAMPLE = '"Jalan berlubang di Jl. Merdeka"'
+ASK_TITLE = f"Ketik judul singkat laporan Anda, misalnya {TITLE_EXAMPLE}."
+TITLE_TOO_SHORT = f"Judulnya terlalu pendek. Tulis beberapa kata, misalnya {TITLE_EXAMPLE}."
+USE_TITLE = "✅ Pakai judul ini"
+
+
+TITLE_SUGGESTED = 'Usulan judul: "{title}"\nPakai judul ini, atau ketik judul lain.'
+INFORMATION_TITLE = "Permintaan informasi: {subject}"  # the title of a request, from its first words
+
+
+# --- tanggal ---
+
+DATE_EXAMPLES = "kemarin, 3 hari yang lalu, 17 Agustus, atau 15/11/2026"
+ASK_DATE = f"Kapan kejadiannya? Misalnya: {DATE_EXAMPLES}."
+TODAY, YESTERDAY = "Hari ini", "Kemarin"
+DATE_UNREADABLE = f"Maaf, tanggalnya belum saya pahami. Contoh: {DATE_EXAMPLES}."
+DATE_IN_FUTURE = "{day} belum terjadi. Tanggal kejadian tidak boleh di masa depan."
+DATE_VERY_OLD = "{day} sudah lebih dari setahun lalu. Tanggalnya sudah benar?"
+DATE_RIGHT, CHANGE_DATE = "✅ Ya, benar", "✏️ Ubah tanggal"
+
+
+# --- lokasi ---
+
+ADDRESS_EXAMPLE = '"Jl. Merdeka, Sumur Bandung, Kota Bandung"'
+ASK_PLACE = (
+    "Di mana lokasinya? Bagikan lokasi (📎 → Lokasi), atau ketik alamat dengan kecamatan dan "
+    f"kabupaten/kota, misalnya {ADDRESS_EXAMPLE}."
+)
+ASK_REGION = "Untuk wilayah mana aspirasi ini? Sebutkan kabupaten/kota (opsional)."
+PLACE_AMBIGUOUS = '"{typed}" bisa berarti beberapa wilayah. Yang mana?'
+NONE_OF_THESE = "Tidak ada yang cocok"
+PLACE_MORE_DETAIL = "Baik. Tulis alamatnya lebih lengkap, dengan kecamatan dan kabupaten/kota."
+PLACE_UNKNOWN = (
+    "Lokasi itu belum saya kenali. Sebutkan kecamatan dan kabupaten/kota, "
+    f"misalnya {ADDRESS_EXAMPLE}, atau kirim lokasi."
+)
+WHICH_CITY = "Di kabupaten/kota mana di {province}?"
+PIN_RECEIVED = "📍 Lokasi diterima."
+PIN_PLACE = "Titik peta ({lat:.5f}, {lon:.5f})"  # a shared pin, as the summary shows it
+
+
+# --- bukti (the attachment lines are said by the reply form too) ---
+
+ASK_EVIDENCE = (
+    "Ada foto, video, atau dokumen sebagai bukti? Kirim di sini (maks. {limit} berkas). "
+    "Jika tidak ada, pilih Lewati."
+)
+EVIDENCE_MORE = "Sudah {count} bukti. Kirim lagi, atau pilih Selesai."
+EVIDENCE_FULL = "Sudah {count} bukti (batas maksimal)."
+EVIDENCE_MISSING = "Silakan kirim foto, video, atau dokumennya di sini, atau pilih Selesai."
+NEXT = "✅ Lanjut"
+FILE_REFUSED = "⚠️ {name} tidak bisa dilampirkan: hanya foto JPG/PNG, PDF, atau video MP4 hingga {max_mb} MB."
+FILE_AGAIN = "{name} sudah dilampirkan sebelumnya."
+FILE_OVER_LIMIT = "⚠️ Maksimal {limit} lampiran; {name} tidak disimpan."
+FILE_RECEIVED = "📎 Bukti {number} diterima: {name}"
+UNNAMED_FILE = "berkas"
+
+
+# --- kategori, instansi ---
+
+ROUTING_NOUNS = {"kategori": "kategori", "instansi": "instansi"}  # by slot
+AGREE, CHOOSE_OTHER = "✅ Setuju", "🔁 Pilih {noun} lain"
+
+
+def routing_suggested(slot: str, name: str) -> str:
+    who = "laporan ini masuk kategori" if slot == "kategori" else "yang berwenang adalah"
+    return f"Menurut saya, {who}: {name}. Setuju?"
+
+
+def choose_from_list(slot: str, optional: bool) -> str:
+    return (
+        f"Pilih {ROUTING_NOUNS[slot]} yang sesuai, ketik namanya, atau serahkan ke admin LAPOR! "
+        f"({'tidak wajib' if optional else 'admin akan memilihkan'})."
+    )
+
+
+ROUTING_NOT_FOUND = (
+    "{noun} itu tidak saya temukan. Pilih dari daftar, ketik namanya, atau serahkan ke admin LAPOR!."
+)
+
+
+# --- tujuan, privasi ---
+
+PURPOSE_MISSING = "Mohon tuliskan tujuan penggunaan informasinya."
+PRIVACY_CHOICES = "Pilih salah satu: Rahasia, Anonim, atau Biasa."
+PRIVACY_MEANINGS = {  # by choice (steps.PRIVACY)
+    "rahasia": "🔒 Rahasia: laporan tidak tampil ke publik",
+    "anonim": "🕶️ Anonim: laporan publik, identitas Anda disembunyikan",
+    "biasa": "👥 Biasa: laporan dan nama Anda dapat dilihat publik",
+}
+# A permintaan informasi as LAPOR receives it: the request, then what the information is for.
+INFORMATION_BODY = "{body}\n\nTujuan penggunaan informasi: {purpose}"
+
+
+# --- the summary and the confirmation ---
+
+SUMMARY_LABELS = {  # by step
+    "judul": "Judul",
+    "isi": "Isi",
+    "tanggal_kejadian": "Tanggal kejadian",
+    "lokasi": "Lokasi",
+    "lampiran_selesai": "Bukti",
+    "kategori": "Kategori",
+    "instansi": "Instansi tujuan",
+    "tujuan": "Tujuan penggunaan",
+    "privasi": "Privasi",
+}
+SUMMARY_LINE = "• {label}: {value}"
+PLACE_SKIPPED = "(dilewati)"
+EVIDENCE_COUNT = "{count} berkas"
+NO_EVIDENCE = "(tidak ada)"
+CHOSEN_BY_ADMINS = "dipilihkan admin LAPOR!"
+# The buttons that pick a step to change; each sends "ubah <label>", so a label must keep one of
+# its step's words in form.EDITABLE.
+STEP_LABELS = {
+    "isi": "Isi",
+    "judul": "Judul",
+    "tanggal_kejadian": "Tanggal",
+    "lokasi": "Lokasi",
+    "lampiran_selesai": "Bukti",
+    "kategori": "Kategori",
+    "instansi": "Instansi",
+    "tujuan": "Tujuan",
+    "privasi": "Privasi",
+}
+WHICH_PART = "Bagian mana yang ingin diubah?"
+SEND, CHANGE, CANCEL = "✅ Kirim", "✏️ Ubah", "❌ Batal"
+CONFIRM = "{summary}\n\nKirim laporan ini?"
+CONFIRM_CHOICES = "Pilih Kirim untuk mengirim, Ubah untuk memperbaiki, atau Batal."
+
+
+def summary_heading(kind: str) -> str:
+    return f"📋 Ringkasan {KIND_NAMES[kind]} Anda:"
+
+
+# --- sending ---
+
+KEPT = (
+    "⏳ LAPOR! sedang lambat atau tidak dapat dihubungi. Laporan Anda sudah kami simpan dan akan "
+    "dikirim otomatis; nomor pelacakannya akan kami kabarkan di sini. Tidak perlu mengirim ulang."
+)
+REFUSED = (
+    "Maaf, LAPOR! tidak dapat menerima laporan ini. Silakan coba buat ulang, atau hubungi "
+    "lapor.go.id / SMS 1708."
+)
+CHECK_STATUS = "🔎 Cek status"
+
+
+def delivered(tracking_id: str, title: str, later: bool) -> str:
+    """The tracking number, said at once or (`later`) when a kept report reached LAPOR."""
+    if later:
+        named = f'"{title}"' if title else "Anda"
+        opening = f"✅ Kabar baik: laporan {named} sudah diterima LAPOR!."
+    else:
+        opening = "✅ Laporan Anda terkirim!"
+    return (
+        f"{opening}\nNomor pelacakan: #{tracking_id}\nSimpan nomor ini. Admin LAPOR! akan "
+        "memverifikasinya dalam 3 hari kerja; perkembangannya akan saya kabarkan di sini."
+    )
