@@ -12,7 +12,10 @@ from lapor_client.plain_text import file_name, plain
 
 
 def test_markup_and_control_characters_are_removed_and_words_kept():
-    typed = 'Jalan <b>rusak</b> <script>alert("x")</script><img src=x onerror=alert(1)> parah\r\nsejak\x00 2 < 3 minggu'
+    typed = (
+        'Jalan <b>rusak</b> <script>alert("x")</script><img src=x onerror=alert(1)> parah'
+        "\r\nsejak\x00 2 < 3 minggu"
+    )
     assert plain(typed) == "Jalan rusak parah\nsejak 2 < 3 minggu"
     assert plain(typed, multiline=False) == "Jalan rusak parah sejak 2 < 3 minggu"
 

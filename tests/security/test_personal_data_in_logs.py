@@ -28,7 +28,11 @@ async def test_no_nik_phone_name_or_sender_id_reaches_any_log(stack):
         url = f"{stack.rasa_url}/conversations/console:{citizen.user_id}/trigger_intent"
         body = {
             "name": "EXTERNAL_clarification_requested",
-            "entities": {"tracking_id": "1234567", "lapor_event_id": "abc", "lapor_message": f"Bapak {NAME}?"},
+            "entities": {
+                "tracking_id": "1234567",
+                "lapor_event_id": "abc",
+                "lapor_message": f"Bapak {NAME}?",
+            },
         }
         async with http.post(url, json=body, params={"token": stack.env["RASA_TOKEN"]}) as resp:
             assert resp.status in (200, 500)
