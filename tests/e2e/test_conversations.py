@@ -14,6 +14,7 @@ from tests.support.console import TRACKING, Citizen
 
 pytestmark = pytest.mark.stack
 
+
 @pytest.fixture
 async def citizen(stack):
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=120)) as http:
