@@ -136,7 +136,7 @@ async def test_image_and_document_are_fetched_at_once_and_relayed(
 async def test_refused_and_unsupported_media_are_explained_and_never_relayed(deliver, fake_graph, rasa):
     disguised = fake_graph.document(SAMPLES["exe"], "laporan.pdf")
     big = fake_graph.image(SAMPLES["jpg"] + b"\x00" * 1_000_001)
-    voice = {"id": "wamid.voice", "type": "audio", "audio": {"id": "a1", "mime_type": "audio/ogg"}}
+    voice = {"id": "wamid.voice", "type": "sticker", "sticker": {"id": "a1", "mime_type": "image/webp"}}
     reaction = {"id": "wamid.react", "type": "reaction", "reaction": {"message_id": "x", "emoji": "👍"}}
     await deliver(fake_graph.delivery(WA_ID, disguised, big, voice, reaction))
     texts = await eventually(lambda: fake_graph.texts(WA_ID) if len(fake_graph.texts(WA_ID)) == 3 else None)
