@@ -15,7 +15,7 @@ from typing import Any
 import aiohttp
 import redis.asyncio as aioredis
 
-from bot.channels.base import DeliveryDeferred, UserUnreachable, split_text
+from bot.channels.base import DeliveryDeferred, UserUnreachable, asks_for_location, split_text
 from bot.channels.whatsapp.graph import GraphClient, GraphError
 from bot.channels.whatsapp.identity import WhatsAppIdentities
 from common import keys
@@ -126,11 +126,6 @@ def _location_request(body: str) -> dict[str, Any]:
     return {"type": "interactive", "interactive": interactive}
 
 
-def wants_location(reply: BotMessage) -> bool:
-    """An action's mark (`custom: {"request_location": true}`) that its question asks for a place."""
-    return bool((reply.custom or {}).get("request_location"))
-
-
 def render(replies: Sequence[BotMessage]) -> list[dict[str, Any]]:
     """Rasa replies as WhatsApp message objects, within WhatsApp's limits.
 
@@ -140,7 +135,7 @@ def render(replies: Sequence[BotMessage]) -> list[dict[str, Any]]:
     """
     messages: list[dict[str, Any]] = []
     for reply in replies:
-        if wants_location(reply) and not reply.buttons and len(reply.text.strip()) <= BODY_LIMIT:
+        if asks_for_location(reply) and not reply.buttons and len(reply.text.strip()) <= BODY_LIMIT:
             messages.append(_location_request(reply.text.strip() or SEND_LOCATION))
             continue
         if reply.image:
@@ -156,7 +151,7 @@ def render(replies: Sequence[BotMessage]) -> list[dict[str, Any]]:
                     body if start == 0 else MORE_CHOICES, reply.buttons[start : start + LIST_ROWS_MAX]
                 )
             )
-        if wants_location(reply):
+        if asks_for_location(reply):
             messages.append(_location_request(SEND_LOCATION))
     return messages
 
