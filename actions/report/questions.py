@@ -82,9 +82,11 @@ class AskLokasi(Action):
             )
         else:
             dispatcher.utter_message(
-                text="Di mana lokasinya? Bagikan lokasi (📎 → Lokasi), atau ketik alamat dengan kecamatan dan "
+                text="Di mana lokasinya? Kirim lokasi Anda, atau ketik alamat dengan kecamatan dan "
                 'kabupaten/kota, misalnya "Jl. Merdeka, Sumur Bandung, Kota Bandung".',
                 buttons=[SKIP_BUTTON],
+                # The channels add their one-tap "send my location" button (docs/contracts.md).
+                json_message={"request_location": True},
             )
         return []
 
