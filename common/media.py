@@ -1,4 +1,5 @@
-"""Evidence files (photos, videos, voice notes and audio, PDF and office documents) that citizens send, kept until they join a report.
+"""Evidence files (photos, videos, voice notes and audio, PDF and office documents) that citizens send,
+kept until they join a report.
 
 Both chat channels download a file as soon as it arrives (WhatsApp media URLs expire) and hand the
 bytes to `MediaStore.save`. The store trusts nothing the platform or the citizen declares: the type
@@ -22,7 +23,7 @@ from pathlib import Path
 
 import filetype
 
-# Extensions as `filetype` names what the bytes are: the types LAPOR takes (lapor_client.models.ATTACHMENT_TYPES).
+# Extensions as `filetype` names what the bytes are; the types LAPOR takes (models.ATTACHMENT_TYPES).
 PHOTOS, VIDEOS = ("jpg", "png"), ("mp4", "mov")
 # Voice notes: Ogg/Opus (WhatsApp, Telegram), AAC/AMR/M4A (older phones, iPhones); audio files: MP3.
 AUDIO = ("ogg", "aac", "amr", "m4a", "mp3")

@@ -52,8 +52,8 @@ class FakeGraph:
 
     # --- test side ---
 
-    def add_media(self, data: bytes, mime_type: str) -> str:
-        media_id = f"media{next(self._ids)}"
+    def add_media(self, data: bytes, mime_type: str, media_id: str | None = None) -> str:
+        media_id = media_id or f"media{next(self._ids)}"
         self._media[media_id] = (data, mime_type)
         return media_id
 
