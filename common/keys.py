@@ -10,6 +10,14 @@ Key (type) — owner: what it holds — lifetime:
 - `app:gateway:seen:<channel>:<delivery id>` — gateway: a platform delivery already taken — 7 days
 - `app:gateway:telegram:payload:<hash>` — gateway: a button payload too long for Telegram — 30 days
 - `app:gateway:whatsapp:window:<user id>` (epoch) — gateway: WhatsApp's 24-hour window — until it closes
+- `app:gateway:whatsapp:phone:<BSUID>` — gateway: the phone number a WhatsApp user (known by their
+  business-scoped user id) last came with, an alias used where Meta refuses a BSUID — 90 days since seen
+- `app:gateway:whatsapp:user:<phone number>` — gateway: the BSUID that phone number belongs to, so a delivery
+  with the number only joins the same conversation — 90 days since seen
+- `app:gateway:whatsapp:notice:<wamid>` (JSON) — notifier: a notification sent inside the window, with its
+  template, retried as the template when Meta reports it failed (131047) — 3 days
+- `app:gateway:whatsapp:failed` (hash error code → count) — gateway: WhatsApp's `failed` statuses and skipped
+  stale deliveries ("stale"), for the operator — kept
 - `app:console:inbox:<user id>` (list of JSON) — notifier: news for a console user — 7 days
 - `app:outbox:pending` (hash key → JSON) — action server, notifier: confirmed reports not yet in LAPOR —
   until LAPOR has them
@@ -45,6 +53,21 @@ def telegram_payload(digest: str) -> str:
 
 def whatsapp_window(user_id: str) -> str:
     return f"{APP}:gateway:whatsapp:window:{user_id}"
+
+
+def whatsapp_phone(bsuid: str) -> str:
+    return f"{APP}:gateway:whatsapp:phone:{bsuid}"
+
+
+def whatsapp_user_of_phone(phone: str) -> str:
+    return f"{APP}:gateway:whatsapp:user:{phone}"
+
+
+def whatsapp_notice(wamid: str) -> str:
+    return f"{APP}:gateway:whatsapp:notice:{wamid}"
+
+
+WHATSAPP_FAILED = f"{APP}:gateway:whatsapp:failed"
 
 
 def console_inbox(user_id: str) -> str:

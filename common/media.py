@@ -1,4 +1,5 @@
-"""Evidence files (photos, documents, videos) that citizens send, kept until they join a report.
+"""Evidence files (photos, videos, voice notes and audio, PDF and office documents) that citizens send,
+kept until they join a report.
 
 Both chat channels download a file as soon as it arrives (WhatsApp media URLs expire) and hand the
 bytes to `MediaStore.save`. The store trusts nothing the platform or the citizen declares: the type
@@ -22,14 +23,22 @@ from pathlib import Path
 
 import filetype
 
-DEFAULT_ALLOWED = ("jpg", "png", "pdf", "mp4")
+# Extensions as `filetype` names what the bytes are; the types LAPOR takes (models.ATTACHMENT_TYPES).
+PHOTOS, VIDEOS = ("jpg", "png"), ("mp4", "mov")
+# Voice notes: Ogg/Opus (WhatsApp, Telegram), AAC/AMR/M4A (older phones, iPhones); audio files: MP3.
+AUDIO = ("ogg", "aac", "amr", "m4a", "mp3")
+DOCUMENTS = ("pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods")
+DEFAULT_ALLOWED = PHOTOS + VIDEOS + AUDIO + DOCUMENTS
 DEFAULT_MAX_BYTES = 20_000_000
 _REF = re.compile(r"[0-9a-f]{64}\.[a-z0-9]{1,8}")
 _SUBMITTED = "submitted"
 _TMP_PREFIX = ".tmp-"
 
 TOO_LARGE = "Maaf, berkas Anda terlalu besar (maksimal {limit} MB). Mohon kirim berkas yang lebih kecil."
-NOT_ALLOWED = "Maaf, jenis berkas ini tidak dapat kami terima. Lampiran yang diterima: {kinds}."
+NOT_ALLOWED = (
+    "Maaf, jenis berkas ini tidak dapat kami terima. Kirim foto (JPG/PNG), video (MP4/MOV), pesan suara, "
+    "PDF, atau dokumen Word/Excel/PowerPoint."
+)
 EMPTY = "Maaf, berkas yang Anda kirim kosong. Mohon kirim ulang."
 
 
@@ -74,8 +83,7 @@ class MediaStore:
         self.check_size(len(data))
         kind = filetype.guess(data)
         if kind is None or kind.extension not in self.allowed:
-            kinds = ", ".join(sorted(ext.upper() for ext in self.allowed))
-            raise MediaRefused(NOT_ALLOWED.format(kinds=kinds))
+            raise MediaRefused(NOT_ALLOWED)
         sha256 = hashlib.sha256(data).hexdigest()
         ref = f"{sha256}.{kind.extension}"
         await asyncio.to_thread(self._write, ref, data)

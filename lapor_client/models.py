@@ -12,7 +12,31 @@ Classification = Literal["pengaduan", "aspirasi", "permintaan_informasi"]
 Status = Literal["submitted", "verified", "forwarded", "followed_up", "completed", "archived"]
 EventType = Literal["status_changed", "follow_up", "clarification_requested", "closed"]
 # What LAPOR accepts as evidence, recognised by the file's content (magic bytes), never by its name.
-ATTACHMENT_TYPES = frozenset({"image/jpeg", "image/png", "application/pdf", "video/mp4"})
+# What LAPOR takes as evidence, by the type the file's bytes show (openapi.yaml, Attachment.content_type).
+ATTACHMENT_TYPES = frozenset(
+    {
+        "image/jpeg",
+        "image/png",
+        "application/pdf",
+        "video/mp4",
+        "video/quicktime",
+        # Voice notes and audio: Ogg/Opus, AAC, AMR, M4A, MP3.
+        "audio/ogg",
+        "audio/aac",
+        "audio/amr",
+        "audio/mp4",
+        "audio/mpeg",
+        # Office documents.
+        "application/msword",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.ms-excel",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/vnd.ms-powerpoint",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        "application/vnd.oasis.opendocument.text",
+        "application/vnd.oasis.opendocument.spreadsheet",
+    }
+)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,8 @@
-"""Photos, documents and location pins a citizen sends, taken into a draft or an answer."""
+"""Photos, videos, voice notes, documents and location pins a citizen sends, taken into a draft or an answer.
+
+A file's caption (`metadata.caption`, docs/contracts.md) is the story when the draft has none yet (the
+form then checks it like a typed story), else a note kept with the file in its attachment entry.
+"""
 
 from __future__ import annotations
 
@@ -11,11 +15,15 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import clients
 from actions.report import texts
 from actions.report.steps import MAX_ATTACHMENTS
+from actions.report.titles import describes_problem
 from lapor_client.models import ATTACHMENT_TYPES
 
 
-def accept_attachments(tracker: Tracker, slot: str = "lampiran") -> tuple[list[dict[str, Any]], list[str]]:
-    """The attachments kept in `slot` with those of the latest message added, and a line for each new one."""
+def accept_attachments(
+    tracker: Tracker, slot: str = "lampiran", note: str = ""
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """The attachments kept in `slot` with those of the latest message added (with `note`, the citizen's
+    caption, kept in each new entry), and a line for each new one."""
     kept = list(tracker.get_slot(slot) or [])
     metadata = (tracker.latest_message or {}).get("metadata") or {}
     max_bytes = clients.settings().lapor.max_upload_bytes
@@ -29,7 +37,8 @@ def accept_attachments(tracker: Tracker, slot: str = "lampiran") -> tuple[list[d
         elif len(kept) >= MAX_ATTACHMENTS:
             lines.append(texts.FILE_OVER_LIMIT.format(name=name, limit=MAX_ATTACHMENTS))
         else:
-            kept.append({k: item.get(k) for k in ("ref", "filename", "content_type", "size", "sha256")})
+            entry = {k: item.get(k) for k in ("ref", "filename", "content_type", "size", "sha256")}
+            kept.append({**entry, "caption": note} if note else entry)
             lines.append(texts.FILE_RECEIVED.format(number=len(kept), name=name))
     return kept, lines
 
@@ -38,14 +47,29 @@ def shared_media_events(dispatcher: CollectingDispatcher, tracker: Tracker) -> l
     """Takes a photo/document or a pin from the latest message into the draft, acknowledging it."""
     intent = (tracker.latest_message.get("intent") or {}).get("name")
     if intent == "share_evidence":
-        kept, lines = accept_attachments(tracker)
+        caption = str(((tracker.latest_message or {}).get("metadata") or {}).get("caption") or "").strip()
+        no_story = not tracker.get_slot("isi")
+        asked = tracker.get_slot("requested_slot") == "isi"
+        as_story = bool(caption) and no_story and (asked or describes_problem(caption))
+        before = len(tracker.get_slot("lampiran") or [])
+        kept, lines = accept_attachments(tracker, note="" if as_story else caption)
+        events = [SlotSet("lampiran", kept)]
+        if as_story:  # the form checks it like a typed story (validate_isi)
+            events.append(SlotSet("isi", caption))
+            lines.append(texts.CAPTION_AS_STORY)
+        elif no_story and not caption and any(_is_audio(entry) for entry in kept[before:]):
+            lines.append(texts.VOICE_NOTE_PROMPT)
         for line in lines:
             dispatcher.utter_message(text=line)
-        return [SlotSet("lampiran", kept)]
+        return events
     if intent == "share_location" and (pin := shared_location(tracker)):
         dispatcher.utter_message(text=texts.PIN_RECEIVED)
         return [SlotSet(slot, value) for slot, value in pin_slots(pin).items()]
     return []
+
+
+def _is_audio(entry: dict[str, Any]) -> bool:
+    return str(entry.get("content_type") or "").startswith("audio/")
 
 
 def shared_location(tracker: Tracker) -> Optional[dict[str, float]]:

@@ -77,7 +77,12 @@ class AskLokasi(Action):
         elif tracker.get_slot("classification") == ASPIRASI:
             dispatcher.utter_message(text=texts.ASK_REGION, buttons=[SKIP_BUTTON])
         else:
-            dispatcher.utter_message(text=texts.ASK_PLACE, buttons=[SKIP_BUTTON])
+            dispatcher.utter_message(
+                text=texts.ASK_PLACE,
+                buttons=[SKIP_BUTTON],
+                # The channels add their one-tap "send my location" button (docs/contracts.md).
+                json_message={"request_location": True},
+            )
         return []
 
 

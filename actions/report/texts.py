@@ -63,7 +63,7 @@ DATE_RIGHT, CHANGE_DATE = "✅ Ya, benar", "✏️ Ubah tanggal"
 
 ADDRESS_EXAMPLE = '"Jl. Merdeka, Sumur Bandung, Kota Bandung"'
 ASK_PLACE = (
-    "Di mana lokasinya? Bagikan lokasi (📎 → Lokasi), atau ketik alamat dengan kecamatan dan "
+    "Di mana lokasinya? Kirim lokasi Anda, atau ketik alamat dengan kecamatan dan "
     f"kabupaten/kota, misalnya {ADDRESS_EXAMPLE}."
 )
 ASK_REGION = "Untuk wilayah mana aspirasi ini? Sebutkan kabupaten/kota (opsional)."
@@ -89,7 +89,15 @@ EVIDENCE_MORE = "Sudah {count} bukti. Kirim lagi, atau pilih Selesai."
 EVIDENCE_FULL = "Sudah {count} bukti (batas maksimal)."
 EVIDENCE_MISSING = "Silakan kirim foto, video, atau dokumennya di sini, atau pilih Selesai."
 NEXT = "✅ Lanjut"
-FILE_REFUSED = "⚠️ {name} tidak bisa dilampirkan: hanya foto JPG/PNG, PDF, atau video MP4 hingga {max_mb} MB."
+FILE_REFUSED = (
+    "⚠️ {name} tidak bisa dilampirkan: hanya foto, video, pesan suara, PDF, atau dokumen Office "
+    "hingga {max_mb} MB."
+)
+VOICE_NOTE_PROMPT = (
+    "🎙️ Pesan suara disimpan sebagai bukti. Agar cepat dipahami petugas, mohon ketik juga secara singkat "
+    "apa yang terjadi."
+)
+CAPTION_AS_STORY = "📝 Keterangan pada berkas saya catat sebagai cerita laporan."
 FILE_AGAIN = "{name} sudah dilampirkan sebelumnya."
 FILE_OVER_LIMIT = "⚠️ Maksimal {limit} lampiran; {name} tidak disimpan."
 FILE_RECEIVED = "📎 Bukti {number} diterima: {name}"

@@ -38,6 +38,12 @@ def split_text(text: str, limit: int) -> list[str]:
     return chunks
 
 
+def asks_for_location(reply: BotMessage) -> bool:
+    """An action's mark (`custom: {"request_location": true}`, docs/contracts.md) that its question asks for
+    a place: the channels offer their one-tap "send my location" button with it."""
+    return bool((reply.custom or {}).get("request_location"))
+
+
 class UserUnreachable(Exception):
     """The platform refuses delivery to this user (blocked the bot, deleted the account...)."""
 

@@ -86,7 +86,7 @@ def typed_text(text: str) -> str:
 class Conversations:
     """Relays citizens' messages to Rasa's REST channel, once each and in order per user."""
 
-    def __init__(self, rasa: RasaClient, redis: aioredis.Redis, *, max_text_chars: int = 4000) -> None:
+    def __init__(self, rasa: RasaClient, redis: aioredis.Redis, *, max_text_chars: int = 4096) -> None:
         self._rasa = rasa
         self._redis = redis
         self._max_text_chars = max_text_chars

@@ -19,7 +19,7 @@ class GatewaySettings:
     redis_url: str = "redis://localhost:6379/0"
     media_dir: Path = Path("run/media")
     # Text longer than this is answered with a friendly refusal instead of being relayed.
-    max_text_chars: int = 4000
+    max_text_chars: int = 4096
     rasa_timeout: float = 30.0
     media_max_bytes: int = 20_000_000
     # Files that did not become part of a report are deleted after this long.
@@ -37,7 +37,7 @@ class GatewaySettings:
             rasa_token=env("RASA_TOKEN"),
             redis_url=redis_url(),
             media_dir=media_dir(),
-            max_text_chars=env_int("MAX_TEXT_CHARS", 4000),
+            max_text_chars=env_int("MAX_TEXT_CHARS", 4096),
             rasa_timeout=env_float("RASA_TIMEOUT", 30.0),
             media_max_bytes=env_int("MEDIA_MAX_BYTES", 20_000_000),
             media_retention_hours=env_float("MEDIA_RETENTION_HOURS", 168.0),

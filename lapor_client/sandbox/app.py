@@ -159,7 +159,9 @@ async def upload_attachment(request: web.Request) -> web.Response:
             raise ApiError(400, "invalid_body", "multipart/form-data tidak dapat dibaca", "file") from None
         kind = filetype.guess(head) if head else None
         if kind is None or kind.mime not in ATTACHMENT_TYPES:
-            raise validation.invalid("file", "jenis berkas tidak didukung (hanya JPEG, PNG, PDF, MP4)")
+            raise validation.invalid(
+                "file", "jenis berkas tidak didukung (hanya foto, video, audio, PDF, dokumen Office)"
+            )
         meta = {"filename": filename, "content_type": kind.mime, "size": size, "sha256": sha256}
         answer = store.add_attachment(staged, meta, idempotency_key(request))
     finally:

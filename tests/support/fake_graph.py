@@ -1,7 +1,9 @@
 """A local stand-in for the WhatsApp Cloud API (Graph API): sending, read receipts and media.
 
-Tests build webhook deliveries the way Meta does (`delivery`, signed with `sign`), register
-media the user "sent", mark numbers as unreachable, and read back every message the bot sent.
+Tests build webhook deliveries the way Meta does (`delivery`, signed with `sign`; `failed` statuses),
+register media the user "sent", mark users as unreachable, and read back every message the bot sent.
+A user is addressed by phone number (`to`) or by business-scoped user id (`recipient`, Meta's shape since
+usernames); `bsuid_refused` plays Meta's 131062 for BSUID recipients.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ class FakeGraph:
         self.read: list[str] = []  # message ids marked as read
         self.unreachable: set[str] = set()
         self.outside_window: set[str] = set()
+        self.bsuid_refused = False
         self._media: dict[str, tuple[bytes, str]] = {}
         # Ids unique across runs, as Meta's are: the gateway's dedupe keys outlive a test.
         self._ids = itertools.count(int(time.time() * 1000) % 10**11)
@@ -49,13 +52,14 @@ class FakeGraph:
 
     # --- test side ---
 
-    def add_media(self, data: bytes, mime_type: str) -> str:
-        media_id = f"media{next(self._ids)}"
+    def add_media(self, data: bytes, mime_type: str, media_id: str | None = None) -> str:
+        media_id = media_id or f"media{next(self._ids)}"
         self._media[media_id] = (data, mime_type)
         return media_id
 
     def to(self, wa_id: str) -> list[dict[str, Any]]:
-        return [m for m in self.sent if m["to"] == wa_id]
+        """What the bot sent to a phone number or a BSUID."""
+        return [m for m in self.sent if m.get("to", m.get("recipient")) == wa_id]
 
     def texts(self, wa_id: str) -> list[str]:
         out = []
@@ -67,36 +71,73 @@ class FakeGraph:
         return out
 
     def delivery(
-        self, wa_id: str, *messages: dict[str, Any], phone_number_id: str | None = None
+        self,
+        wa_id: str | None,
+        *messages: dict[str, Any],
+        phone_number_id: str | None = None,
+        bsuid: str | None = None,
+        at: float | None = None,
     ) -> dict[str, Any]:
-        """A webhook delivery as Meta sends it, with `messages` from one user."""
-        value = {
-            "messaging_product": "whatsapp",
-            "metadata": {
-                "display_phone_number": "6280000000",
-                "phone_number_id": phone_number_id or self.phone_number_id,
-            },
-            "contacts": [{"profile": {"name": "Warga"}, "wa_id": wa_id}],
-            "messages": [{"from": wa_id, "timestamp": str(int(time.time())), **m} for m in messages],
+        """A webhook delivery as Meta sends it, with `messages` from one user: known by phone number
+        (`wa_id`), by business-scoped user id (`bsuid`), or both; written `at` (now by default)."""
+        contact: dict[str, Any] = {"profile": {"name": "Warga"}}
+        sender: dict[str, Any] = {"timestamp": str(int(at or time.time()))}
+        if wa_id:
+            contact["wa_id"], sender["from"] = wa_id, wa_id
+        if bsuid:
+            contact["user_id"], sender["from_user_id"] = bsuid, bsuid
+            contact["profile"]["username"] = "@warga"
+        value = {"contacts": [contact], "messages": [{**sender, **m} for m in messages]}
+        return self._change(value, phone_number_id)
+
+    def failed(self, wamid: str, recipient: str, code: int) -> dict[str, Any]:
+        """Meta's `failed` status of a message the bot sent to `recipient` (a phone number or a BSUID)."""
+        status: dict[str, Any] = {
+            "id": wamid,
+            "status": "failed",
+            "timestamp": str(int(time.time())),
+            "errors": [{"code": code, "title": "failed", "message": "failed"}],
+        }
+        status["recipient_user_id" if "." in recipient else "recipient_id"] = recipient
+        return self._change({"statuses": [status]})
+
+    def _change(self, value: dict[str, Any], phone_number_id: str | None = None) -> dict[str, Any]:
+        metadata = {
+            "display_phone_number": "6280000000",
+            "phone_number_id": phone_number_id or self.phone_number_id,
         }
         return {
             "object": "whatsapp_business_account",
-            "entry": [{"id": "WABA", "changes": [{"field": "messages", "value": value}]}],
+            "entry": [
+                {
+                    "id": "WABA",
+                    "changes": [
+                        {
+                            "field": "messages",
+                            "value": {"messaging_product": "whatsapp", "metadata": metadata, **value},
+                        }
+                    ],
+                }
+            ],
         }
 
     def text(self, body: str) -> dict[str, Any]:
         return {"id": self._wamid(), "type": "text", "text": {"body": body}}
 
-    def image(self, data: bytes, mime_type: str = "image/jpeg") -> dict[str, Any]:
-        return {
-            "id": self._wamid(),
-            "type": "image",
-            "image": {"id": self.add_media(data, mime_type), "mime_type": mime_type},
-        }
+    def media(self, kind: str, data: bytes, mime_type: str, **fields: Any) -> dict[str, Any]:
+        """An image, video, audio or document message (`caption`, `filename`, `voice` in `fields`)."""
+        content = {"id": self.add_media(data, mime_type), "mime_type": mime_type, **fields}
+        return {"id": self._wamid(), "type": kind, kind: content}
+
+    def image(self, data: bytes, mime_type: str = "image/jpeg", **fields: Any) -> dict[str, Any]:
+        return self.media("image", data, mime_type, **fields)
 
     def document(self, data: bytes, filename: str, mime_type: str = "application/pdf") -> dict[str, Any]:
-        media = {"id": self.add_media(data, mime_type), "mime_type": mime_type, "filename": filename}
-        return {"id": self._wamid(), "type": "document", "document": media}
+        return self.media("document", data, mime_type, filename=filename)
+
+    def message(self, kind: str, **content: Any) -> dict[str, Any]:
+        """Any other kind of message, e.g. `message("revoke", revoke={...})`."""
+        return {"id": self._wamid(), "type": kind, **content}
 
     def location(self, lat: float, lon: float) -> dict[str, Any]:
         return {"id": self._wamid(), "type": "location", "location": {"latitude": lat, "longitude": lon}}
@@ -114,6 +155,10 @@ class FakeGraph:
             reply = {"type": "list_reply", "list_reply": {"id": row["id"], "title": row["title"]}}
         return {"id": self._wamid(), "type": "interactive", "interactive": reply}
 
+    def wamid(self) -> str:
+        """A fresh inbound message id."""
+        return self._wamid()
+
     def _wamid(self) -> str:
         return f"wamid.IN{next(self._ids)}"
 
@@ -129,18 +174,18 @@ class FakeGraph:
         if body.get("status") == "read":
             self.read.append(body["message_id"])
             return web.json_response({"success": True})
-        if body["to"] in self.unreachable:
+        user = body.get("to") or body.get("recipient")
+        if "recipient" in body and "to" not in body and self.bsuid_refused:
+            return self._error(400, 131062, "Business-scoped User ID recipients are not supported")
+        if user in self.unreachable:
             return self._error(400, 131026, "Message Undeliverable")
-        if body["to"] in self.outside_window and body["type"] != "template":
+        if user in self.outside_window and body["type"] != "template":
             return self._error(400, 131047, "Re-engagement message")
-        self.sent.append(body)
         wamid = f"wamid.OUT{next(self._ids)}"
+        self.sent.append({**body, "_wamid": wamid})
+        contact = {"input": user, "wa_id": user} if "to" in body else {"input": user, "user_id": user}
         return web.json_response(
-            {
-                "messaging_product": "whatsapp",
-                "contacts": [{"input": body["to"], "wa_id": body["to"]}],
-                "messages": [{"id": wamid}],
-            }
+            {"messaging_product": "whatsapp", "contacts": [contact], "messages": [{"id": wamid}]}
         )
 
     async def _media_info(self, request: web.Request) -> web.Response:

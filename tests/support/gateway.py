@@ -31,6 +31,7 @@ SAMPLES = {
     "png": b"\x89PNG\r\n\x1a\n" + b"\x02" * 200,
     "pdf": b"%PDF-1.4\n%uji\n" + b"x" * 200,
     "mp4": b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 200,
+    "ogg": b"OggS\x00\x02" + b"\x00" * 22 + b"OpusHead" + b"\x01" * 200,  # a voice note
     "exe": b"MZ" + b"\x00" * 200,
 }
 LONG_TEXT = ("Paragraf <penting> & *tebal* " * 60 + "\n\n") * 4  # > 4096 characters, needs escaping

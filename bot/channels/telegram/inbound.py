@@ -4,8 +4,15 @@ conversations.
 Updates arrive by long polling (development) or by a webhook on the gateway (production, when
 TELEGRAM_WEBHOOK_URL is set; Telegram's secret-token header is checked). Updates of different
 chats run concurrently, one chat's updates one after another (`PerChatOrder`); duplicates are
-dropped by `bot.gateway.conversations`. Photos, documents and videos are downloaded into the media store on
-receipt. Rasa's buttons become inline keyboards; a chosen keyboard is closed and shows the choice.
+dropped by `bot.gateway.conversations`. Photos, documents, videos, voice notes and audio are downloaded into
+the media store on receipt, their caption carried as `metadata.caption`. Rasa's buttons become inline
+keyboards; a chosen keyboard is closed and shows the choice.
+
+Every kind of update is handled on purpose: an *edited* text is relayed as the citizen's new message (the
+corrected text is what they mean now), other edits (live locations, captions) are ignored; service messages
+(pins, permissions) are ignored; other kinds (stickers, contacts, polls...) are answered kindly; group chats
+are not served. A webhook update the library cannot parse is answered 200 (Telegram would retry it forever)
+and logged.
 """
 
 from __future__ import annotations
@@ -45,7 +52,7 @@ log = logging.getLogger(__name__)
 
 WEBHOOK_PATH = "/telegram/webhook"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-ALLOWED_UPDATES = ("message", "callback_query")
+ALLOWED_UPDATES = ("message", "edited_message", "callback_query")
 # Our commands and the message each one sends to Rasa (docs/contracts.md, "Intents").
 COMMANDS = {"start": "/greet", "help": "/help", "batal": "/cancel"}
 MENU = (BotCommand("help", "Cara menggunakan asisten"), BotCommand("batal", "Batalkan yang sedang diisi"))
@@ -56,7 +63,11 @@ TOO_LARGE_FOR_TELEGRAM = (
     "jadi mohon kirim versi yang lebih kecil (misalnya video yang lebih pendek)."
 )
 UNSUPPORTED = (
-    "Maaf, jenis pesan ini belum bisa kami proses. Silakan kirim teks, lokasi, foto, dokumen PDF, atau video."
+    "Maaf, jenis pesan ini belum bisa kami proses. Silakan kirim teks, lokasi, foto, video, pesan suara, "
+    "atau dokumen."
+)
+EVIDENCE = (
+    filters.PHOTO | filters.VIDEO | filters.VIDEO_NOTE | filters.VOICE | filters.AUDIO | filters.Document.ALL
 )
 CHOICE_EXPIRED = "Pilihan ini sudah tidak berlaku. Silakan ketik jawaban Anda."
 
@@ -109,17 +120,17 @@ class TelegramChannel:
             builder = builder.updater(None)
         self.application = builder.build()
         self.sender = TelegramOutbound(self.application.bot, redis)
-        private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE  # edits (live locations) ignored
+        private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+        edited = filters.ChatType.PRIVATE & filters.UpdateType.EDITED_MESSAGE
         self.application.add_handlers(
             [
                 CommandHandler(list(COMMANDS), self._on_command, filters=private),
                 MessageHandler(private & filters.TEXT, self._on_text),
+                MessageHandler(edited & filters.TEXT & ~filters.COMMAND, self._on_text),
                 MessageHandler(private & filters.LOCATION, self._on_location),
-                MessageHandler(
-                    private & (filters.PHOTO | filters.VIDEO | filters.Document.ALL), self._on_media
-                ),
+                MessageHandler(private & EVIDENCE, self._on_media),
                 CallbackQueryHandler(self._on_button),
-                MessageHandler(private, self._on_other),
+                MessageHandler(private & ~filters.StatusUpdate.ALL, self._on_other),
             ]
         )
         self.application.add_error_handler(self._on_error)
@@ -152,8 +163,12 @@ class TelegramChannel:
             raise web.HTTPForbidden()
         try:
             update = Update.de_json(await request.json(), self.application.bot)
-        except (ValueError, TypeError, KeyError):
-            raise web.HTTPBadRequest()
+        except Exception as exc:  # anything PTB cannot read: a 400 would only make Telegram retry it
+            log.warning("Telegram update not understood, dropped: %s", type(exc).__name__)
+            return web.Response()
+        if update is None:
+            log.warning("Telegram update empty, dropped")
+            return web.Response()
         await self.application.update_queue.put(update)
         return web.Response()
 
@@ -223,7 +238,10 @@ class TelegramChannel:
             if evidence is not None:
                 try:
                     stored = await self._download(evidence)
-                    incoming = replace(incoming, metadata={"attachments": [stored.to_json()]})
+                    metadata = {"attachments": [stored.to_json()]}
+                    if evidence.caption and evidence.caption.strip():
+                        metadata["caption"] = evidence.caption.strip()
+                    incoming = replace(incoming, metadata=metadata)
                 except MediaRefused as refused:
                     refusal = refused.reason
             replies = await self._conversations.respond(incoming, refusal)
@@ -238,6 +256,12 @@ class TelegramChannel:
             media, filename = message.photo[-1], "foto.jpg"  # the largest size
         elif message.video:
             media, filename = message.video, message.video.file_name or "video.mp4"
+        elif message.video_note:
+            media, filename = message.video_note, "video.mp4"
+        elif message.voice:
+            media, filename = message.voice, "pesan-suara.ogg"
+        elif message.audio:
+            media, filename = message.audio, message.audio.file_name or "audio.mp3"
         else:
             media, filename = message.document, message.document.file_name
         if media.file_size and media.file_size > FileSizeLimit.FILESIZE_DOWNLOAD:

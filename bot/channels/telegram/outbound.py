@@ -1,5 +1,9 @@
 """Telegram's outbound side: bot messages rendered as Telegram HTML with inline keyboards, sent with
-Telegram's flood control honoured; used by the gateway (replies) and the notifier (news)."""
+Telegram's flood control honoured; used by the gateway (replies) and the notifier (news).
+
+A reply marked `custom: {"request_location": true}` (the location question) brings a one-tap "send my
+location" keyboard; any later message without buttons takes it away again, so it never lingers (Telegram
+keeps a reply keyboard until told otherwise, and this needs no state)."""
 
 from __future__ import annotations
 
@@ -13,11 +17,18 @@ from typing import Any
 
 import aiohttp
 import redis.asyncio as aioredis
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
 from telegram.constants import InlineKeyboardButtonLimit, MessageLimit, ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
-from bot.channels.base import DeliveryDeferred, UserUnreachable, split_text
+from bot.channels.base import DeliveryDeferred, UserUnreachable, asks_for_location, split_text
 from common import keys
 from common.identity import pseudonym
 from common.messages import BotMessage, Button
@@ -25,6 +36,14 @@ from common.messages import BotMessage, Button
 SEND_ATTEMPTS = 3
 PAYLOAD_TTL_SECONDS = 30 * 24 * 3600
 CHOOSE = "Silakan pilih:"
+SEND_LOCATION = "📍 Ketuk tombol di bawah untuk mengirim lokasi Anda saat ini, atau ketik alamatnya."
+LOCATION_BUTTON = "📍 Kirim lokasi saya"
+LOCATION_KEYBOARD = ReplyKeyboardMarkup(
+    [[KeyboardButton(LOCATION_BUTTON, request_location=True)]],
+    resize_keyboard=True,
+    one_time_keyboard=True,
+    input_field_placeholder="atau ketik alamatnya",
+)
 _BOLD = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
 
 
@@ -65,17 +84,29 @@ class TelegramOutbound:
         for reply in replies:
             if reply.image:
                 await self._call(self.bot.send_photo, chat_id=chat_id, photo=reply.image)
-            chunks = render_html(reply.text) or ([CHOOSE] if reply.buttons else [])
-            keyboard = await self._keyboard(reply.buttons)
-            for i, chunk in enumerate(chunks):
-                markup = keyboard if i == len(chunks) - 1 else None
+            for text, markup in await self._messages(reply):
                 await self._call(
                     self.bot.send_message,
                     chat_id=chat_id,
-                    text=chunk,
+                    text=text,
                     parse_mode=ParseMode.HTML,
                     reply_markup=markup,
                 )
+
+    async def _messages(self, reply: BotMessage) -> list[tuple[str, Any]]:
+        """The reply as Telegram messages with their keyboards: the inline keyboard on the last chunk, the
+        location keyboard where asked for, and every other message removing a location keyboard."""
+        chunks = render_html(reply.text) or ([CHOOSE] if reply.buttons else [])
+        messages: list[tuple[str, Any]] = [(chunk, ReplyKeyboardRemove()) for chunk in chunks]
+        keyboard = await self._keyboard(reply.buttons)
+        if keyboard:
+            messages[-1] = (messages[-1][0], keyboard)
+        if asks_for_location(reply):
+            if keyboard or not messages:  # one keyboard per message: the location one comes after
+                messages.append((render_html(SEND_LOCATION)[0], LOCATION_KEYBOARD))
+            else:
+                messages[-1] = (messages[-1][0], LOCATION_KEYBOARD)
+        return messages
 
     async def payload_of(self, callback_data: str) -> str | None:
         """The Rasa payload behind a pressed button; None when a stored one has expired."""

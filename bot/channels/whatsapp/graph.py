@@ -17,6 +17,7 @@ from typing import Any
 import aiohttp
 
 from bot.channels.settings import WhatsAppSettings
+from bot.channels.whatsapp.identity import is_bsuid
 
 log = logging.getLogger(__name__)
 
@@ -58,8 +59,10 @@ class GraphClient:
         self._timeout = aiohttp.ClientTimeout(total=timeout)
 
     async def send_message(self, to: str, message: dict[str, Any]) -> str:
-        """Sends one message (`{"type": "text", "text": {...}}` etc.); returns its wamid."""
-        body = {"messaging_product": "whatsapp", "recipient_type": "individual", "to": to, **message}
+        """Sends one message (`{"type": "text", "text": {...}}` etc.) to a BSUID (as `recipient`) or a phone
+        number (as `to`); returns its wamid."""
+        address = {"recipient": to} if is_bsuid(to) else {"to": to}
+        body = {"messaging_product": "whatsapp", "recipient_type": "individual", **address, **message}
         answer = await self._request("POST", f"{self._base}/{self._phone_number_id}/messages", json=body)
         return answer["messages"][0]["id"]
 

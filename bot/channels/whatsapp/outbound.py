@@ -1,10 +1,12 @@
 """WhatsApp's outbound side (Cloud API): bot messages rendered as WhatsApp messages (text, reply buttons,
-lists) and sent within the 24-hour customer-service window, tracked per user in Redis; outside it only an
-approved template may be sent (news from the notifier)."""
+lists, a one-tap location request) and sent within the 24-hour customer-service window, tracked per user
+in Redis; outside it only an approved template may be sent (news from the notifier). A user known by a
+BSUID is written to by it (`recipient`), or by their number where Meta refuses the BSUID (131062)."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -13,8 +15,9 @@ from typing import Any
 import aiohttp
 import redis.asyncio as aioredis
 
-from bot.channels.base import DeliveryDeferred, UserUnreachable, split_text
+from bot.channels.base import DeliveryDeferred, UserUnreachable, asks_for_location, split_text
 from bot.channels.whatsapp.graph import GraphClient, GraphError
+from bot.channels.whatsapp.identity import WhatsAppIdentities
 from common import keys
 from common.identity import pseudonym
 from common.messages import BotMessage, Button
@@ -27,12 +30,17 @@ LIST_ROWS_MAX, LIST_ROW_TITLE, LIST_ROW_DESCRIPTION = 10, 24, 72
 # Graph error codes: outside the 24-hour window; recipient cannot receive messages.
 WINDOW_CLOSED_CODES = frozenset({131047})
 UNREACHABLE_CODES = frozenset({131026})
+BSUID_REFUSED_CODES = frozenset({131062})  # "Business-scoped User ID recipients are not supported"
+# A notification sent inside the window is kept this long, to be sent again as the template when Meta
+# reports later that it failed because the window had closed.
+NOTICE_SECONDS = 3 * 24 * 3600
 # No template configured: wait for the citizen to write again (it reopens the window).
 WINDOW_CLOSED_RETRY_SECONDS = 3600
 
 CHOOSE = "Silakan pilih:"
 MORE_CHOICES = "Pilihan lainnya:"
 LIST_BUTTON = "Lihat pilihan"
+SEND_LOCATION = "📍 Ketuk tombol di bawah untuk mengirim lokasi Anda saat ini."
 
 
 class WindowClosed(Exception):
@@ -61,6 +69,10 @@ class ServiceWindow:
     def __init__(self, redis: aioredis.Redis) -> None:
         self._redis = redis
 
+    @property
+    def redis(self) -> aioredis.Redis:
+        return self._redis
+
     @staticmethod
     def _key(wa_id: str) -> str:
         return keys.whatsapp_window(wa_id)
@@ -70,6 +82,11 @@ class ServiceWindow:
         current = await self._redis.get(self._key(wa_id))
         if at + WINDOW_SECONDS > time.time() and (current is None or float(current) < at):
             await self._redis.set(self._key(wa_id), str(at), exat=int(at + WINDOW_SECONDS))
+
+    @staticmethod
+    def is_stale(at: float) -> bool:
+        """A message written more than 24 hours ago (Meta redelivers for days after an outage)."""
+        return at + WINDOW_SECONDS <= time.time()
 
     async def is_open(self, wa_id: str) -> bool:
         return bool(await self._redis.exists(self._key(wa_id)))
@@ -99,14 +116,28 @@ def _interactive(body: str, buttons: Sequence[Button]) -> dict[str, Any]:
     return {"type": "interactive", "interactive": {"type": "list", "body": {"text": body}, "action": action}}
 
 
+def _location_request(body: str) -> dict[str, Any]:
+    """WhatsApp's one-tap "Send location" button."""
+    interactive = {
+        "type": "location_request_message",
+        "body": {"text": body},
+        "action": {"name": "send_location"},
+    }
+    return {"type": "interactive", "interactive": interactive}
+
+
 def render(replies: Sequence[BotMessage]) -> list[dict[str, Any]]:
     """Rasa replies as WhatsApp message objects, within WhatsApp's limits.
 
     Text keeps Rasa's WhatsApp-style formatting (*tebal*); long text is split. Buttons become an
-    interactive message whose body is the reply's text when it fits, else a short prompt.
+    interactive message whose body is the reply's text when it fits, else a short prompt. A reply
+    marked `request_location` becomes the one-tap location request, its text as the body.
     """
     messages: list[dict[str, Any]] = []
     for reply in replies:
+        if asks_for_location(reply) and not reply.buttons and len(reply.text.strip()) <= BODY_LIMIT:
+            messages.append(_location_request(reply.text.strip() or SEND_LOCATION))
+            continue
         if reply.image:
             messages.append({"type": "image", "image": {"link": reply.image}})
         texts = split_text(reply.text, TEXT_LIMIT)
@@ -120,6 +151,8 @@ def render(replies: Sequence[BotMessage]) -> list[dict[str, Any]]:
                     body if start == 0 else MORE_CHOICES, reply.buttons[start : start + LIST_ROWS_MAX]
                 )
             )
+        if asks_for_location(reply):
+            messages.append(_location_request(SEND_LOCATION))
     return messages
 
 
@@ -129,15 +162,30 @@ class WhatsAppOutbound:
     def __init__(self, api: GraphClient, window: ServiceWindow, template_name: str = "") -> None:
         self.api = api
         self.window = window
+        self.identities = WhatsAppIdentities(window.redis)
         self._template_name = template_name
 
     async def notify(self, user_id: str, messages: Sequence[BotMessage], tracking_id: str) -> None:
+        template = self._template(tracking_id, messages)
         try:
-            await self.send(user_id, messages, template=self._template(tracking_id, messages))
+            wamid = await self.send(user_id, messages, template=template)
         except WindowClosed as exc:
             raise DeliveryDeferred("WhatsApp window closed", WINDOW_CLOSED_RETRY_SECONDS) from exc
         except (GraphError, aiohttp.ClientError, asyncio.TimeoutError) as exc:
             raise DeliveryDeferred(type(exc).__name__) from exc
+        if wamid and template:
+            notice = json.dumps({"user_id": user_id, "template": template.message()})
+            await self.window.redis.set(keys.whatsapp_notice(wamid), notice, ex=NOTICE_SECONDS)
+
+    async def resend_as_template(self, wamid: str) -> bool:
+        """Sends a notification that Meta reports undelivered (window closed) again as its template;
+        False when `wamid` was no such notification (or it was sent again already)."""
+        notice = await self.window.redis.getdel(keys.whatsapp_notice(wamid))
+        if notice is None:
+            return False
+        kept = json.loads(notice)
+        await self._post(kept["user_id"], kept["template"])
+        return True
 
     def _template(self, tracking_id: str, messages: Sequence[BotMessage]) -> Template | None:
         """The news as the approved template's two parameters: tracking number and first line."""
@@ -148,27 +196,34 @@ class WhatsAppOutbound:
 
     async def send(
         self, wa_id: str, replies: Sequence[BotMessage], *, template: Template | None = None
-    ) -> None:
-        """Sends `replies` inside the user's window; outside it sends `template` instead.
+    ) -> str | None:
+        """Sends `replies` inside the user's window and returns the first one's wamid; outside it sends
+        `template` instead (and returns None).
 
         Raises WindowClosed when the window is closed and there is no template, UserUnreachable
         when WhatsApp cannot deliver to this user, GraphError for other failures.
         """
         if await self.window.is_open(wa_id):
             try:
-                for message in render(replies):
-                    await self._post(wa_id, message)
-                return
+                wamids = [await self._post(wa_id, message) for message in render(replies)]
+                return wamids[0] if wamids else None
             except WindowClosed:
                 if template is None:
                     raise
         elif template is None:
             raise WindowClosed(pseudonym(f"whatsapp:{wa_id}"))
         await self._post(wa_id, template.message())
+        return None
 
-    async def _post(self, wa_id: str, message: dict[str, Any]) -> None:
+    async def _post(self, wa_id: str, message: dict[str, Any]) -> str:
         try:
-            await self.api.send_message(wa_id, message)
+            try:
+                return await self.api.send_message(wa_id, message)
+            except GraphError as exc:
+                phone = await self.identities.phone_of(wa_id) if exc.code in BSUID_REFUSED_CODES else None
+                if not phone:
+                    raise
+                return await self.api.send_message(phone, message)
         except GraphError as exc:
             if exc.code in WINDOW_CLOSED_CODES:
                 raise WindowClosed(pseudonym(f"whatsapp:{wa_id}")) from exc

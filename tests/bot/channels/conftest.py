@@ -85,7 +85,7 @@ def gateway_settings(rasa, redis_sync, redis_url, tmp_path: Path) -> Callable[..
             rasa_url=rasa[0],
             redis_url=redis_url,
             media_dir=tmp_path / "media",
-            max_text_chars=4000,
+            max_text_chars=4096,
             rasa_timeout=5,
             media_max_bytes=1_000_000,
             channels=ChannelSettings(**channels),

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import time
 from dataclasses import replace
 
 import aiohttp
@@ -15,6 +17,8 @@ from bot.channels.telegram.inbound import (
 )
 from bot.channels.telegram.outbound import render_html
 from bot.gateway.conversations import ASSISTANT_UNAVAILABLE
+from common.messages import BotMessage as Reply
+from common.messages import Button
 from tests.support import free_port
 from tests.support.gateway import (
     LONG_TEXT,
@@ -206,3 +210,56 @@ async def test_webhook_checks_the_secret_and_processes_each_update_once(
     await asyncio.sleep(0.2)
     assert [b["message"] for b in received] == ["/share_evidence"]
     assert fake_telegram.texts(CHAT) == ["Lampiran foto.png diterima."]
+
+
+async def test_captions_voice_notes_and_edited_texts(telegram_gateway, fake_telegram, rasa):
+    _, received = rasa
+    photo = [{**fake_telegram.add_file(SAMPLES["jpg"]), "width": 640, "height": 480}]
+    fake_telegram.push(fake_telegram.message(CHAT, photo=photo, caption="ini lubangnya, sudah 2 minggu"))
+    voice = {**fake_telegram.add_file(SAMPLES["ogg"]), "duration": 4, "mime_type": "audio/ogg"}
+    fake_telegram.push(fake_telegram.message(CHAT, voice=voice))
+    edit = fake_telegram.text(CHAT, "jalan rusak di jl merdeka")
+    edit["edited_message"] = {**edit.pop("message"), "edit_date": int(time.time())}
+    fake_telegram.push(edit)
+    fake_telegram.push(
+        fake_telegram.message(
+            CHAT, pinned_message={"message_id": 1, "date": 0, "chat": {"id": CHAT, "type": "private"}}
+        )
+    )
+    await eventually(lambda: len(fake_telegram.texts(CHAT)) == 3)
+    await asyncio.sleep(0.2)
+    assert [b["message"] for b in received] == [
+        "/share_evidence",
+        "/share_evidence",
+        "jalan rusak di jl merdeka",
+    ]
+    assert received[0]["metadata"]["caption"] == "ini lubangnya, sudah 2 minggu"
+    assert received[1]["metadata"]["attachments"][0]["filename"] == "pesan-suara.ogg"
+    assert len(fake_telegram.texts(CHAT)) == 3  # the service message (a pin) is not answered
+
+
+async def test_an_update_the_library_cannot_read_is_taken_and_dropped(telegram_webhook_gateway, rasa):
+    url = telegram_webhook_gateway.url + "/telegram/webhook"
+    unreadable = {"update_id": 10000, "message": {"message_id": 1, "date": 1441645532, "chat": {"id": 1}}}
+    async with aiohttp.ClientSession() as http:
+        for body in (json.dumps(unreadable), "bukan json"):
+            async with http.post(url, data=body, headers={SECRET_HEADER: WEBHOOK_SECRET}) as resp:
+                assert resp.status == 200
+    await asyncio.sleep(0.2)
+    assert rasa[1] == []
+
+
+async def test_the_location_question_brings_a_one_tap_keyboard_taken_away_after(
+    telegram_gateway, fake_telegram
+):
+    from bot.gateway.app import TELEGRAM
+
+    sender = telegram_gateway.app[TELEGRAM].sender
+    ask = Reply(text="Di mana lokasinya?", buttons=(Button("⏭️ Lewati", "lewati"),))
+    await sender.send(CHAT, [ask, Reply(custom={"request_location": True})])
+    await sender.send(CHAT, [Reply(text="📍 Lokasi diterima.")])
+    question, location, received = fake_telegram.sent("sendMessage", CHAT)
+    assert "inline_keyboard" in question["reply_markup"]
+    [[button]] = location["reply_markup"]["keyboard"]
+    assert button["request_location"] is True and location["reply_markup"]["one_time_keyboard"] is True
+    assert received["reply_markup"] == {"remove_keyboard": True}

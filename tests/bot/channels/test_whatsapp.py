@@ -136,7 +136,7 @@ async def test_image_and_document_are_fetched_at_once_and_relayed(
 async def test_refused_and_unsupported_media_are_explained_and_never_relayed(deliver, fake_graph, rasa):
     disguised = fake_graph.document(SAMPLES["exe"], "laporan.pdf")
     big = fake_graph.image(SAMPLES["jpg"] + b"\x00" * 1_000_001)
-    voice = {"id": "wamid.voice", "type": "audio", "audio": {"id": "a1", "mime_type": "audio/ogg"}}
+    voice = {"id": "wamid.voice", "type": "sticker", "sticker": {"id": "a1", "mime_type": "image/webp"}}
     reaction = {"id": "wamid.react", "type": "reaction", "reaction": {"message_id": "x", "emoji": "👍"}}
     await deliver(fake_graph.delivery(WA_ID, disguised, big, voice, reaction))
     texts = await eventually(lambda: fake_graph.texts(WA_ID) if len(fake_graph.texts(WA_ID)) == 3 else None)
@@ -192,3 +192,77 @@ async def test_an_unreachable_user_is_handled_quietly(deliver, fake_graph, rasa)
     await deliver(fake_graph.delivery("6281200000002", fake_graph.text("halo juga")))
     await eventually(lambda: fake_graph.texts("6281200000002"))
     assert len(rasa[1]) == 2
+
+
+BSUID = "ID.1502576394655843"
+
+
+async def test_a_username_user_keeps_one_conversation_and_is_answered_by_bsuid(
+    deliver, fake_graph, rasa, redis_sync
+):
+    await deliver(fake_graph.delivery(WA_ID, fake_graph.text("satu"), bsuid=BSUID))
+    await eventually(lambda: len(fake_graph.texts(BSUID)) == 1)
+    await deliver(fake_graph.delivery(None, fake_graph.text("dua"), bsuid=BSUID))  # the number hidden now
+    await eventually(lambda: len(fake_graph.texts(BSUID)) == 2)
+    await deliver(fake_graph.delivery(WA_ID, fake_graph.text("tiga")))  # an older webhook: the number only
+    await eventually(lambda: len(fake_graph.texts(BSUID)) == 3)
+    assert [b["sender"] for b in rasa[1]] == [f"whatsapp:{BSUID}"] * 3
+    assert all(m["recipient"] == BSUID and "to" not in m for m in fake_graph.sent)
+    assert redis_sync.get(f"app:gateway:whatsapp:phone:{BSUID}") == WA_ID.encode()
+    assert redis_sync.exists(f"app:gateway:whatsapp:window:{BSUID}")
+
+
+async def test_a_refused_bsuid_is_written_to_by_its_number(deliver, fake_graph, rasa):
+    fake_graph.bsuid_refused = True
+    await deliver(fake_graph.delivery(WA_ID, fake_graph.text("halo"), bsuid=BSUID))
+    await eventually(lambda: fake_graph.texts(WA_ID) == ["echo halo"])
+
+
+async def test_captions_and_voice_notes_are_relayed_as_evidence(deliver, fake_graph, rasa):
+    photo = fake_graph.image(SAMPLES["jpg"], caption=" ini lubangnya, sudah 2 minggu ")
+    voice = fake_graph.media("audio", SAMPLES["ogg"], "audio/ogg; codecs=opus", voice=True)
+    await deliver(fake_graph.delivery(WA_ID, photo, voice))
+    await eventually(lambda: len(rasa[1]) == 2)
+    first, second = (b["metadata"] for b in rasa[1])
+    assert first["caption"] == "ini lubangnya, sudah 2 minggu"
+    assert second["attachments"][0]["content_type"] == "audio/ogg" and "caption" not in second
+
+
+async def test_stale_deliveries_are_skipped_and_counted(deliver, fake_graph, rasa, redis_sync):
+    old = fake_graph.delivery(WA_ID, fake_graph.text("kemarin lusa"), at=time.time() - 25 * 3600)
+    await deliver(old)
+    await eventually(lambda: redis_sync.hget("app:gateway:whatsapp:failed", "stale") == b"1")
+    await deliver(old)  # Meta redelivers it: counted once
+    await asyncio.sleep(0.2)
+    assert rasa[1] == [] and fake_graph.sent == []
+    assert redis_sync.hget("app:gateway:whatsapp:failed", "stale") == b"1"
+
+
+async def test_failed_notifications_go_again_as_the_template_or_stop(
+    whatsapp_gateway, deliver, fake_graph, redis_async, redis_sync
+):
+    from bot.channels.whatsapp.outbound import WhatsAppOutbound
+    from bot.gateway.app import WHATSAPP
+    from common.reports import ReportsStore
+
+    channel = whatsapp_gateway.app[WHATSAPP]
+    notifier = WhatsAppOutbound(channel.api, channel.window, "status_laporan")
+    await channel.window.opened(BSUID, time.time())
+    await notifier.notify(BSUID, [Reply(text="Laporan Anda diverifikasi.")], "1916449")
+    [news] = fake_graph.to(BSUID)
+    await deliver(fake_graph.failed(news["_wamid"], BSUID, 131047))
+    template = await eventually(lambda: fake_graph.to(BSUID)[1:])
+    assert template[0]["template"]["components"][0]["parameters"][0]["text"] == "1916449"
+    await deliver(fake_graph.failed(news["_wamid"], BSUID, 131047))  # once only
+    await ReportsStore(redis_async).add_filed(f"whatsapp:{BSUID}", "1916449", "Jalan rusak", "pengaduan")
+    await deliver(fake_graph.failed(template[0]["_wamid"], BSUID, 131026))
+    await eventually(lambda: not redis_sync.sismember("app:reports:followers:1916449", f"whatsapp:{BSUID}"))
+    assert len(fake_graph.to(BSUID)) == 2
+    assert redis_sync.hgetall("app:gateway:whatsapp:failed") == {b"131047": b"2", b"131026": b"1"}
+
+
+def test_a_question_marked_request_location_brings_the_location_button():
+    ask = Reply(text="Di mana lokasinya?", buttons=(Button("⏭️ Lewati", "lewati"),))
+    messages = render([ask, Reply(custom={"request_location": True})])
+    assert [m["interactive"]["type"] for m in messages] == ["button", "location_request_message"]
+    assert messages[1]["interactive"]["action"] == {"name": "send_location"}
