@@ -75,3 +75,11 @@ class CitizenMessage:
 
     def has(self, *words: str) -> bool:
         return any(re.search(rf"\b{w}", self.plain) for w in words)
+
+
+def from_notifier(tracker: Tracker) -> bool:
+    """True when the latest message is an intent the notifier triggered through Rasa's API, which Rasa
+    marks external; every chat message carries the gateway's `channel` instead. Only such a message may
+    carry a LAPOR event (an EXTERNAL_ intent typed into a chat is never one)."""
+    metadata = (tracker.latest_message or {}).get("metadata") or {}
+    return metadata.get("is_external") is True and "channel" not in metadata

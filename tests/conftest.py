@@ -17,6 +17,8 @@ from tests.support.fake_graph import FakeGraph
 from tests.support.fake_telegram import FakeTelegram
 from tests.support.gateway import TELEGRAM_TOKEN, WA_PHONE_NUMBER_ID, WA_TOKEN
 
+pytest_plugins = ["tests.support.gateway"]  # the gateway fixtures of the channel and replay tests
+
 # A real redis-server on a free port, started once per test session (pytest-redis).
 redis_proc = factories.redis_proc(port=None)
 

@@ -26,6 +26,7 @@ from actions.after_filing.reply_form import (
     reset_slots,
     start_answer,
 )
+from actions.message import from_notifier
 from actions.report.dates import JAKARTA, format_date
 from actions.status import clean_tracking_id, follow_button
 from actions.status_texts import UNAVAILABLE
@@ -41,15 +42,24 @@ class LaporEvent:
     event_id: str
     status: str
     message: str
+    # The citizen filed the report; anyone else only follows it and hears the public status.
+    for_reporter: bool
 
     @classmethod
-    def of(cls, tracker: Tracker) -> "LaporEvent":
+    async def of(cls, tracker: Tracker) -> Optional["LaporEvent"]:
+        """The event the notifier told, or None for anything else: an EXTERNAL_ intent that came from a
+        chat, or entities that are not the notifier's (ids are numbers)."""
+        if not from_notifier(tracker):
+            return None
+
         def entity(name: str) -> str:
             return str(next(tracker.get_latest_entity_values(name), None) or "")
 
-        return cls(
-            entity("tracking_id"), entity("lapor_event_id"), entity("lapor_status"), entity("lapor_message")
-        )
+        tracking_id, event_id = entity("tracking_id"), entity("lapor_event_id")
+        if not (tracking_id.isdigit() and event_id.isdigit()):
+            return None
+        reporter = await ReportsStore(clients.redis()).is_filed_by(tracker.sender_id, tracking_id)
+        return cls(tracking_id, event_id, entity("lapor_status"), entity("lapor_message"), reporter)
 
 
 def free_to_ask(tracker: Tracker) -> bool:
@@ -71,20 +81,19 @@ class NotifyStatus(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        event = LaporEvent.of(tracker)
-        if event.status == "submitted":
-            return []  # the citizen heard the tracking number when filing
+        event = await LaporEvent.of(tracker)
+        if event is None or event.status == "submitted":
+            return []  # not the notifier's; or the citizen heard the tracking number when filing
         report = await _report(event.tracking_id) if event.status == "forwarded" else None
         agency = report.agency.name if report and report.agency else texts.SOME_AGENCY
-        text = texts.STATUS_NEWS.get(event.status, texts.OTHER_NEWS).format(
-            id=event.tracking_id, agency=agency
-        )
+        news = texts.STATUS_NEWS if event.for_reporter else {**texts.STATUS_NEWS, **texts.FOLLOWER_NEWS}
+        text = news.get(event.status, texts.OTHER_NEWS).format(id=event.tracking_id, agency=agency)
         if report and report.due_at:
             text += texts.DUE_BY.format(day=format_date(report.due_at.astimezone(JAKARTA).date()))
-        if event.status == "archived" and event.message:
+        if event.status == "archived" and event.message and event.for_reporter:
             text += texts.ARCHIVE_REASON.format(reason=event.message)
         dispatcher.utter_message(text=text)
-        if event.status != "completed" or not free_to_ask(tracker):
+        if event.status != "completed" or not event.for_reporter or not free_to_ask(tracker):
             return []
         if tracker.active_loop_name == "report_form":
             dispatcher.utter_message(text=texts.DRAFT_WAITS)
@@ -98,7 +107,12 @@ class NotifyFollowUp(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        event = LaporEvent.of(tracker)
+        event = await LaporEvent.of(tracker)
+        if event is None:
+            return []
+        if not event.for_reporter:  # the agency's words and its question are for the reporter
+            dispatcher.utter_message(text=texts.FOLLOWER_NEWS["followed_up"].format(id=event.tracking_id))
+            return []
         report = await _report(event.tracking_id)
         source = report.agency.name if report and report.agency else texts.AN_AGENCY
         dispatcher.utter_message(
@@ -124,7 +138,9 @@ class NotifyClarification(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        event = LaporEvent.of(tracker)
+        event = await LaporEvent.of(tracker)
+        if event is None or not event.for_reporter:
+            return []  # an agency's question (it may name the reporter) is for the reporter only
         await OpenClarifications(clients.redis()).add(
             tracker.sender_id, event.tracking_id, event.event_id, event.message
         )

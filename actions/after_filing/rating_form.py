@@ -17,6 +17,7 @@ from actions.after_filing.reply_form import RATING_SLOTS, after_answer, reset_sl
 from actions.message import CitizenMessage
 from actions.report.steps import SKIPPED
 from common.identity import pseudonym
+from common.reports import ReportsStore
 from lapor_client.errors import LaporError
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,11 @@ _SCORE_WORDS = {"satu": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5}
 class ValidateRatingForm(FormValidationAction):
     def name(self) -> str:
         return "validate_rating_form"
+
+    async def required_slots(
+        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[str]:
+        return domain_slots if tracker.get_slot("nilai_untuk") else []  # no report to rate: ends at once
 
     def validate_nilai(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -65,7 +71,14 @@ class RateReport(Action):
     ) -> list[EventType]:
         tracking_id, score = tracker.get_slot("nilai_untuk"), tracker.get_slot("nilai")
         comment = tracker.get_slot("komentar")
-        if tracking_id and score:
+        if (
+            tracking_id
+            and score
+            and not await ReportsStore(clients.redis()).is_filed_by(tracker.sender_id, tracking_id)
+        ):
+            log.warning("rating refused: not the reporter user=%s", pseudonym(tracker.sender_id))
+            dispatcher.utter_message(text=texts.ONLY_THE_REPORTER)
+        elif tracking_id and score:
             try:
                 await (await clients.lapor()).rate(
                     tracking_id, int(score), None if comment in (None, SKIPPED) else comment

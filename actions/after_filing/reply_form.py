@@ -31,6 +31,7 @@ from actions.report.steps import resume_draft
 from common.clarifications import OpenClarifications
 from common.identity import pseudonym
 from common.outbox import TRANSIENT
+from common.reports import ReportsStore
 from lapor_client import LaporClient
 from lapor_client.errors import AttachmentRejected, LaporError
 
@@ -90,6 +91,8 @@ class ValidateReplyForm(FormValidationAction):
         if target and target.get("kind") == TINDAK_LANJUT:
             solved = tracker.get_slot("masalah_selesai") is True
             return ["balasan_untuk", "masalah_selesai"] + ([] if solved else ["balasan", "balasan_kirim"])
+        if not target and not await OpenClarifications(clients.redis()).list(tracker.sender_id):
+            return []  # nothing to answer (the news was for a follower): the form ends at once
         return ["balasan_untuk", "balasan", "balasan_kirim"]
 
     async def run(
@@ -227,6 +230,10 @@ class SendReply(Action):
         if tracker.get_slot("masalah_selesai") is True:
             dispatcher.utter_message(text=texts.SOLVED_THANKS)
             return done + await after_answer(dispatcher, tracker)
+        if not await ReportsStore(clients.redis()).is_filed_by(tracker.sender_id, target["tracking_id"]):
+            log.warning("reply refused: not the reporter user=%s", pseudonym(tracker.sender_id))
+            dispatcher.utter_message(text=texts.ONLY_THE_REPORTER)
+            return done + resume_draft(tracker)
         key = reply_key(tracker.sender_id, target["event_id"])
         try:
             lapor = await clients.lapor()

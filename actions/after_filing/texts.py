@@ -22,6 +22,11 @@ STATUS_NEWS = {  # by LAPOR status; {id} is the tracking number, {agency} the ag
     "completed": "🏁 Laporan #{id} dinyatakan selesai. Terima kasih sudah melapor!",
     "archived": "🗂️ Laporan #{id} diarsipkan oleh LAPOR!.",
 }
+# What a follower (not the reporter) hears: the public status only, never an agency's question.
+FOLLOWER_NEWS = {
+    "completed": "🏁 Laporan #{id} yang Anda ikuti dinyatakan selesai.",
+    "followed_up": "💬 Laporan #{id} yang Anda ikuti sudah ditindaklanjuti instansi.",
+}
 OTHER_NEWS = "ℹ️ Ada kabar baru untuk laporan #{id}."
 SOME_AGENCY = "instansi yang berwenang"  # when the agency's name cannot be read from LAPOR
 AN_AGENCY = "instansi"
@@ -78,6 +83,7 @@ NOT_SENT = (
     "Pilih Kirim untuk mencoba lagi sebentar lagi."
 )
 REPLY_REFUSED = "Maaf, LAPOR! tidak menerima jawaban ini."
+ONLY_THE_REPORTER = "Maaf, hanya pelapor yang dapat menjawab atau menilai laporan ini."
 REPLY_REFUSED_CLOSED = "Maaf, LAPOR! tidak menerima jawaban ini: laporan sudah ditutup."
 MORE_QUESTIONS = "Masih ada pertanyaan instansi yang menunggu jawaban Anda."
 # "batal" while answering or rating

@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import clients
+from actions.message import from_notifier
 from actions.report import texts
 from actions.report.draft import pending_report
 from actions.report.steps import DRAFT_SLOTS
@@ -68,9 +69,9 @@ class ReportDelivered(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         tracking_id = next(tracker.get_latest_entity_values("tracking_id"), None)
-        if not tracking_id:
-            return []
         mine = {r.tracking_id: r for r in await ReportsStore(clients.redis()).list_for(tracker.sender_id)}
-        title = mine[tracking_id].title if tracking_id in mine else ""
+        if not from_notifier(tracker) or tracking_id not in mine:
+            return []  # only the notifier tells a citizen that their own kept report arrived
+        title = mine[tracking_id].title
         delivered_message(DeliveredReport(tracker.sender_id, tracking_id, title), dispatcher, later=True)
         return []

@@ -20,7 +20,7 @@ from actions.report.questions import (
     AskLokasi,
     AskTanggalKejadian,
 )
-from tests.actions.conftest import (
+from tests.support.actions import (
     DOMAIN,
     confirmed_pengaduan,
     make_tracker,

@@ -30,16 +30,16 @@ from common.clarifications import OpenClarifications
 from common.media import MediaStore
 from common.reports import ReportsStore
 from common.settings import media_dir
-from tests.actions.conftest import (
+from tests.support.actions import (
     DOMAIN,
+    JPEG,
+    file_report,
     make_tracker,
     run,
     slots_of,
     texts,
     tracking_entity,
 )
-from tests.actions.test_status import file_report
-from tests.actions.test_submission import JPEG
 
 AGENCY = "dpupr-kota-bandung"
 
@@ -52,7 +52,9 @@ def news(tracking_id: str, event: dict[str, Any], **tracker: Any):
         {"entity": "lapor_status", "value": event["status"]},
         {"entity": "lapor_message", "value": event["message"] or ""},
     ]
-    return make_tracker(text="EXTERNAL: news", intent="EXTERNAL_news", entities=entities, **tracker)
+    return make_tracker(
+        text="EXTERNAL: news", intent="EXTERNAL_news", entities=entities, external=True, **tracker
+    )
 
 
 def last_event(view: dict[str, Any]) -> dict[str, Any]:

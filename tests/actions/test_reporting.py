@@ -1,5 +1,5 @@
 from actions.report.start import CancelReport, StartReport
-from tests.actions.conftest import make_tracker, run, slots_of, texts
+from tests.support.actions import make_tracker, run, slots_of, texts
 
 OLD_DRAFT = {
     "classification": "aspirasi",

@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-from actions.report.submission import SubmitReport
 from actions.status import CheckStatus, MyReports
-from tests.actions.conftest import (
-    confirmed_pengaduan,
+from tests.support.actions import (
+    file_report,
     make_tracker,
     run,
     texts,
     tracking_entity,
 )
-
-
-async def file_report(sender: str = "console:warga-1", **changes) -> str:
-    _, messages = await run(SubmitReport(), make_tracker(confirmed_pengaduan(**changes), sender=sender))
-    return texts(messages).split("Nomor pelacakan: #")[1].split()[0]
 
 
 async def status_said(tracking_id: str, sender: str = "console:warga-1") -> str:

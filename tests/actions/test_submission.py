@@ -11,7 +11,8 @@ from common import outbox
 from common.media import MediaStore
 from common.reports import ReportsStore
 from common.settings import media_dir
-from tests.actions.conftest import (
+from tests.support.actions import (
+    JPEG,
     confirmed_pengaduan,
     make_tracker,
     run,
@@ -20,15 +21,6 @@ from tests.actions.conftest import (
 )
 
 # The smallest valid JPEG: what a phone photo is to the media store and the sandbox.
-JPEG = bytes.fromhex(
-    "ffd8ffe000104a46494600010100000100010000ffdb004300080606070605080707070909080a0c140d0c0b0b0c1912130f141d1a"
-    "1f1e1d1a1c1c20242e2720222c231c1c2837292c30313434341f27393d38323c2e333432ffc0000b080001000101011100ffc4001f"
-    "0000010501010101010100000000000000000102030405060708090a0bffc400b5100002010303020403050504040000017d010203"
-    "00041105122131410613516107227114328191a1082342b1c11552d1f02433627282090a161718191a25262728292a343536373839"
-    "3a434445464748494a535455565758595a636465666768696a737475767778797a838485868788898a92939495969798999aa2a3a4"
-    "a5a6a7a8a9aab2b3b4b5b6b7b8b9bac2c3c4c5c6c7c8c9cad2d3d4d5d6d7d8d9dae1e2e3e4e5e6e7e8e9eaf1f2f3f4f5f6f7f8f9fa"
-    "ffda0008010100003f00fbd3ffd9"
-)
 
 
 def tracking_number(said: str) -> str:
@@ -83,6 +75,7 @@ async def test_lapor_down_keeps_the_report_and_delivers_it_later_once(env, admin
             text="",
             intent="EXTERNAL_report_delivered",
             entities=[{"entity": "tracking_id", "value": delivered[0].tracking_id}],
+            external=True,
         ),
     )
     assert f"#{delivered[0].tracking_id}" in texts(said) and "Sampah menumpuk di pasar" in texts(said)

@@ -6,21 +6,21 @@ API / Graph API servers; it shares the stack's Redis, Rasa and media directory."
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import json
-import re
 import time
-from typing import Any
 
 import aiohttp
 import pytest
 
-from bot.channels.settings import ChannelSettings, TelegramSettings, WhatsAppSettings
-from bot.gateway.settings import GatewaySettings
-from tests.support import free_port
-from tests.support.fake_graph import signed
+from bot.channels.settings import TelegramSettings, WhatsAppSettings
+from tests.support.chat_citizens import (
+    TelegramCitizen,
+    WhatsAppCitizen,
+    assert_filed_with_photo,
+    file_a_report,
+    sandbox_state,
+    stack_settings,
+)
 from tests.support.gateway import (
-    SAMPLES,
     TELEGRAM_TOKEN,
     WA_APP_SECRET,
     WA_PHONE_NUMBER_ID,
@@ -30,162 +30,6 @@ from tests.support.gateway import (
 )
 
 pytestmark = pytest.mark.stack
-
-OPENING = "Jalan di depan rumah saya berlubang besar, sudah dua pengendara motor jatuh minggu ini"
-TRACKING = re.compile(r"Nomor pelacakan: #(\d+)")
-# Buttons the citizen takes whenever they are offered, in this order of preference.
-AGREEABLE = ("✅ Kirim", "✅ Pakai judul ini", "✅ Setuju", "✅ Selesai", "✅ Lanjut", "✅ Ya, benar")
-
-
-def stack_settings(stack, **channels: Any) -> GatewaySettings:
-    return GatewaySettings(
-        host="127.0.0.1",
-        port=free_port(),
-        rasa_url=stack.rasa_url,
-        redis_url=stack.redis_url,
-        media_dir=stack.run_dir / "media",  # the action server reads the files from here (MEDIA_DIR)
-        max_text_chars=4000,
-        rasa_timeout=30,
-        channels=ChannelSettings(**channels),
-    )
-
-
-async def settle(count, before: int, quiet: float = 1.5, timeout: float = 60.0) -> None:
-    """Waits for the bot's answer to the last message: new messages, then a quiet moment."""
-    deadline = time.monotonic() + timeout
-    seen, last_change = before, time.monotonic()
-    while time.monotonic() < deadline:
-        now = count()
-        if now != seen:
-            seen, last_change = now, time.monotonic()
-        elif seen > before and time.monotonic() - last_change > quiet:
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError(
-        "the assistant did not answer in time (see the stack's rasa.log and action-server.log)"
-    )
-
-
-async def file_a_report(citizen) -> str:
-    """Answers the assistant's questions like a citizen would; returns the tracking number."""
-    replies = await citizen.text(OPENING)
-    located = photographed = False
-    for _ in range(25):
-        said = "\n".join(r["text"] for r in replies)
-        if found := TRACKING.search(said):
-            return found.group(1)
-        question = replies[-1]
-        asked, titles = question["text"].lower(), question["buttons"]
-        choice = next((t for wanted in AGREEABLE for t in titles if t.startswith(wanted)), None)
-        if "di mana lokasinya" in asked and not located:
-            located, replies = True, await citizen.location(-6.9147, 107.6098)
-        elif "bukti" in asked and not photographed:
-            photographed, replies = True, await citizen.photo(SAMPLES["jpg"])
-        elif choice:
-            replies = await citizen.press(choice)
-        elif "kapan kejadiannya" in asked:
-            replies = await citizen.text("2 hari yang lalu")
-        elif "kerahasiaan" in asked:
-            replies = await citizen.text("rahasia")
-        elif "lokasi" in asked:
-            replies = await citizen.text("Jl. Asia Afrika, Sumur Bandung, Kota Bandung")
-        else:
-            replies = await citizen.text("tidak tahu")
-    raise AssertionError(f"no tracking number; last reply: {replies[-1]['text']!r}")
-
-
-def sandbox_state(stack) -> dict[str, Any]:
-    """The LAPOR sandbox's own records (it keeps them in one JSON file)."""
-    return json.loads((stack.run_dir / "sandbox" / "sandbox.json").read_text(encoding="utf-8"))
-
-
-def assert_filed_with_photo(stack, tracking_id: str) -> None:
-    """The report exists in the sandbox, at the shared location, and carries our photo."""
-    state = sandbox_state(stack)
-    report = state["reports"][tracking_id]
-    assert report["location"]["lat"] == pytest.approx(-6.9147)
-    attachments = [state["attachments"][a] for a in report["attachment_ids"]]
-    assert [a["sha256"] for a in attachments] == [hashlib.sha256(SAMPLES["jpg"]).hexdigest()]
-
-
-class TelegramCitizen:
-    def __init__(self, fake, chat_id: int) -> None:
-        self.fake, self.chat_id = fake, chat_id
-
-    def _messages(self) -> list[dict[str, Any]]:
-        return self.fake.sent("sendMessage", self.chat_id)
-
-    async def _send(self, update: dict) -> list[dict[str, Any]]:
-        before = len(self._messages())
-        self.fake.push(update)
-        await settle(lambda: len(self._messages()), before)
-        return [
-            {
-                "text": m["text"],
-                "buttons": [
-                    b["text"] for row in (m.get("reply_markup") or {}).get("inline_keyboard", ()) for b in row
-                ],
-                "raw": m,
-            }
-            for m in self._messages()[before:]
-        ]
-
-    async def text(self, text: str):
-        return await self._send(self.fake.text(self.chat_id, text))
-
-    async def location(self, lat: float, lon: float):
-        return await self._send(self.fake.location(self.chat_id, lat, lon))
-
-    async def photo(self, data: bytes):
-        return await self._send(self.fake.photo(self.chat_id, data))
-
-    async def press(self, title: str):
-        sent = next(m for m in reversed(self._messages()) if title in str(m.get("reply_markup")))
-        return await self._send(self.fake.press(self.chat_id, sent, title))
-
-
-class WhatsAppCitizen:
-    def __init__(self, fake, wa_id: str, webhook: str, http: aiohttp.ClientSession) -> None:
-        self.fake, self.wa_id, self.webhook, self.http = fake, wa_id, webhook, http
-
-    async def _send(self, message: dict) -> list[dict[str, Any]]:
-        before = len(self.fake.to(self.wa_id))
-        self.last_delivery = self.fake.delivery(self.wa_id, message)
-        await self.redeliver()
-        await settle(lambda: len(self.fake.to(self.wa_id)), before)
-        return [self._read(m) for m in self.fake.to(self.wa_id)[before:]]
-
-    async def redeliver(self) -> None:
-        """Posts the last delivery (again, when Meta retries it)."""
-        body, headers = signed(self.last_delivery, WA_APP_SECRET)
-        async with self.http.post(self.webhook, data=body, headers=headers) as resp:
-            assert resp.status == 200
-
-    @staticmethod
-    def _read(message: dict) -> dict[str, Any]:
-        if message["type"] != "interactive":
-            return {"text": message.get("text", {}).get("body", ""), "buttons": [], "raw": message}
-        action = message["interactive"]["action"]
-        titles = [b["reply"]["title"] for b in action.get("buttons", ())]
-        titles += [r["title"] for s in action.get("sections", ()) for r in s["rows"]]
-        return {"text": message["interactive"]["body"]["text"], "buttons": titles, "raw": message}
-
-    async def text(self, text: str):
-        return await self._send(self.fake.text(text))
-
-    async def location(self, lat: float, lon: float):
-        return await self._send(self.fake.location(lat, lon))
-
-    async def photo(self, data: bytes):
-        return await self._send(self.fake.image(data))
-
-    async def press(self, title: str):
-        sent = next(
-            m
-            for m in reversed(self.fake.to(self.wa_id))
-            if m["type"] == "interactive" and title in json.dumps(m, ensure_ascii=False)
-        )
-        return await self._send(self.fake.choose(sent, title))
 
 
 async def test_complete_filing_on_telegram(stack, fake_telegram):

@@ -23,7 +23,7 @@ from bot.notifier.service import ChannelOutbound, DialogueTrigger, Notifier
 from bot.rasa_client import RasaClient
 from common.media import MediaStore
 from lapor_client import LaporClient, LaporSettings, SandboxAdmin
-from tests.e2e.test_channels import (
+from tests.support.chat_citizens import (
     TelegramCitizen,
     file_a_report,
     sandbox_state,

@@ -21,8 +21,8 @@ from lapor_client.errors import (
     LaporValidationError,
 )
 from lapor_client.models import Location, Reporter
-from tests.lapor_client.samples import new_report, write_sample
 from tests.support import UPLOAD_LIMIT
+from tests.support.lapor import new_report, write_sample
 
 
 def key() -> str:

@@ -9,7 +9,7 @@ import uuid
 import pytest
 
 from lapor_client.errors import LaporRateLimited, LaporUnavailable
-from tests.lapor_client.samples import new_report, write_sample
+from tests.support.lapor import new_report, write_sample
 
 
 def retries_logged(caplog) -> list[str]:

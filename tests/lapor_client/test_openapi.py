@@ -23,7 +23,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from tests.lapor_client.samples import CONTENT, new_report
+from tests.support.lapor import CONTENT, new_report
 
 DOCUMENT = Path(__file__).resolve().parents[2] / "lapor_client" / "openapi.yaml"
 CHECKS = [

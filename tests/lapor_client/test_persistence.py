@@ -7,8 +7,8 @@ import hashlib
 import uuid
 
 from lapor_client import LaporClient, LaporSettings
-from tests.lapor_client.samples import new_report, write_sample
 from tests.support import start_sandbox
+from tests.support.lapor import new_report, write_sample
 
 
 async def test_restart_keeps_reports_events_replies_attachments_and_keys(sandbox, lapor, admin, tmp_path):
