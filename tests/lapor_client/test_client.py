@@ -22,7 +22,7 @@ from lapor_client.errors import (
 )
 from lapor_client.models import Location, Reporter
 from tests.support import UPLOAD_LIMIT
-from tests.support.lapor import new_report, write_sample
+from tests.support.lapor import feed_end, new_report, write_sample
 
 
 def key() -> str:
@@ -112,7 +112,7 @@ async def test_report_with_an_agency_and_no_location(lapor):
 
 
 async def test_lifecycle_with_clarification_reply_follow_up_and_rating(lapor, admin):
-    start = (await lapor.events_page()).next_cursor
+    start = await feed_end(lapor)
     tracking_id = (await lapor.create_report(new_report(), idempotency_key=key())).tracking_id
     await admin.transition(tracking_id, "verified", message="Laporan sudah diverifikasi")
     forwarded = await admin.transition(tracking_id, "forwarded", agency_id="dpupr-kota-bandung")
@@ -314,7 +314,7 @@ async def test_server_checks_the_type_by_content_too(sandbox):
 
 
 async def test_events_page_by_cursor(lapor):
-    start = (await lapor.events_page()).next_cursor
+    start = await feed_end(lapor)
     for _ in range(3):
         await lapor.create_report(new_report(), idempotency_key=key())
     first = await lapor.events_page(after=start, limit=2)
@@ -329,7 +329,7 @@ async def test_events_page_by_cursor(lapor):
 
 
 async def test_iter_events_cursors_resume_without_loss(lapor):
-    start = (await lapor.events_page()).next_cursor
+    start = await feed_end(lapor)
     for _ in range(3):
         await lapor.create_report(new_report(), idempotency_key=key())
     pairs = [pair async for pair in lapor.iter_events(after=start, limit=2)]

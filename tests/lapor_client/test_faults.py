@@ -9,7 +9,7 @@ import uuid
 import pytest
 
 from lapor_client.errors import LaporRateLimited, LaporUnavailable
-from tests.support.lapor import new_report, write_sample
+from tests.support.lapor import feed_end, new_report, write_sample
 
 
 def retries_logged(caplog) -> list[str]:
@@ -29,7 +29,7 @@ async def submitted_after(lapor, cursor: str) -> list[str]:
 
 
 async def test_flaky_create_with_one_key_files_exactly_one_report(lapor, admin):
-    cursor = (await lapor.events_page()).next_cursor
+    cursor = await feed_end(lapor)
     await admin.set_fault("flaky")  # its first failure cuts the connection after the report was filed
     created = [await lapor.create_report(new_report(), idempotency_key=str(uuid.uuid4())) for _ in range(4)]
     await admin.set_fault("none")

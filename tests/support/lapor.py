@@ -38,3 +38,11 @@ def new_report(**changes) -> NewReport:
     )
     fields.update(changes)
     return NewReport(**fields)
+
+
+async def feed_end(lapor) -> str | None:
+    """The cursor after the last event of the feed (the session's sandbox holds every test's events)."""
+    cursor = None
+    async for _, cursor in lapor.iter_events(limit=500):
+        pass
+    return cursor
