@@ -10,7 +10,14 @@ Key (type) — owner: what it holds — lifetime:
 - `app:gateway:seen:<channel>:<delivery id>` — gateway: a platform delivery already taken — 7 days
 - `app:gateway:telegram:payload:<hash>` — gateway: a button payload too long for Telegram — 30 days
 - `app:gateway:whatsapp:window:<user id>` (epoch) — gateway: WhatsApp's 24-hour window — until it closes
+- `app:gateway:offered:<sender>` (sorted set payload → epoch) — gateway, notifier: button payloads offered
+  to a citizen, the only ones accepted back from them — 24 h
+- `app:gateway:rate:<limit>:<subject>` (sorted set event → epoch) — gateway: a citizen's messages (or a
+  console user's uploads) within a rate limit's window — one window
+- `app:gateway:rate-told:<limit>:<subject>` — gateway: the citizen was told to slow down — one window
 - `app:console:inbox:<user id>` (list of JSON) — notifier: news for a console user — 7 days
+- `app:console:uploads:<user id>` (hash ref → JSON) — gateway: files a console user uploaded, the only
+  ones that user may attach — 7 days
 - `app:outbox:pending` (hash key → JSON) — action server, notifier: confirmed reports not yet in LAPOR —
   until LAPOR has them
 - `app:outbox:failed` (hash key → JSON) — same: reports LAPOR refused for good — until an operator clears it
@@ -47,8 +54,24 @@ def whatsapp_window(user_id: str) -> str:
     return f"{APP}:gateway:whatsapp:window:{user_id}"
 
 
+def offered_payloads(sender: str) -> str:
+    return f"{APP}:gateway:offered:{sender}"
+
+
+def rate_limit(limit: str, subject: str) -> str:
+    return f"{APP}:gateway:rate:{limit}:{subject}"
+
+
+def rate_limit_told(limit: str, subject: str) -> str:
+    return f"{APP}:gateway:rate-told:{limit}:{subject}"
+
+
 def console_inbox(user_id: str) -> str:
     return f"{APP}:console:inbox:{user_id}"
+
+
+def console_uploads(user_id: str) -> str:
+    return f"{APP}:console:uploads:{user_id}"
 
 
 OUTBOX_PENDING = f"{APP}:outbox:pending"
