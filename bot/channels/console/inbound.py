@@ -31,7 +31,7 @@ from bot.gateway.limits import RateLimit, load_json
 from bot.rasa_client import RasaUnavailable
 from common import keys
 from common.inbox import ConsoleInbox
-from common.media import MediaRefused, MediaStore, StoredMedia
+from common.media import _TMP_PREFIX, MediaRefused, MediaStore, StoredMedia
 
 UPLOADS_TTL_SECONDS = 7 * 24 * 3600  # as long as the media store keeps a file nobody submitted
 UPLOAD_SECONDS = 120.0  # a whole upload, however slowly it comes
@@ -87,7 +87,8 @@ class ConsoleChannel:
 
     def _authorize(self, request: web.Request) -> None:
         scheme, _, given = request.headers.get("Authorization", "").partition(" ")
-        if scheme != "Bearer" or not hmac.compare_digest(given.encode(), self._token):
+        given_bytes = given.encode("utf-8", "surrogateescape")  # headers may carry any byte
+        if scheme != "Bearer" or not hmac.compare_digest(given_bytes, self._token):
             raise web.HTTPUnauthorized(text="console token required")
 
     async def message(self, request: web.Request) -> web.Response:
@@ -148,7 +149,9 @@ class ConsoleChannel:
         if not isinstance(part, BodyPartReader) or part.name != "file":
             raise web.HTTPBadRequest(text="expected multipart field 'file'")
         try:
-            with tempfile.TemporaryFile() as spool:
+            self._store.root.mkdir(parents=True, exist_ok=True)
+            # In the media store, where a spool left by a crash is removed by its cleanup.
+            with tempfile.NamedTemporaryFile(dir=self._store.root, prefix=_TMP_PREFIX) as spool:
                 await asyncio.wait_for(self._spool(part, spool), UPLOAD_SECONDS)
                 async with self._saving:
                     spool.seek(0)
