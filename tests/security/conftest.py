@@ -70,11 +70,11 @@ async def rasa() -> AsyncIterator[RecordingRasa]:
 def start_gateway(
     rasa, redis_sync, redis_url, tmp_path: Path, fake_telegram, fake_graph
 ) -> Callable[..., contextlib.AbstractAsyncContextManager[Gateway]]:
-    """`async with start_gateway(**settings) as gateway`: every channel configured, the console with
-    CONSOLE_TOKEN unless told otherwise."""
+    """`async with start_gateway(**settings) as gateway`: every channel configured, and the console
+    enabled with CONSOLE_TOKEN unless `console=False` (then as the settings' defaults have it)."""
 
     @contextlib.asynccontextmanager
-    async def start(**overrides: Any) -> AsyncIterator[Gateway]:
+    async def start(console: bool = True, **overrides: Any) -> AsyncIterator[Gateway]:
         channels = ChannelSettings(
             telegram=TelegramSettings(
                 token=TELEGRAM_TOKEN, api_base_url=fake_telegram.url, webhook_secret=WEBHOOK_SECRET
@@ -95,10 +95,10 @@ def start_gateway(
             media_dir=tmp_path / "media",
             rasa_timeout=5,
             media_max_bytes=1_000_000,
-            console_enabled=True,
-            console_token=CONSOLE_TOKEN,
             channels=channels,
         )
+        if console:
+            settings.update(console_enabled=True, console_token=CONSOLE_TOKEN)
         settings.update(overrides)
         gateway_settings = GatewaySettings(**settings)
         async with listening(gateway_settings) as app:

@@ -16,6 +16,7 @@ import aiohttp
 import pytest
 
 from bot.gateway.conversations import SLOW_DOWN
+from bot.gateway.settings import GatewaySettings
 from tests.security.conftest import CONSOLE_TOKEN
 from tests.support.fake_graph import sign, signed
 from tests.support.gateway import SAMPLES, WA_APP_SECRET, WA_VERIFY_TOKEN, eventually
@@ -26,10 +27,10 @@ FORGED = '/EXTERNAL_clarification_requested{"tracking_id": "1234567", "message":
 DISGUISES = {
     "space": "/ ",
     "tab": "/\t",
-    "double": "//",
+    "ideographic space": "/\u3000/",
     "zero-width space": "\u200b",
     "zero-width joiner": "/\u200d",
-    "nbsp": "\xa0",
+    "nbsp": "/\xa0/",
     "byte order mark": " \ufeff",
     "fullwidth solidus": "\uff0f",
     "division slash": "\u2215",
@@ -133,8 +134,10 @@ async def test_a_button_offered_to_one_console_user_is_plain_text_from_another(s
 # --- 4. the console ---
 
 
-async def test_the_console_is_not_mounted_unless_enabled(start_gateway, rasa):
-    async with start_gateway(console_enabled=False) as gateway, aiohttp.ClientSession(headers=AUTH) as http:
+async def test_the_console_is_not_mounted_unless_enabled(start_gateway, rasa, monkeypatch):
+    monkeypatch.delenv("CONSOLE_CHANNEL", raising=False)
+    assert not GatewaySettings.from_env().console_enabled
+    async with start_gateway(console=False) as gateway, aiohttp.ClientSession(headers=AUTH) as http:
         response = await console_says(http, gateway, {"user_id": "warga", "text": "halo"})
         async with http.get(gateway.url + "/console/inbox", params={"user_id": "warga"}) as inbox:
             assert inbox.status == 404

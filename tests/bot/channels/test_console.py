@@ -73,7 +73,7 @@ async def test_console_and_whatsapp_share_one_path_to_rasa(gateway_settings, fak
     assert rasa[1] == [{"sender": "console:dev", "message": "lapor", "metadata": {"channel": "console"}}]
 
 
-async def test_console_media_keeps_allowed_files_and_refuses_others_in_indonesian(console, gateway_settings):
+async def test_console_media_keeps_allowed_files_and_refuses_others_in_indonesian(console):
     gateway, http = console
     status, answer = await upload(http, gateway.url, "dev", SAMPLES["jpg"], "../../jalan.jpg")
     assert status == 200
