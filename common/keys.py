@@ -18,7 +18,14 @@ Key (type) — owner: what it holds — lifetime:
   template, retried as the template when Meta reports it failed (131047) — 3 days
 - `app:gateway:whatsapp:failed` (hash error code → count) — gateway: WhatsApp's `failed` statuses and skipped
   stale deliveries ("stale"), for the operator — kept
+- `app:gateway:offered:<sender>` (sorted set payload → epoch) — gateway, notifier: button payloads offered
+  to a citizen, the only ones accepted back from them — 24 h
+- `app:gateway:rate:<limit>:<subject>` (sorted set event → epoch) — gateway: a citizen's messages (or a
+  console user's uploads) within a rate limit's window — one window
+- `app:gateway:rate-told:<limit>:<subject>` — gateway: the citizen was told to slow down — one window
 - `app:console:inbox:<user id>` (list of JSON) — notifier: news for a console user — 7 days
+- `app:console:uploads:<user id>` (hash ref → JSON) — gateway: files a console user uploaded, the only
+  ones that user may attach — 7 days
 - `app:outbox:pending` (hash key → JSON) — action server, notifier: confirmed reports not yet in LAPOR —
   until LAPOR has them
 - `app:outbox:failed` (hash key → JSON) — same: reports LAPOR refused for good — until an operator clears it
@@ -70,8 +77,24 @@ def whatsapp_notice(wamid: str) -> str:
 WHATSAPP_FAILED = f"{APP}:gateway:whatsapp:failed"
 
 
+def offered_payloads(sender: str) -> str:
+    return f"{APP}:gateway:offered:{sender}"
+
+
+def rate_limit(limit: str, subject: str) -> str:
+    return f"{APP}:gateway:rate:{limit}:{subject}"
+
+
+def rate_limit_told(limit: str, subject: str) -> str:
+    return f"{APP}:gateway:rate-told:{limit}:{subject}"
+
+
 def console_inbox(user_id: str) -> str:
     return f"{APP}:console:inbox:{user_id}"
+
+
+def console_uploads(user_id: str) -> str:
+    return f"{APP}:console:uploads:{user_id}"
 
 
 OUTBOX_PENDING = f"{APP}:outbox:pending"

@@ -1,9 +1,10 @@
 """The gateway process: one aiohttp server for every chat channel, relaying through `Conversations`.
 
-Run with `python -m bot.gateway`. The console channel is served at `POST /console/messages`
-unless CONSOLE_CHANNEL=0; Telegram and WhatsApp are mounted when their settings are present
+Run with `python -m bot.gateway`. Telegram and WhatsApp are mounted when their settings are present
 (docs/channels.md): Telegram by long polling, or at `POST /telegram/webhook` when
-TELEGRAM_WEBHOOK_URL is set; WhatsApp at `GET|POST /whatsapp/webhook`.
+TELEGRAM_WEBHOOK_URL is set; WhatsApp at `GET|POST /whatsapp/webhook`. The console channel
+(`/console/*`) only when CONSOLE_CHANNEL=1, with CONSOLE_TOKEN (the local stack sets both).
+The server is `listening`: aiohttp behind the limits of `bot.gateway.limits`.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import signal
+from collections.abc import AsyncIterator
 
 import aiohttp
 import redis.asyncio as aioredis
@@ -22,10 +25,10 @@ from bot.channels.telegram.inbound import TelegramChannel
 from bot.channels.whatsapp import inbound as whatsapp
 from bot.channels.whatsapp.inbound import WhatsAppChannel
 from bot.gateway.conversations import Conversations
+from bot.gateway.limits import ConnectionGuard, read_body_within
 from bot.gateway.settings import GatewaySettings
 from bot.rasa_client import RasaClient
 from common import logs
-from common.inbox import ConsoleInbox
 from common.media import MediaStore
 
 log = logging.getLogger(__name__)
@@ -47,8 +50,20 @@ async def _shared_clients(app: web.Application):
     app[REDIS] = aioredis.from_url(settings.redis_url)
     app[HTTP] = aiohttp.ClientSession()
     rasa = RasaClient(settings.rasa_url, app[HTTP], token=settings.rasa_token, timeout=settings.rasa_timeout)
-    app[CONVERSATIONS] = Conversations(rasa, app[REDIS], max_text_chars=settings.max_text_chars)
-    app[CONSOLE] = ConsoleChannel(app[CONVERSATIONS], app[MEDIA], ConsoleInbox(app[REDIS]))
+    app[CONVERSATIONS] = Conversations(
+        rasa,
+        app[REDIS],
+        max_text_chars=settings.max_text_chars,
+        messages_per_minute=settings.messages_per_minute,
+    )
+    if settings.console_enabled:
+        app[CONSOLE] = ConsoleChannel(
+            app[CONVERSATIONS],
+            app[MEDIA],
+            app[REDIS],
+            token=settings.console_token,
+            uploads_per_hour=settings.console_uploads_per_hour,
+        )
     yield
     await app[HTTP].close()
     await app[REDIS].close()
@@ -120,8 +135,13 @@ async def health(request: web.Request) -> web.Response:
 
 
 def create_app(settings: GatewaySettings | None = None) -> web.Application:
-    app = web.Application()
-    settings = app[SETTINGS] = settings or GatewaySettings.from_env()
+    settings = settings or GatewaySettings.from_env()
+    if settings.console_enabled and not settings.console_token:
+        raise ValueError("CONSOLE_CHANNEL=1 needs CONSOLE_TOKEN: the console acts as any console user")
+    app = web.Application(
+        client_max_size=settings.max_body_bytes, middlewares=[read_body_within(settings.read_timeout)]
+    )
+    app[SETTINGS] = settings
     app[MEDIA] = MediaStore(settings.media_dir, max_bytes=settings.media_max_bytes)
     app.cleanup_ctx.append(_shared_clients)
     app.cleanup_ctx.append(_media_cleanup)
@@ -144,8 +164,33 @@ def create_app(settings: GatewaySettings | None = None) -> web.Application:
 
 def main() -> None:
     logs.configure()
-    settings = GatewaySettings.from_env()
-    web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None)
+    asyncio.run(_serve_until_signalled(GatewaySettings.from_env()))
+
+
+@contextlib.asynccontextmanager
+async def listening(settings: GatewaySettings) -> AsyncIterator[web.Application]:
+    """The gateway app served on settings.host:port behind the connection guard, while the block runs."""
+    app = create_app(settings)
+    runner = web.AppRunner(app, keepalive_timeout=settings.keepalive_timeout, access_log=None)
+    await runner.setup()
+    guard = ConnectionGuard(runner.server, settings.max_connections, head_timeout=settings.read_timeout)
+    server = await asyncio.get_running_loop().create_server(
+        guard.protocol, settings.host, settings.port, backlog=settings.backlog
+    )
+    try:
+        yield app
+    finally:
+        server.close()
+        await runner.cleanup()
+
+
+async def _serve_until_signalled(settings: GatewaySettings) -> None:
+    stop = asyncio.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        asyncio.get_running_loop().add_signal_handler(signum, stop.set)
+    async with listening(settings):
+        log.info("gateway listening on %s:%d", settings.host, settings.port)
+        await stop.wait()
 
 
 if __name__ == "__main__":

@@ -3,25 +3,37 @@
 Every channel (console, Telegram, WhatsApp) turns what the platform delivered into an `Incoming`,
 hands it to `Conversations.handle`, and renders the bot messages in its own way. This module owns
 what must be the same everywhere: dropping duplicate deliveries, keeping one user's messages in
-order, refusing over-long text kindly, the gateway → Rasa contract (docs/contracts.md), and a friendly
-answer when Rasa cannot be reached.
+order, a per-citizen rate limit, refusing over-long text kindly, the gateway → Rasa contract
+(docs/contracts.md), and a friendly answer when Rasa cannot be reached.
+
+It is also the one trust boundary in front of Rasa, which reads any message starting with "/" as an
+intent with entities (`/EXTERNAL_status_changed{...}`). Only these reach Rasa as such a payload: the
+gateway's own (`/share_location`, `/share_evidence` with the metadata a channel built, and the chat
+commands), and a button payload offered to that very citizen recently (`common.offers`). Everything
+else is typed text: its leading slashes, and whatever whitespace, invisible or look-alike character
+hides them, are stripped (`typed_text`). Metadata reaches Rasa only as this module rebuilds it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
+import math
+import unicodedata
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import redis.asyncio as aioredis
 
+from bot.gateway.limits import RateLimit
 from bot.rasa_client import RasaClient, RasaUnavailable
 from common import keys
 from common.identity import Sender, pseudonym
 from common.messages import BotMessage
+from common.offers import OfferedPayloads
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +46,19 @@ TEXT_TOO_LONG = (
 ASSISTANT_UNAVAILABLE = (
     "Maaf, asisten sedang mengalami gangguan. Pesan Anda belum terproses; "
     "mohon kirim ulang dalam beberapa menit."
+)
+SLOW_DOWN = (
+    "Maaf, pesan Anda terlalu banyak dalam waktu singkat. Mohon tunggu sebentar (sekitar 1 menit), "
+    "lalu kirim ulang pesan yang belum kami jawab."
+)
+
+SHARE_LOCATION = "/share_location"
+SHARE_EVIDENCE = "/share_evidence"
+# What the chat commands send (Telegram's /start, /help, /batal); harmless to accept from anyone.
+COMMAND_PAYLOADS = frozenset({"/greet", "/help", "/cancel"})
+# Characters drawn like a slash that NFKC leaves alone (Unicode's confusables for "/").
+_SLASH_LOOKALIKES = frozenset(
+    "\u1735\u2041\u2044\u2215\u2571\u27cb\u29f8\u2cc6\u2f03\u3033\u30ce\u31d3\u4e3f\u2afb\u2afd"
 )
 
 
@@ -78,18 +103,55 @@ class KeyedLock:
 
 
 def typed_text(text: str) -> str:
-    """What a citizen typed, made safe to relay: a leading "/" would make Rasa read it as an
-    intent payload (`/share_evidence{...}`), which only the gateway and buttons may send."""
-    return text.lstrip().lstrip("/")
+    """What a citizen typed, made safe to relay as text: without the leading run of slashes and of
+    everything that could hide one (whitespace, invisible characters, stray combining marks,
+    look-alikes such as "／" or "∕"), so that no reading of it starts with "/"."""
+    start = 0
+    while start < len(text) and _hides_a_payload(text[start]):
+        start += 1
+    return text[start:]
+
+
+@functools.lru_cache(maxsize=4096)
+def _hides_a_payload(char: str) -> bool:
+    # Categories C (control, format such as zero-width, unassigned), Z (separators such as NBSP) and M
+    # (combining marks, with nothing before them to combine with).
+    return (
+        char.isspace()
+        or unicodedata.category(char)[0] in "CZM"
+        or char in _SLASH_LOOKALIKES
+        or unicodedata.normalize("NFKC", char).lstrip().startswith("/")
+    )
+
+
+def valid_location(location: Any) -> dict[str, float] | None:
+    """`{"lat", "lon"}` as finite numbers in range, as floats; None for anything else."""
+    if not isinstance(location, dict):
+        return None
+    lat, lon = location.get("lat"), location.get("lon")
+    if not all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in (lat, lon)):
+        return None
+    if math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180:
+        return {"lat": float(lat), "lon": float(lon)}
+    return None
 
 
 class Conversations:
     """Relays citizens' messages to Rasa's REST channel, once each and in order per user."""
 
-    def __init__(self, rasa: RasaClient, redis: aioredis.Redis, *, max_text_chars: int = 4096) -> None:
+    def __init__(
+        self,
+        rasa: RasaClient,
+        redis: aioredis.Redis,
+        *,
+        max_text_chars: int = 4096,
+        messages_per_minute: int = 20,
+    ) -> None:
         self._rasa = rasa
         self._redis = redis
         self._max_text_chars = max_text_chars
+        self._offers = OfferedPayloads(redis)
+        self._rate = RateLimit(redis, "messages", messages_per_minute, 60)
         # Rasa's lock store orders turns across processes; this keeps one process from racing itself
         # (and from sending a user's second message before the first one's answer).
         self._user_locks = KeyedLock()
@@ -129,6 +191,10 @@ class Conversations:
                     pseudonym(incoming.sender),
                 )
                 return None
+            if not await self._rate.allow(incoming.sender):
+                log.info("rate limit hit channel=%s user=%s", incoming.channel, pseudonym(incoming.sender))
+                # A flood gets one answer a minute, not one per message.
+                return [BotMessage(text=SLOW_DOWN)] if await self._rate.first_refusal(incoming.sender) else []
             if len(incoming.text) > self._max_text_chars:
                 limit = f"{self._max_text_chars:,}".replace(",", ".")
                 return [BotMessage(text=TEXT_TOO_LONG.format(limit=limit))]
@@ -151,8 +217,11 @@ class Conversations:
             return [BotMessage(text=ASSISTANT_UNAVAILABLE)]
 
     async def _post_to_rasa(self, incoming: Incoming) -> list[BotMessage]:
-        metadata = {**incoming.metadata, "channel": incoming.channel}
-        replies = await self._rasa.send_message(incoming.sender, incoming.text, metadata)
+        text, metadata = await self._as_rasa_reads_it(incoming)
+        replies = await self._rasa.send_message(
+            incoming.sender, text, {**metadata, "channel": incoming.channel}
+        )
+        await self._offers.remember(incoming.sender, replies)
         log.info(
             "turn done channel=%s user=%s replies=%d",
             incoming.channel,
@@ -160,3 +229,20 @@ class Conversations:
             len(replies),
         )
         return replies
+
+    async def _as_rasa_reads_it(self, incoming: Incoming) -> tuple[str, dict[str, Any]]:
+        """The text and metadata to relay: a payload only where this gateway vouches for it."""
+        text, metadata = incoming.text, incoming.metadata
+        if text == SHARE_LOCATION and (location := valid_location(metadata.get("location"))):
+            return text, {"location": location}
+        if text == SHARE_EVIDENCE and metadata.get("attachments"):
+            caption = metadata.get("caption")
+            evidence = {"attachments": list(metadata["attachments"])}
+            if isinstance(caption, str) and caption.strip():  # the words sent with the file
+                evidence["caption"] = caption.strip()[: self._max_text_chars]
+            return text, evidence
+        if text in COMMAND_PAYLOADS or (
+            text.startswith("/") and await self._offers.was_offered(incoming.sender, text)
+        ):
+            return text, {}
+        return typed_text(text), {}

@@ -24,8 +24,18 @@ class GatewaySettings:
     media_max_bytes: int = 20_000_000
     # Files that did not become part of a report are deleted after this long.
     media_retention_hours: float = 168.0
-    # The console chat's endpoints (/console/*), for local use.
-    console_enabled: bool = True
+    # The console chat's endpoints (/console/*), for local use only; they need `console_token`.
+    console_enabled: bool = False
+    console_token: str = ""
+    console_uploads_per_hour: int = 30
+    # Messages one citizen may send per minute on any channel (0: no limit); more are answered "tunggu".
+    messages_per_minute: int = 20
+    # Connections and request bodies: what one slow or greedy client can hold.
+    max_connections: int = 512
+    backlog: int = 128
+    max_body_bytes: int = 1_000_000
+    read_timeout: float = 10.0
+    keepalive_timeout: float = 15.0
     channels: ChannelSettings = field(default_factory=ChannelSettings)
 
     @classmethod
@@ -41,6 +51,14 @@ class GatewaySettings:
             rasa_timeout=env_float("RASA_TIMEOUT", 30.0),
             media_max_bytes=env_int("MEDIA_MAX_BYTES", 20_000_000),
             media_retention_hours=env_float("MEDIA_RETENTION_HOURS", 168.0),
-            console_enabled=env("CONSOLE_CHANNEL", "1") != "0",
+            console_enabled=env("CONSOLE_CHANNEL", "0") == "1",
+            console_token=env("CONSOLE_TOKEN", ""),
+            console_uploads_per_hour=env_int("CONSOLE_UPLOADS_PER_HOUR", 30),
+            messages_per_minute=env_int("MESSAGES_PER_MINUTE", 20),
+            max_connections=env_int("GATEWAY_MAX_CONNECTIONS", 512),
+            backlog=env_int("GATEWAY_BACKLOG", 128),
+            max_body_bytes=env_int("GATEWAY_MAX_BODY_BYTES", 1_000_000),
+            read_timeout=env_float("GATEWAY_READ_TIMEOUT", 10.0),
+            keepalive_timeout=env_float("GATEWAY_KEEPALIVE_TIMEOUT", 15.0),
             channels=ChannelSettings.from_env(),
         )

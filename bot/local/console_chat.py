@@ -2,6 +2,9 @@
 
     python -m bot.local.console_chat [--gateway http://127.0.0.1:8080] [--user warga]
 
+The gateway serves the console only with CONSOLE_CHANNEL=1 and a CONSOLE_TOKEN, which this chat sends
+(from the environment, as the local stack sets it).
+
 Buttons are shown numbered; type the number or answer in your own words. Special inputs:
   /lokasi <lat> <lon>   share a location pin, e.g. /lokasi -6.2 106.8
   /lampiran <file>      send a photo or document as evidence
@@ -22,34 +25,38 @@ import requests
 
 PROMPT = "Anda: "
 INBOX_POLL_SECONDS = 2.0
+NOT_AUTHORIZED = "(gateway menolak: CONSOLE_TOKEN tidak ada atau salah)"
 
 
 class ConsoleChat:
-    def __init__(self, gateway_url: str, user_id: str) -> None:
+    def __init__(self, gateway_url: str, user_id: str, token: str) -> None:
         self.gateway_url = gateway_url.rstrip("/")
         self.user_id = user_id
         self.http = requests.Session()
+        self.http.headers["Authorization"] = f"Bearer {token}"
         self.buttons: list[dict] = []
         self._print_lock = threading.Lock()
 
-    def send(self, text: str, metadata: dict | None = None) -> list[dict]:
-        body = {
-            "user_id": self.user_id,
-            "text": text,
-            "message_id": uuid.uuid4().hex,
-            "metadata": metadata or {},
-        }
+    def send(self, text: str = "", **shared: object) -> list[dict]:
+        """Sends typed text or a button's payload, or a `location` or an uploaded `attachment` ref."""
+        body = {"user_id": self.user_id, "text": text, "message_id": uuid.uuid4().hex, **shared}
+        answer = self.http.post(f"{self.gateway_url}/console/messages", json=body, timeout=120)
+        if answer.status_code == 401:
+            return [{"text": NOT_AUTHORIZED}]
         # The gateway answers 503 with a message to show when the assistant is unavailable.
-        return self.http.post(f"{self.gateway_url}/console/messages", json=body, timeout=120).json()[
-            "messages"
-        ]
+        return answer.json()["messages"]
 
     def upload(self, path: Path) -> tuple[dict | None, list[dict]]:
         """The stored attachment, or None and the gateway's reason."""
         with path.open("rb") as file:
             answer = self.http.post(
-                f"{self.gateway_url}/console/media", files={"file": (path.name, file)}, timeout=120
+                f"{self.gateway_url}/console/media",
+                params={"user_id": self.user_id},
+                files={"file": (path.name, file)},
+                timeout=120,
             )
+        if answer.status_code == 401:
+            return None, [{"text": NOT_AUTHORIZED}]
         data = answer.json()
         return data.get("attachment"), data.get("messages", [])
 
@@ -73,13 +80,13 @@ class ConsoleChat:
                 lat, lon = (float(x) for x in rest.split())
             except ValueError:
                 return [{"text": "(format: /lokasi -6.2 106.8)"}]
-            return self.send("/share_location", {"location": {"lat": lat, "lon": lon}})
+            return self.send(location={"lat": lat, "lon": lon})
         if command == "/lampiran":
             path = Path(" ".join(shlex.split(rest))).expanduser()
             if not path.is_file():
                 return [{"text": f"(berkas tidak ditemukan: {path})"}]
             attachment, refusal = self.upload(path)
-            return self.send("/share_evidence", {"attachments": [attachment]}) if attachment else refusal
+            return self.send(attachment=attachment["ref"]) if attachment else refusal
         return self.send(line)
 
     def watch_inbox(self, stop: threading.Event) -> None:
@@ -114,8 +121,8 @@ class ConsoleChat:
             stop.set()
 
 
-def chat(gateway_url: str, user_id: str = "warga") -> None:
-    ConsoleChat(gateway_url, user_id).run()
+def chat(gateway_url: str, user_id: str = "warga", token: str | None = None) -> None:
+    ConsoleChat(gateway_url, user_id, token or os.environ.get("CONSOLE_TOKEN", "")).run()
 
 
 def main() -> None:

@@ -109,7 +109,9 @@ class TelegramOutbound:
         return messages
 
     async def payload_of(self, callback_data: str) -> str | None:
-        """The Rasa payload behind a pressed button; None when a stored one has expired."""
+        """The Rasa payload behind a pressed button; None when a stored one has expired. Callback data
+        is whatever the client sends: `Conversations` relays it as a payload only if it was offered to
+        that chat, and as typed text otherwise."""
         if not callback_data.startswith("#"):
             return callback_data
         stored = await self._redis.get(self._payload_key(callback_data[1:]))

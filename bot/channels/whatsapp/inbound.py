@@ -24,7 +24,7 @@ its recipient stops following reports (131026, undeliverable); every failure cod
 from __future__ import annotations
 
 import asyncio
-import json
+import hmac
 import logging
 import time
 from collections.abc import Coroutine, Iterator
@@ -46,6 +46,7 @@ from bot.channels.whatsapp.outbound import (
     WindowClosed,
 )
 from bot.gateway.conversations import Conversations, Incoming, KeyedLock, typed_text
+from bot.gateway.limits import load_json
 from common import keys
 from common.identity import Sender, pseudonym
 from common.media import MediaRefused, MediaStore, StoredMedia
@@ -85,8 +86,20 @@ class Unrelayed(Exception):
 
 
 def _dicts(value: Any) -> Iterator[dict[str, Any]]:
-    """The objects of a list in a delivery, skipping anything malformed."""
-    return (item for item in (value if isinstance(value, list) else ()) if isinstance(item, dict))
+    """The objects of a list in a delivery, skipping (and logging) anything malformed: Meta signed it, so
+    it is answered 200 all the same, and a retry would bring the same."""
+    if value is None:
+        return
+    if not isinstance(value, list):
+        log.warning("WhatsApp delivery signed but malformed: %s where a list belongs", type(value).__name__)
+        return
+    for item in value:
+        if isinstance(item, dict):
+            yield item
+        else:
+            log.warning(
+                "WhatsApp delivery signed but malformed: %s where an object belongs", type(item).__name__
+            )
 
 
 def _caption(media: dict[str, Any]) -> dict[str, str]:
@@ -117,9 +130,9 @@ class WhatsAppChannel:
     async def verify(self, request: web.Request) -> web.Response:
         """Meta's subscription handshake: echo `hub.challenge` when the verify token matches."""
         query = request.query
-        if (
-            query.get("hub.mode") == "subscribe"
-            and query.get("hub.verify_token") == self._settings.verify_token
+        token = query.get("hub.verify_token", "").encode()
+        if query.get("hub.mode") == "subscribe" and hmac.compare_digest(
+            token, self._settings.verify_token.encode()
         ):
             return web.Response(text=query.get("hub.challenge", ""))
         raise web.HTTPForbidden()
@@ -129,11 +142,13 @@ class WhatsAppChannel:
         if not signature_valid(self._settings.app_secret, body, request.headers.get("X-Hub-Signature-256")):
             log.warning("WhatsApp delivery with a missing or wrong signature rejected")
             raise web.HTTPUnauthorized()
+        # Signed by Meta but unreadable: answered 200 all the same, since Meta retries anything else.
         try:
-            delivery = json.loads(body)
-        except ValueError:
-            raise web.HTTPBadRequest()
-        for job in self._jobs(delivery):
+            jobs = list(self._jobs(load_json(body)))
+        except (ValueError, TypeError, AttributeError, KeyError) as exc:
+            log.warning("WhatsApp delivery signed but malformed, dropped: %s", type(exc).__name__)
+            return web.Response(text="ok")
+        for job in jobs:
             task = asyncio.create_task(job)
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
@@ -145,7 +160,7 @@ class WhatsAppChannel:
 
     def _jobs(self, delivery: Any) -> Iterator[Coroutine[Any, Any, None]]:
         """The work a delivery to our number brings: each citizen's message, each delivery status."""
-        for entry in _dicts(delivery.get("entry") if isinstance(delivery, dict) else None):
+        for entry in _dicts(delivery.get("entry") if isinstance(delivery, dict) else [delivery]):
             for change in _dicts(entry.get("changes")):
                 value = change.get("value")
                 if change.get("field") != "messages" or not isinstance(value, dict):

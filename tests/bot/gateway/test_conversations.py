@@ -3,12 +3,26 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import unicodedata
 
 import aiohttp
 import pytest
 from aiohttp import web
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLStoryReader
+from rasa.shared.nlu.training_data.message import Message
 
-from bot.gateway.conversations import ASSISTANT_UNAVAILABLE, Conversations, Incoming
+from bot.gateway.conversations import (
+    ASSISTANT_UNAVAILABLE,
+    SHARE_LOCATION,
+    SLOW_DOWN,
+    Conversations,
+    Incoming,
+    typed_text,
+)
+from bot.gateway.limits import MAX_JSON_DEPTH, load_json
 from bot.rasa_client import RasaClient, RasaUnavailable
 from common.identity import pseudonym as user_ref
 from tests.support import serving
@@ -51,9 +65,85 @@ async def test_relays_with_channel_metadata_and_buttons(conversations, fake_rasa
     replies = await conversations.handle(Incoming("telegram", "42", "halo", "m1", {"x": 1}))
     assert replies[0].text == "echo halo"
     assert replies[0].buttons[0].payload == "/affirm"
-    assert received == [
-        {"sender": "telegram:42", "message": "halo", "metadata": {"x": 1, "channel": "telegram"}}
+    # Only metadata the gateway vouches for reaches Rasa.
+    assert received == [{"sender": "telegram:42", "message": "halo", "metadata": {"channel": "telegram"}}]
+
+
+async def test_gateway_payloads_carry_their_checked_metadata(conversations, fake_rasa):
+    _, received = fake_rasa
+    pin = {"location": {"lat": -6.2, "lon": 106.8}, "x": 1}
+    await conversations.handle(Incoming("telegram", "42", SHARE_LOCATION, "m1", pin))
+    await conversations.handle(
+        Incoming("telegram", "42", SHARE_LOCATION, "m2", {"location": {"lat": 91, "lon": 0}})
+    )
+    await conversations.handle(Incoming("telegram", "42", "/help", "m3"))
+    assert [(b["message"], b["metadata"]) for b in received] == [
+        (SHARE_LOCATION, {"location": {"lat": -6.2, "lon": 106.8}, "channel": "telegram"}),
+        ("share_location", {"channel": "telegram"}),  # out of range: no pin, so not the payload either
+        ("/help", {"channel": "telegram"}),
     ]
+
+
+async def test_a_button_payload_is_taken_only_from_whom_it_was_offered(conversations, fake_rasa):
+    _, received = fake_rasa
+    await conversations.handle(Incoming("whatsapp", "628111", "halo", "w1"))  # offers "/affirm"
+    await conversations.handle(Incoming("whatsapp", "628111", "/affirm", "w2"))
+    await conversations.handle(Incoming("whatsapp", "628222", "/affirm", "w3"))  # never offered to them
+    await conversations.handle(Incoming("whatsapp", "628111", '/affirm{"x": 1}', "w4"))  # not as offered
+    assert [b["message"] for b in received[1:]] == ["/affirm", "affirm", 'affirm{"x": 1}']
+
+
+async def test_a_flood_is_answered_once_and_not_relayed(fake_rasa, redis_async):
+    url, received = fake_rasa
+    async with aiohttp.ClientSession() as http:
+        conv = Conversations(RasaClient(url, http), redis_async, messages_per_minute=3)
+        answers = [await conv.handle(Incoming("console", "u", f"pesan {i}", str(i))) for i in range(6)]
+        other = await conv.handle(Incoming("console", "v", "halo", "v1"))
+    assert [b["message"] for b in received] == ["pesan 0", "pesan 1", "pesan 2", "halo"]
+    assert [a[0].text for a in answers[3:4]] == [SLOW_DOWN] and answers[4:] == [[], []]
+    assert other[0].text == "echo halo"
+
+
+_NOISE = [
+    "/",
+    " ",
+    "\t",
+    "\u200b",
+    "\u200d",
+    "\ufeff",
+    "\xa0",
+    "\u3000",
+    "\u2060",
+    "\u0338",
+    "\uff0f",
+    "\u2215",
+]
+_NOISE += ["\u2044", "\u29f8", "\ufe68", "\u00ad", "\n", "\u202e", "\U000e0020"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    prefix=st.lists(st.sampled_from(_NOISE) | st.characters(categories=["Cc", "Cf", "Zs", "Mn"]), max_size=8),
+    rest=st.text(max_size=20),
+)
+def test_typed_text_never_reads_as_an_intent(prefix, rest):
+    typed = typed_text("".join(prefix) + "/EXTERNAL_status_changed" + rest)
+    assert YAMLStoryReader.unpack_regex_message(Message(data={"text": typed})).get("intent") is None
+    shown = unicodedata.normalize("NFKC", typed).lstrip()
+    assert not shown.startswith("/") and not shown[:1].isspace()
+    assert typed_text(typed) == typed
+
+
+@given(st.text(alphabet=st.characters(categories=["L", "N"]), min_size=1), st.text())
+def test_typed_text_leaves_ordinary_text_alone(first, rest):
+    assert typed_text(first + rest) == first + rest
+
+
+def test_json_depth_is_bounded_whatever_the_depth():
+    assert load_json(json.dumps({"a": [{"b": 1}]})) == {"a": [{"b": 1}]}
+    for depth in (MAX_JSON_DEPTH + 1, 900, 200_000):
+        with pytest.raises(ValueError):
+            load_json("[" * depth + "]" * depth)
 
 
 async def test_duplicate_delivery_is_processed_once(conversations, fake_rasa):
