@@ -252,25 +252,21 @@ class Citizen:
         if isinstance(answer, Click):
             return await self.send(choose(answer, messages), step=step)
         if isinstance(answer, PinLocation):
-            return await self.send("/share_location", {"location": LOCATION}, step=step)
+            return await self.send(shared={"location": LOCATION}, step=step)
         attachment = await self.upload_photo()
         if attachment is None:
             self.stats.photos["skipped"] += 1
             return await self.send(answer.otherwise, step=step)
         self.stats.photos["sent"] += 1
-        return await self.send("/share_evidence", {"attachments": [attachment]}, step=step)
+        return await self.send(shared={"attachment": attachment["ref"]}, step=step)
 
-    async def send(self, text: str, metadata: dict | None = None, *, step: str) -> list[dict]:
+    async def send(self, text: str = "", shared: dict | None = None, *, step: str) -> list[dict]:
+        """Types `text`, or shares a location or an uploaded attachment, as the console chat does."""
         # Reading the answer and typing: before the first message too, so that the paced load's
         # citizens do not all open their chats in the same millisecond.
         if self.think_seconds:
             await asyncio.sleep(self.think_seconds * random.uniform(0.5, 1.5))
-        body = {
-            "user_id": self.user_id,
-            "text": text,
-            "message_id": uuid.uuid4().hex,
-            "metadata": metadata or {},
-        }
+        body = {"user_id": self.user_id, "text": text, "message_id": uuid.uuid4().hex, **(shared or {})}
         started = time.perf_counter()
         data = await self._post("/console/messages", json=body)
         self.stats.step_seconds[step].append(time.perf_counter() - started)
@@ -285,7 +281,9 @@ class Citizen:
         """The attachment as the gateway stored it, or None when the gateway has no upload endpoint."""
         form = aiohttp.FormData()
         form.add_field("file", PHOTO.read_bytes(), filename="jalan-rusak.jpg", content_type="image/jpeg")
-        data = await self._post("/console/media", data=form, missing_ok=True)
+        data = await self._post(
+            "/console/media", data=form, params={"user_id": self.user_id}, missing_ok=True
+        )
         return data and data["attachment"]
 
     async def _post(self, path: str, missing_ok: bool = False, **kwargs) -> dict | None:
@@ -311,6 +309,7 @@ async def run_load(
     max_seconds: float,
     think_seconds: float = 0.0,
     user_prefix: str | None = None,
+    console_token: str = "",
 ) -> LoadStats:
     """Runs `conversations` conversations, `concurrency` at a time; after `max_seconds` the ones
     still running are cut (counted as unfinished) and no new one starts. Citizens wait about
@@ -322,7 +321,8 @@ async def run_load(
     prefix = user_prefix or f"bench-{uuid.uuid4().hex[:8]}"
     numbers = iter(range(conversations))  # shared: each conversation is taken by one worker
 
-    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=concurrency)) as http:
+    auth = {"Authorization": f"Bearer {console_token}"} if console_token else {}
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=concurrency), headers=auth) as http:
 
         async def worker() -> None:
             for number in numbers:

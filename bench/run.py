@@ -170,7 +170,12 @@ def bench_variant(variant: Variant, run_dir: Path, args: argparse.Namespace) -> 
             spawned = {name: psutil.Process(pid).create_time() for name, pid in pids()}
             idle = asyncio.run(
                 run_load(
-                    stack.gateway_url, conversations=1, concurrency=1, max_seconds=120, user_prefix="warmup"
+                    stack.gateway_url,
+                    conversations=1,
+                    concurrency=1,
+                    max_seconds=120,
+                    user_prefix="warmup",
+                    console_token=stack.secrets.console_token,
                 )
             )
             print(
@@ -189,6 +194,7 @@ def bench_variant(variant: Variant, run_dir: Path, args: argparse.Namespace) -> 
                     concurrency=args.concurrency,
                     max_seconds=args.max_seconds,
                     user_prefix="load",
+                    console_token=stack.secrets.console_token,
                 )
             )
             cpu_after, redis_after = sampler.cpu_seconds(), redis_commands(store)
@@ -230,6 +236,7 @@ def bench_variant(variant: Variant, run_dir: Path, args: argparse.Namespace) -> 
                     max_seconds=args.max_seconds,
                     think_seconds=args.think_seconds,
                     user_prefix="paced",
+                    console_token=stack.secrets.console_token,
                 )
             ).summary()
             store.close()

@@ -421,7 +421,7 @@ def main(argv: list[str] | None = None) -> int:
         if sys.stdin.isatty() and not args.headless:
             from bot.local.console_chat import chat
 
-            chat(stack.gateway_url)
+            chat(stack.gateway_url, token=stack.secrets.console_token)
         else:
             print("Running headless; stop with Ctrl-C or SIGTERM.", flush=True)
             while (dead := stack.dead_service()) is None:

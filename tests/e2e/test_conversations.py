@@ -18,7 +18,7 @@ pytestmark = pytest.mark.stack
 @pytest.fixture
 async def citizen(stack):
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=120)) as http:
-        yield Citizen(http, stack.gateway_url)
+        yield Citizen(http, stack)
 
 
 @pytest.fixture

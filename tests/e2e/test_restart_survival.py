@@ -15,7 +15,8 @@ pytestmark = pytest.mark.stack
 
 def say(stack: Stack, user_id: str, text: str) -> str:
     body = {"user_id": user_id, "text": text, "message_id": uuid.uuid4().hex}
-    answer = requests.post(f"{stack.gateway_url}/console/messages", json=body, timeout=120)
+    auth = {"Authorization": f"Bearer {stack.secrets.console_token}"}
+    answer = requests.post(f"{stack.gateway_url}/console/messages", json=body, headers=auth, timeout=120)
     answer.raise_for_status()
     return "\n".join(m.get("text", "") for m in answer.json()["messages"])
 

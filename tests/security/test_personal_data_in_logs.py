@@ -16,7 +16,7 @@ PERSONAL = (NIK, PHONE, "+6281234567890", NAME, "Sutrisno", "Wibowo", "sutrisno.
 
 async def test_no_nik_phone_name_or_sender_id_reaches_any_log(stack):
     async with aiohttp.ClientSession() as http:
-        citizen = Citizen(http, stack.gateway_url)
+        citizen = Citizen(http, stack)
         await citizen.says(
             f"saya {NAME} NIK {NIK} hp {PHONE} email sutrisno.w@contoh.id mau lapor jalan depan rumah "
             "saya di Jl. Merdeka Kota Bandung rusak parah dan berlubang besar"
