@@ -27,6 +27,7 @@ from bot.gateway.settings import GatewaySettings
 from bot.rasa_client import RasaClient
 from common.inbox import ConsoleInbox
 from common.media import MediaStore
+from common.redis import async_client
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +45,7 @@ MEDIA_CLEANUP_EVERY_SECONDS = 3600
 async def _shared_clients(app: web.Application):
     """One Redis pool and one HTTP session for the gateway's lifetime, shared by all channels."""
     settings = app[SETTINGS]
-    app[REDIS] = aioredis.from_url(settings.redis_url)
+    app[REDIS] = async_client(settings.redis_url)
     app[HTTP] = aiohttp.ClientSession()
     rasa = RasaClient(settings.rasa_url, app[HTTP], timeout=settings.rasa_timeout)
     app[CONVERSATIONS] = Conversations(rasa, app[REDIS], max_text_chars=settings.max_text_chars)
