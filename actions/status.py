@@ -15,6 +15,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import clients
 from actions.report.dates import JAKARTA, format_date
+from common import outbox
 from common.reports import ReportsStore
 from lapor_client.errors import LaporError, LaporNotFound
 from lapor_client.models import Report
@@ -131,7 +132,8 @@ class MyReports(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         mine = await ReportsStore(clients.redis()).list_for(tracker.sender_id, limit=10)
-        if not mine:
+        waiting = await outbox.pending_for(clients.redis(), tracker.sender_id)  # confirmed, LAPOR not reached
+        if not mine and not waiting:
             dispatcher.utter_message(
                 text="Anda belum punya laporan yang dibuat lewat layanan ini.",
                 buttons=[{"title": "📝 Buat pengaduan", "payload": "/file_complaint"}],
@@ -141,7 +143,7 @@ class MyReports(Action):
         answers = await asyncio.gather(
             *(lapor.get_report(r.tracking_id) for r in mine), return_exceptions=True
         )
-        lines = ["📋 Laporan Anda:"]
+        lines = ["📋 Laporan Anda:"] + [f"• {p.title}: ⏳ menunggu dikirim ke LAPOR!" for p in waiting]
         for filed, answer in zip(mine, answers):
             known = isinstance(answer, Report)
             status = STATUS_LABELS.get(answer.status, answer.status) if known else "status belum tersedia"

@@ -44,9 +44,24 @@ def _options(options: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+class _Pipeline(aioredis.client.Pipeline):
+    async def _disconnect_raise_reset(self, conn: aioredis.Connection, error: Exception) -> None:
+        """redis-py 4.x retries a transaction only after a timeout; one lost with its connection (a
+        restarted Redis) is sent again on a fresh connection too, except while WATCHing."""
+        if self.watching or not isinstance(error, tuple(RETRIED_ERRORS)):
+            await super()._disconnect_raise_reset(conn, error)
+        else:
+            await conn.disconnect()
+
+
+class _Redis(aioredis.Redis):
+    def pipeline(self, transaction: bool = True, shard_hint: Optional[str] = None) -> _Pipeline:
+        return _Pipeline(self.connection_pool, self.response_callbacks, transaction, shard_hint)
+
+
 def async_client(url: Optional[str] = None, **options: Any) -> aioredis.Redis:
     """An asyncio client for REDIS_URL (or `url`); bind it to the loop that first uses it."""
-    return aioredis.from_url(url or redis_url(), retry=AsyncRetry(_backoff(), RETRIES), **_options(options))
+    return _Redis.from_url(url or redis_url(), retry=AsyncRetry(_backoff(), RETRIES), **_options(options))
 
 
 def sync_client(url: Optional[str] = None, **options: Any) -> redis.Redis:

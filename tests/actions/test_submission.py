@@ -11,6 +11,7 @@ from actions.report.form import ValidateReportForm
 from actions.report.start import StartReport
 from actions.report.steps import fresh_draft
 from actions.report.submission import ConfirmAgain, ReportDelivered, SubmitReport
+from actions.status import MyReports
 from common import keys, outbox
 from common.media import MediaStore
 from common.outbox import DeliveredReport
@@ -237,3 +238,12 @@ async def test_redis_down_at_the_confirmation_writes_nothing_and_asks_to_send_ag
     assert await env.hlen(outbox.PENDING) == 0
     _, said = await run(ConfirmAgain(), make_tracker(slots, text="kirim", intent="affirm"))
     assert [tracking_number(texts(said))] == await reports_filed()
+
+
+async def test_laporan_saya_lists_a_report_waiting_in_the_outbox(env, admin):
+    await admin.set_fault("down")
+    await run(SubmitReport(), make_tracker(a_draft_started(judul="Lampu jalan mati")))
+    _, said = await run(MyReports(), make_tracker(text="laporan saya", intent="my_reports"))
+    assert "• Lampu jalan mati: ⏳ menunggu dikirim ke LAPOR!" in texts(said)
+    _, others = await run(MyReports(), make_tracker(text="laporan saya", sender="console:lain"))
+    assert "Lampu jalan mati" not in texts(others)
