@@ -14,6 +14,7 @@ import redis.asyncio as aioredis
 
 from actions.settings import ActionSettings
 from common.media import MediaStore
+from common.redis import async_client
 from lapor_client import LaporClient
 from lapor_client.models import Agency, Category
 
@@ -37,7 +38,7 @@ def settings() -> ActionSettings:
 def redis() -> aioredis.Redis:
     global _redis
     if _redis is None:
-        _redis = aioredis.from_url(settings().redis_url)
+        _redis = async_client(settings().redis_url)
     return _redis
 
 

@@ -16,6 +16,7 @@ from rasa_sdk.types import DomainDict
 from actions import clients
 from actions import status_texts as texts
 from actions.report.dates import JAKARTA, format_date
+from common import outbox
 from common.reports import ReportsStore
 from lapor_client.errors import LaporError, LaporNotFound
 from lapor_client.models import Report
@@ -115,7 +116,8 @@ class MyReports(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         mine = await ReportsStore(clients.redis()).list_for(tracker.sender_id, limit=10)
-        if not mine:
+        waiting = await outbox.pending_for(clients.redis(), tracker.sender_id)  # confirmed, LAPOR not reached
+        if not mine and not waiting:
             dispatcher.utter_message(
                 text=texts.NO_REPORTS,
                 buttons=[{"title": texts.FILE_COMPLAINT, "payload": "/file_complaint"}],
@@ -125,7 +127,7 @@ class MyReports(Action):
         answers = await asyncio.gather(
             *(lapor.get_report(r.tracking_id) for r in mine), return_exceptions=True
         )
-        lines = [texts.MY_REPORTS_HEADING]
+        lines = [texts.MY_REPORTS_HEADING] + [texts.MY_REPORT_WAITING.format(title=p.title) for p in waiting]
         for filed, answer in zip(mine, answers):
             known = isinstance(answer, Report)
             status = texts.STATUS_LABELS.get(answer.status, answer.status) if known else texts.STATUS_UNKNOWN

@@ -41,6 +41,7 @@ NO_REPORTS = "Anda belum punya laporan yang dibuat lewat layanan ini."
 NOT_FOUND = "Laporan #{id} tidak ditemukan. Periksa lagi nomornya (biasanya 7 angka, misalnya 1916449)."
 MY_REPORTS_HEADING = "📋 Laporan Anda:"
 MY_REPORT_LINE = "• #{id} {title}: {status}"
+MY_REPORT_WAITING = "• {title}: ⏳ menunggu dikirim ke LAPOR!"  # confirmed, not yet in LAPOR
 # Buttons
 FOLLOW = "🔔 Ikuti laporan ini"
 MY_REPORTS = "📋 Laporan saya"

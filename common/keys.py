@@ -30,6 +30,11 @@ Key (type) — owner: what it holds — lifetime:
   until LAPOR has them
 - `app:outbox:failed` (hash key → JSON) — same: reports LAPOR refused for good — until an operator clears it
 - `app:outbox:lock:<key>` — same: one sender at a time per report — 120 s
+- `app:outbox:sent:<key>` (JSON) — same: the tracking number a draft's key got, so a repeated
+  confirmation answers with it instead of filing again — 30 days
+- `app:outbox:last:<sender>` — action server: the key of the citizen's last confirmed draft — 1 hour
+- `app:outbox:delivered` (stream) — outbox → notifier: reports that left the outbox after the citizen's
+  turn, to be announced; written in the same transaction as the removal — trimmed to ~10,000 entries
 - `app:reports:filed:<sender>` (sorted set) — action server: a citizen's reports by filing time — kept
 - `app:reports:meta:<tracking id>` (hash) — action server: title, classification, reporter — kept
 - `app:reports:followers:<tracking id>` (set) — action server: who hears of a report's changes — kept
@@ -37,8 +42,12 @@ Key (type) — owner: what it holds — lifetime:
 - `app:clarifications:<sender>` (hash event id → JSON) — action server: agency questions awaiting an
   answer — until answered
 - `app:notifier:cursor` — notifier: position in LAPOR's events feed — kept
-- `app:notifier:pending` (sorted set) — notifier: delivery jobs by due time — until delivered
+- `app:notifier:stream` (stream, consumer group `notifiers`) — notifier: delivery jobs in feed order,
+  each read by one notifier; a dead one's unacknowledged jobs are claimed by another — until delivered
+- `app:notifier:pending` (sorted set) — notifier: jobs waiting for a retry, by due time — until due
 - `app:notifier:jobs` (hash) — notifier: delivery job JSON — until delivered
+- `app:notifier:order:<sender>` (list) — notifier: a citizen's undelivered job ids in feed order, so
+  several notifiers still tell one citizen in order — until each is delivered
 - `app:notifier:dead` (hash) — notifier: jobs given up after all attempts — until an operator clears them
 - `app:notifier:sent:<job id>` — notifier: a delivered job, so a re-read event is not sent again — 90 days
 """
@@ -105,6 +114,17 @@ def outbox_lock(idempotency_key: str) -> str:
     return f"{APP}:outbox:lock:{idempotency_key}"
 
 
+def outbox_sent(idempotency_key: str) -> str:
+    return f"{APP}:outbox:sent:{idempotency_key}"
+
+
+def outbox_last(sender: str) -> str:
+    return f"{APP}:outbox:last:{sender}"
+
+
+OUTBOX_DELIVERED = f"{APP}:outbox:delivered"
+
+
 def reports_filed(sender: str) -> str:
     return f"{APP}:reports:filed:{sender}"
 
@@ -126,9 +146,14 @@ def open_clarifications(sender: str) -> str:
 
 
 NOTIFIER_CURSOR = f"{APP}:notifier:cursor"
+NOTIFIER_STREAM = f"{APP}:notifier:stream"
 NOTIFIER_PENDING = f"{APP}:notifier:pending"
 NOTIFIER_JOBS = f"{APP}:notifier:jobs"
 NOTIFIER_DEAD = f"{APP}:notifier:dead"
+
+
+def notifier_order(sender: str) -> str:
+    return f"{APP}:notifier:order:{sender}"
 
 
 def notifier_sent(job_id: str) -> str:

@@ -6,6 +6,11 @@ ReportsStore) or refused it for good (then it is parked under `failed` for an op
 LAPOR is down or slow it stays, and `retry_pending` (called by the notifier) sends it again with the
 same idempotency key, so LAPOR returns the same report however often it is sent.
 
+The key is the draft's own, fixed when the draft starts (actions/report/steps.fresh_draft), never in the
+confirming turn: whatever repeats a confirmation (a resend after a lost answer, a platform's redelivery,
+a second gateway, a crash of any process) carries the same key. Once LAPOR gave the key a number it is
+kept under `sent`, and a repeated confirmation is answered with that number instead of being filed.
+
 Keys: common/keys.py (`OUTBOX_*`).
 """
 
@@ -14,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -52,6 +58,7 @@ class PendingReport:
     attachments: list[dict[str, Any]] = field(default_factory=list)  # the gateway's media metadata
     uploaded: dict[str, Optional[str]] = field(default_factory=dict)  # ref → attachment id (None: skipped)
     attempts: int = 0
+    confirmed_at: float = field(default_factory=time.time)  # for the outbox's age (metrics)
 
     @property
     def title(self) -> str:
@@ -82,17 +89,72 @@ class DeliveredReport:
     tracking_id: str
     title: str
 
+    def to_json(self) -> str:
+        return json.dumps(asdict(self))
 
-async def enqueue(redis: aioredis.Redis, pending: PendingReport) -> None:
-    """Keeps the confirmed report; a second call with the same key changes nothing."""
-    await redis.hsetnx(PENDING, pending.idempotency_key, pending.to_json())
+    @classmethod
+    def from_json(cls, raw: bytes | str) -> "DeliveredReport":
+        return cls(**json.loads(raw))
+
+
+SENT_SECONDS = 30 * 24 * 3600  # longer than any citizen waits before confirming the same draft again
+LAST_SECONDS = 3600
+DELIVERED_STREAM_MAX = 10_000
+
+# Atomic, so a confirmation racing the notifier's delivery of the same key never puts it back.
+_ENQUEUE = """
+local sent = redis.call('GET', KEYS[1])
+if sent then return sent end
+redis.call('HSETNX', KEYS[2], ARGV[1], ARGV[2])
+redis.call('SET', KEYS[3], ARGV[1], 'EX', ARGV[3])
+return false
+"""
+
+
+async def enqueue(redis: aioredis.Redis, pending: PendingReport) -> Optional[DeliveredReport]:
+    """Keeps the confirmed report; a second call with the same key changes nothing. Returns the report
+    LAPOR has already given a number for this key (a repeated confirmation), else None."""
+    sent = await redis.eval(
+        _ENQUEUE,
+        3,
+        keys.outbox_sent(pending.idempotency_key),
+        PENDING,
+        keys.outbox_last(pending.sender),
+        pending.idempotency_key,
+        pending.to_json(),
+        LAST_SECONDS,
+    )
+    return DeliveredReport.from_json(sent) if sent else None
+
+
+async def sent_report(redis: aioredis.Redis, key: str) -> Optional[DeliveredReport]:
+    raw = await redis.get(keys.outbox_sent(key))
+    return DeliveredReport.from_json(raw) if raw else None
+
+
+async def is_pending(redis: aioredis.Redis, key: str) -> bool:
+    return bool(await redis.hexists(PENDING, key))
+
+
+async def last_confirmed(redis: aioredis.Redis, sender: str) -> Optional[str]:
+    """The key of the sender's draft confirmed within the last hour, if any."""
+    raw = await redis.get(keys.outbox_last(sender))
+    return raw.decode() if raw else None
+
+
+async def pending_for(redis: aioredis.Redis, sender: str) -> list[PendingReport]:
+    """The sender's reports still waiting for LAPOR (few at any time: a scan is enough)."""
+    kept = [PendingReport.from_json(raw) for raw in await redis.hvals(PENDING)]
+    return [p for p in kept if p.sender == sender]
 
 
 async def deliver(
-    lapor: LaporClient, redis: aioredis.Redis, media: MediaStore, key: str
+    lapor: LaporClient, redis: aioredis.Redis, media: MediaStore, key: str, announce: bool = False
 ) -> Optional[DeliveredReport]:
     """Sends one kept report. Returns None when it stays kept (LAPOR unreachable, or another worker
-    is sending it); raises LaporError when LAPOR refused it for good (it is then parked as failed)."""
+    is sending it); raises LaporError when LAPOR refused it for good (it is then parked as failed).
+    With `announce` (a retry after the citizen's turn) the delivery is also written to the stream the
+    notifier announces from, in the same transaction that removes it from the outbox."""
     token = uuid.uuid4().hex
     if not await redis.set(keys.outbox_lock(key), token, nx=True, ex=LOCK_SECONDS):
         return None
@@ -116,12 +178,23 @@ async def deliver(
                 pipe.hdel(PENDING, key)
                 await pipe.execute()
             raise
+        delivered = DeliveredReport(pending.sender, created.tracking_id, pending.title)
         # Registered before it leaves the outbox: a crash in between repeats an idempotent step.
         await ReportsStore(redis).add_filed(
             pending.sender, created.tracking_id, pending.title, pending.report["classification"]
         )
-        await redis.hdel(PENDING, key)
-        return DeliveredReport(pending.sender, created.tracking_id, pending.title)
+        async with redis.pipeline(transaction=True) as pipe:
+            pipe.set(keys.outbox_sent(key), delivered.to_json(), ex=SENT_SECONDS)
+            pipe.hdel(PENDING, key)
+            if announce:
+                pipe.xadd(
+                    keys.OUTBOX_DELIVERED,
+                    {"report": delivered.to_json()},
+                    maxlen=DELIVERED_STREAM_MAX,
+                    approximate=True,
+                )
+            await pipe.execute()
+        return delivered
     finally:
         # Release only our own lock (it may have expired and been taken by another worker).
         if await redis.get(keys.outbox_lock(key)) == token.encode():
@@ -151,16 +224,13 @@ async def _upload_attachments(
         await redis.hset(PENDING, pending.idempotency_key, pending.to_json())
 
 
-async def retry_pending(
-    lapor: LaporClient, redis: aioredis.Redis, media: MediaStore
-) -> list[DeliveredReport]:
-    """Sends every kept report once more (same idempotency key); returns those that reached LAPOR."""
-    delivered = []
+async def retry_pending(lapor: LaporClient, redis: aioredis.Redis, media: MediaStore) -> int:
+    """Sends every kept report once more (same idempotency key); returns how many reached LAPOR. Each
+    one is announced through `OUTBOX_DELIVERED`."""
+    delivered = 0
     for key in await redis.hkeys(PENDING):
         try:
-            result = await deliver(lapor, redis, media, key.decode())
+            delivered += await deliver(lapor, redis, media, key.decode(), announce=True) is not None
         except LaporError:
             continue  # parked as failed by deliver()
-        if result is not None:
-            delivered.append(result)
     return delivered

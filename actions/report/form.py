@@ -4,11 +4,10 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any, Optional
 
 from rasa_sdk import FormValidationAction, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -25,6 +24,7 @@ from actions.report.steps import (
     SAFER_PRIVACY,
     SKIPPED,
     clear_steps,
+    draft_key,
     steps_for,
 )
 from actions.report.titles import suggest_title
@@ -66,6 +66,8 @@ class ValidateReportForm(FormValidationAction):
     ) -> list[EventType]:
         """Evidence and pins are taken at any step: the citizen may send them before being asked."""
         shared = shared_media_events(dispatcher, tracker)
+        if not tracker.get_slot("idempotency_key"):  # a draft started before keys were fixed at its start
+            shared.append(SlotSet("idempotency_key", draft_key()))
         tracker.add_slots(shared)
         return shared + await super().run(dispatcher, tracker, domain)
 
@@ -249,10 +251,7 @@ class ValidateReportForm(FormValidationAction):
         if editing or reply.no() or reply.has("ubah", "ganti", "edit", "koreksi", "perbaiki", "revisi"):
             return {"konfirmasi": None, "sedang_ubah": True}
         if reply.yes() or reply.has("kirim", "lanjut", "sudah benar", "sdh benar", "udah benar"):
-            return {
-                "konfirmasi": True,
-                "idempotency_key": tracker.get_slot("idempotency_key") or uuid.uuid4().hex,
-            }
+            return {"konfirmasi": True}  # the draft's key was fixed when it started (steps.fresh_draft)
         dispatcher.utter_message(text=texts.CONFIRM_CHOICES)
         return {"konfirmasi": None}
 

@@ -3,6 +3,8 @@ lives only in the tracker's slots."""
 
 from __future__ import annotations
 
+import uuid
+
 from rasa_sdk import Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 
@@ -106,9 +108,17 @@ def resume_draft(tracker: Tracker) -> list[EventType]:
     return [ActiveLoop("report_form")] if tracker.get_slot("classification") else []
 
 
+def draft_key() -> str:
+    """The draft's idempotency key: LAPOR files one report per key, however often it is sent."""
+    return uuid.uuid4().hex
+
+
 def fresh_draft(classification: str) -> list[SlotSet]:
+    """A new draft, with its key fixed now: long before the citizen can confirm it, so that every
+    repetition of the confirmation carries the same key (common/outbox.py)."""
     return (
-        [SlotSet(slot, None) for slot in DRAFT_SLOTS if slot != "classification"]
+        [SlotSet(slot, None) for slot in DRAFT_SLOTS if slot not in ("classification", "idempotency_key")]
         + [SlotSet("classification", classification), SlotSet("lampiran", [])]
+        + [SlotSet("idempotency_key", draft_key())]
         + [SlotSet(step, NOT_ASKED) for step in FORM_STEPS if step not in STEPS[classification]]
     )

@@ -1,4 +1,5 @@
-"""Submitting a confirmed report through the outbox, and telling the citizen when a kept one arrived."""
+"""Submitting a confirmed report through the outbox, answering a repeated confirmation with the same
+report, and telling the citizen when a kept one arrived."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
+from redis import RedisError
 
 from actions import clients
 from actions.message import from_notifier
@@ -28,6 +30,40 @@ def delivered_message(report: DeliveredReport, dispatcher: CollectingDispatcher,
     )
 
 
+async def submit(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """Sends the confirmed draft; the draft is cleared once the outbox (or LAPOR) has it."""
+    reset = [SlotSet(slot, None) for slot in DRAFT_SLOTS]
+    if tracker.get_slot("konfirmasi") is not True or not tracker.get_slot("idempotency_key"):
+        return reset  # only a report the citizen confirmed is ever sent
+    pending = pending_report(tracker)
+    redis = clients.redis()
+    try:
+        already = await outbox.enqueue(redis, pending)  # durable before the first attempt
+    except RedisError:
+        # Nothing was written: the confirmed draft stays, and "kirim" again sends it (ConfirmAgain).
+        dispatcher.utter_message(text=texts.NOT_SAVED)
+        return []
+    if already:
+        delivered_message(already, dispatcher)
+        return reset
+    try:
+        lapor = await clients.lapor()
+        delivered = await asyncio.wait_for(
+            outbox.deliver(lapor, redis, clients.media(), pending.idempotency_key),
+            clients.settings().submit_wait_seconds,
+        )
+    except (asyncio.TimeoutError, RedisError):
+        delivered = None  # kept in the outbox: the notifier sends it and announces the number
+    except LaporError:
+        dispatcher.utter_message(text=texts.REFUSED)
+        return reset
+    if delivered:
+        delivered_message(delivered, dispatcher)
+    else:
+        dispatcher.utter_message(text=texts.KEPT)
+    return reset
+
+
 class SubmitReport(Action):
     def name(self) -> str:
         return "action_submit_report"
@@ -35,28 +71,36 @@ class SubmitReport(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        reset = [SlotSet(slot, None) for slot in DRAFT_SLOTS]
-        if tracker.get_slot("konfirmasi") is not True or not tracker.get_slot("idempotency_key"):
-            return reset  # only a report the citizen confirmed is ever sent
-        pending = pending_report(tracker)
+        return await submit(dispatcher, tracker)
+
+
+class ConfirmAgain(Action):
+    """A "kirim" (or "ya") with no form open. The confirmation may have been repeated because its answer
+    was lost (a timeout, a crash): a confirmed draft still here is sent now, and a draft confirmed in the
+    last hour is answered with its number or "sedang dikirim", never filed again."""
+
+    def name(self) -> str:
+        return "action_confirm_again"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        if tracker.get_slot("konfirmasi") is True and tracker.get_slot("idempotency_key"):
+            return await submit(dispatcher, tracker)
         redis = clients.redis()
-        await outbox.enqueue(redis, pending)  # durable before the first attempt
         try:
-            lapor = await clients.lapor()
-            delivered = await asyncio.wait_for(
-                outbox.deliver(lapor, redis, clients.media(), pending.idempotency_key),
-                clients.settings().submit_wait_seconds,
-            )
-        except asyncio.TimeoutError:
-            delivered = None
-        except LaporError:
-            dispatcher.utter_message(text=texts.REFUSED)
-            return reset
-        if delivered:
-            delivered_message(delivered, dispatcher)
+            key = await outbox.last_confirmed(redis, tracker.sender_id)
+            sent = await outbox.sent_report(redis, key) if key else None
+            kept = key is not None and sent is None and await outbox.is_pending(redis, key)
+        except RedisError:
+            sent, kept = None, False
+        if sent:
+            delivered_message(sent, dispatcher)
+        elif kept:
+            dispatcher.utter_message(text=texts.SENDING)
         else:
-            dispatcher.utter_message(text=texts.KEPT)
-        return reset
+            dispatcher.utter_message(response="utter_help")
+        return []
 
 
 class ReportDelivered(Action):

@@ -93,6 +93,14 @@ FILE_REFUSED = (
     "⚠️ {name} tidak bisa dilampirkan: hanya foto, video, pesan suara, PDF, atau dokumen Office "
     "hingga {max_mb} MB."
 )
+NOT_SAVED = (
+    "⚠️ Maaf, laporan Anda belum tersimpan karena gangguan sistem. Mohon kirim lagi dalam beberapa "
+    'saat: ketik "kirim".'
+)
+SENDING = (
+    "⏳ Laporan Anda sudah kami terima dan sedang dikirim ke LAPOR!. Nomor pelacakannya akan kami "
+    "kabarkan di sini. Tidak perlu mengirim ulang."
+)
 VOICE_NOTE_PROMPT = (
     "🎙️ Pesan suara disimpan sebagai bukti. Agar cepat dipahami petugas, mohon ketik juga secara singkat "
     "apa yang terjadi."

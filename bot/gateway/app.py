@@ -24,12 +24,14 @@ from bot.channels.telegram import inbound as telegram
 from bot.channels.telegram.inbound import TelegramChannel
 from bot.channels.whatsapp import inbound as whatsapp
 from bot.channels.whatsapp.inbound import WhatsAppChannel
+from bot.gateway import health as gateway_health
 from bot.gateway.conversations import Conversations
 from bot.gateway.limits import ConnectionGuard, read_body_within
 from bot.gateway.settings import GatewaySettings
 from bot.rasa_client import RasaClient
 from common import logs
 from common.media import MediaStore
+from common.redis import async_client
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +49,7 @@ MEDIA_CLEANUP_EVERY_SECONDS = 3600
 async def _shared_clients(app: web.Application):
     """One Redis pool and one HTTP session for the gateway's lifetime, shared by all channels."""
     settings = app[SETTINGS]
-    app[REDIS] = aioredis.from_url(settings.redis_url)
+    app[REDIS] = async_client(settings.redis_url)
     app[HTTP] = aiohttp.ClientSession()
     rasa = RasaClient(settings.rasa_url, app[HTTP], token=settings.rasa_token, timeout=settings.rasa_timeout)
     app[CONVERSATIONS] = Conversations(
@@ -146,6 +148,7 @@ def create_app(settings: GatewaySettings | None = None) -> web.Application:
     app.cleanup_ctx.append(_shared_clients)
     app.cleanup_ctx.append(_media_cleanup)
     app.router.add_get("/health", health)
+    gateway_health.install(app, REDIS, HTTP, SETTINGS)  # /ready, /metrics, turns by channel
     if settings.console_enabled:
         app.router.add_post("/console/messages", console_message)
         app.router.add_post("/console/media", console_media)

@@ -9,29 +9,46 @@ Two loops share one Redis:
   the assistant knows e.g. that the citizen's next message answers a clarification), then send what
   it said on the follower's channel; failures are retried with backoff, a blocked bot stops trying.
 
-Run one notifier per deployment: the cursor and the jobs are shared, the loops are not.
+Run as many notifiers as you like: each event is stored once (the cursor is moved by compare-and-set),
+each job is sent by one of them (a Redis stream's consumer group), a dead one's jobs are claimed by
+another, and every loop survives Redis and LAPOR outages (it backs off and goes on).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
+import socket
 from collections.abc import Sequence
 from dataclasses import asdict
 
 import aiohttp
 import redis.asyncio as aioredis
+from aiohttp import web
+from redis import RedisError
 
 from bot.channels.base import DeliveryDeferred, Outbound, UserUnreachable
 from bot.channels.registry import outbounds
-from bot.notifier.queue import DeliveryQueue, Job
+from bot.notifier import metrics
+from bot.notifier.queue import (
+    CLAIM_IDLE_MS,
+    GROUP,
+    MAX_ATTEMPTS,
+    DeliveryQueue,
+    Job,
+    ensure_group,
+)
 from bot.notifier.settings import NotifierSettings
 from bot.rasa_client import RasaClient, RasaUnavailable
-from common import logs, outbox
+from common import keys, logs, outbox
 from common.identity import Sender, pseudonym
 from common.media import MediaStore
 from common.messages import BotMessage
+from common.offers import OfferedPayloads
+from common.outbox import DeliveredReport
+from common.redis import async_client
 from common.reports import ReportsStore
 from lapor_client import LaporClient
 from lapor_client.errors import LaporError
@@ -85,11 +102,13 @@ class Notifier:
         trigger: DialogueTrigger,
         outbound: "ChannelOutbound",
         media: MediaStore,
+        consumer: str = "notifier",
     ) -> None:
         self._lapor = lapor
         self._media = media
         self._redis = redis
-        self._queue = DeliveryQueue(redis)
+        self._consumer = consumer
+        self._queue = DeliveryQueue(redis, consumer)
         self._reports = ReportsStore(redis)
         self._trigger = trigger
         self._outbound = outbound
@@ -100,20 +119,37 @@ class Notifier:
         """Turns every new event into delivery jobs; returns how many events were read."""
         read = 0
         while True:
-            page = await self._lapor.events_page(after=await self._queue.cursor(), limit=page_size)
+            after = await self._queue.cursor()
+            page = await self._lapor.events_page(after=after, limit=page_size)
             jobs = [
                 Job(event_payload(event), sender)
                 for event in page.events
                 for sender in sorted(await self._reports.followers(event.tracking_id))
             ]
-            await self._queue.enqueue_page(jobs, page.next_cursor)
-            read += len(page.events)
+            # False: another notifier stored this page first; the loop goes on from its cursor.
+            if await self._queue.enqueue_page(jobs, after, page.next_cursor):
+                read += len(page.events)
             if len(page.events) < page_size:
                 return read
 
     async def retry_outbox_once(self) -> int:
-        """Sends confirmed reports that LAPOR could not take yet; each citizen hears the number."""
-        delivered = await outbox.retry_pending(self._lapor, self._redis, self._media)
+        """Sends confirmed reports that LAPOR could not take yet (each is announced by
+        `announce_delivered_once`); returns how many reached LAPOR."""
+        return await outbox.retry_pending(self._lapor, self._redis, self._media)
+
+    async def announce_delivered_once(self) -> int:
+        """Turns each report that left the outbox after its citizen's turn into a "terkirim" job. The
+        outbox wrote it to its stream in the transaction that removed the report, so no crash in
+        between loses the message; a job id per report keeps a re-read entry from saying it twice."""
+        await ensure_group(self._redis, keys.OUTBOX_DELIVERED)
+        _, claimed, *_ = await self._redis.xautoclaim(
+            keys.OUTBOX_DELIVERED, GROUP, self._consumer, CLAIM_IDLE_MS, "0-0", count=100
+        )
+        fresh = await self._redis.xreadgroup(GROUP, self._consumer, {keys.OUTBOX_DELIVERED: ">"}, count=100)
+        entries = list(claimed) + [entry for _, stream_entries in fresh for entry in stream_entries]
+        if not entries:
+            return 0
+        reports = [DeliveredReport.from_json(fields[b"report"]) for _, fields in entries]
         jobs = [
             Job(
                 {
@@ -125,18 +161,20 @@ class Notifier:
                 },
                 d.sender,
             )
-            for d in delivered
+            for d in reports
         ]
-        if jobs:
-            await self._queue.enqueue_page(jobs, next_cursor=None)
+        await self._queue.enqueue(jobs)
+        await self._redis.xack(keys.OUTBOX_DELIVERED, GROUP, *[entry_id for entry_id, _ in entries])
         return len(jobs)
 
-    async def deliver_due_once(self) -> int:
-        """Delivers what is due; returns how many jobs were delivered."""
+    async def deliver_due_once(self, block_ms: int = 0) -> int:
+        """Delivers this notifier's share of what is due; returns how many jobs were delivered."""
         delivered = 0
-        for job in await self._queue.due():
-            if self._stop.is_set():
-                break
+        held_back: set[str] = set()  # citizens whose earlier job failed: their later ones wait
+        for job in await self._queue.take(block_ms=block_ms):
+            if self._stop.is_set() or job.sender in held_back:
+                await self._queue.put_back(job)
+                continue
             try:
                 await self._deliver(job)
             except UserUnreachable:
@@ -147,13 +185,19 @@ class Notifier:
                 )
                 await self._reports.unfollow_all(job.sender)
                 await self._queue.drop(job)
+                metrics.DELIVERIES.labels(outcome="unreachable").inc()
             except DeliveryDeferred as exc:
                 log.warning(
                     "delivery deferred job=%s user=%s: %s", job.event["event_id"], pseudonym(job.sender), exc
                 )
+                held_back.add(job.sender)
                 await self._queue.retry_later(job, exc.retry_after)
+                metrics.DELIVERIES.labels(outcome="deferred").inc()
+                if job.attempts >= MAX_ATTEMPTS:
+                    metrics.DEAD_LETTERS.inc()
             else:
                 await self._queue.mark_sent(job)
+                metrics.DELIVERIES.labels(outcome="sent").inc()
                 delivered += 1
         return delivered
 
@@ -167,26 +211,45 @@ class Notifier:
             job.sender, job.event["tracking_id"], [BotMessage.from_rasa(m) for m in job.rendered]
         )
 
+    async def round(self) -> None:
+        """One pass of every loop. Redis or LAPOR being down ends the pass early; `run` goes on."""
+        try:
+            await self.retry_outbox_once()
+            await self.follow_feed_once()
+        except LaporError as exc:
+            metrics.LAPOR_ERRORS.labels(kind=type(exc).__name__).inc()
+            log.warning("LAPOR unavailable: %s", type(exc).__name__)
+        await self.announce_delivered_once()
+        await self.deliver_due_once()
+        await metrics.observe(self._redis)
+
     async def run(self, stop: asyncio.Event, poll_seconds: float) -> None:
         self._stop = stop
+        failures = 0
         while not stop.is_set():
             try:
-                await self.retry_outbox_once()
-                await self.follow_feed_once()
-            except LaporError as exc:
-                log.warning("LAPOR unavailable: %s", type(exc).__name__)
-            await self.deliver_due_once()
+                await self.round()
+                failures = 0
+                wait = poll_seconds
+            except (RedisError, OSError, asyncio.TimeoutError) as exc:
+                # Redis (or the network) is down: back off and try again; nothing is lost meanwhile.
+                failures += 1
+                wait = min(30.0, poll_seconds * 2**failures)
+                metrics.LOOP_FAILURES.labels(kind=type(exc).__name__).inc()
+                log.warning("notifier round failed (%s); again in %.1f s", type(exc).__name__, wait)
             try:
-                await asyncio.wait_for(stop.wait(), timeout=poll_seconds)
+                await asyncio.wait_for(stop.wait(), timeout=wait)
             except asyncio.TimeoutError:
                 pass
 
 
 class ChannelOutbound:
-    """Sends what the dialogue said to a follower on the follower's own channel."""
+    """Sends what the dialogue said to a follower on the follower's own channel, remembering its buttons
+    as offered (the gateway accepts a payload back only if it was offered: common/offers.py)."""
 
-    def __init__(self, channels: dict[str, Outbound]) -> None:
+    def __init__(self, channels: dict[str, Outbound], offers: OfferedPayloads) -> None:
         self._channels = channels
+        self._offers = offers
 
     async def send(self, sender: str, tracking_id: str, messages: Sequence[BotMessage]) -> None:
         """Raises UserUnreachable when the follower is gone, DeliveryDeferred to try later."""
@@ -194,11 +257,16 @@ class ChannelOutbound:
         channel = self._channels.get(to.channel)
         if channel is None:
             raise DeliveryDeferred(f"channel {to.channel} is not configured")
+        await self._offers.remember(sender, messages)
         await channel.notify(to.user_id, messages, tracking_id)
 
 
 async def serve(stop: asyncio.Event, settings: NotifierSettings) -> None:
-    redis = aioredis.from_url(settings.redis_url)
+    redis = async_client(settings.redis_url)
+    health = web.AppRunner(metrics.health_app(redis, settings.poll_seconds))
+    await health.setup()
+    if settings.port:
+        await web.TCPSite(health, settings.host, settings.port).start()
     try:
         async with (
             LaporClient() as lapor,
@@ -208,10 +276,16 @@ async def serve(stop: asyncio.Event, settings: NotifierSettings) -> None:
             trigger = DialogueTrigger(RasaClient(settings.rasa_url, http, token=settings.rasa_token))
             log.info("notifier started, polling every %.1f s", settings.poll_seconds)
             notifier = Notifier(
-                lapor, redis, trigger, ChannelOutbound(channels), MediaStore(settings.media_dir)
+                lapor,
+                redis,
+                trigger,
+                ChannelOutbound(channels, OfferedPayloads(redis)),
+                MediaStore(settings.media_dir),
+                consumer=f"{socket.gethostname()}-{os.getpid()}",
             )
             await notifier.run(stop, settings.poll_seconds)
     finally:
+        await health.cleanup()
         await redis.close()
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.channels.settings import ChannelSettings
-from common.settings import env, env_float, media_dir, rasa_url, redis_url
+from common.settings import env, env_float, env_int, media_dir, rasa_url, redis_url
 
 
 @dataclass(frozen=True)
@@ -15,6 +15,9 @@ class NotifierSettings:
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_token: str = ""
     poll_seconds: float = 5.0
+    # /health, /ready and /metrics (bot/notifier/metrics.py); 0: not served.
+    port: int = 0
+    host: str = "127.0.0.1"
     # A retried report's evidence is uploaded from here (the gateway's MEDIA_DIR).
     media_dir: Path = Path("run/media")
     channels: ChannelSettings = field(default_factory=ChannelSettings)
@@ -26,6 +29,8 @@ class NotifierSettings:
             rasa_url=rasa_url(),
             rasa_token=env("RASA_TOKEN"),
             poll_seconds=env_float("NOTIFIER_POLL_SECONDS", 5.0),
+            port=env_int("NOTIFIER_PORT", 0),
+            host=env("NOTIFIER_HOST", "127.0.0.1"),
             media_dir=media_dir(),
             channels=ChannelSettings.from_env(),
         )

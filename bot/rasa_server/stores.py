@@ -10,34 +10,20 @@ from __future__ import annotations
 
 from typing import Any
 
-import redis
 from rasa.core.lock_store import RedisLockStore
 from rasa.core.tracker_store import RedisTrackerStore
 from rasa.utils.endpoints import EndpointConfig
-from redis.backoff import ExponentialBackoff
-from redis.retry import Retry
 
-HEALTH_CHECK_SECONDS = 15
-
-
-def redis_client(url: str, **options: Any) -> redis.Redis:
-    return redis.Redis.from_url(
-        url,
-        health_check_interval=HEALTH_CHECK_SECONDS,
-        socket_keepalive=True,
-        retry=Retry(ExponentialBackoff(cap=2.0, base=0.1), retries=5),
-        retry_on_error=[redis.ConnectionError, redis.TimeoutError],
-        **options,
-    )
+from common.redis import sync_client
 
 
 class UrlRedisTrackerStore(RedisTrackerStore):
     def __init__(self, domain: Any, host: str, **kwargs: Any) -> None:
         super().__init__(domain, **kwargs)  # its own client is replaced below, never connected
-        self.red = redis_client(host, decode_responses=True)
+        self.red = sync_client(host, decode_responses=True)
 
 
 class UrlRedisLockStore(RedisLockStore):
     def __init__(self, endpoint_config: EndpointConfig) -> None:
         super().__init__(key_prefix=endpoint_config.kwargs.get("key_prefix"))
-        self.red = redis_client(endpoint_config.url, socket_timeout=10)
+        self.red = sync_client(endpoint_config.url, socket_timeout=10)

@@ -386,11 +386,9 @@ async def test_the_summary_shows_every_step_with_send_change_cancel():
     assert [b["payload"] for b in messages[0]["buttons"]] == ["/affirm", "/deny", "/cancel"]
 
 
-async def test_confirming_sets_one_idempotency_key():
-    slots, _ = await validate("konfirmasi", "/affirm", intent="affirm")
-    assert slots["konfirmasi"] is True and len(slots["idempotency_key"]) == 32
-    again, _ = await validate("konfirmasi", "kirim", {"idempotency_key": "kunci-lama"})
-    assert again["idempotency_key"] == "kunci-lama"
+async def test_confirming_keeps_the_key_the_draft_started_with():
+    slots, _ = await validate("konfirmasi", "/affirm", {"idempotency_key": "kunci-lama"}, intent="affirm")
+    assert slots["konfirmasi"] is True and "idempotency_key" not in slots
 
 
 async def test_change_asks_which_step_then_clears_it():

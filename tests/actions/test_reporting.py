@@ -15,7 +15,7 @@ async def test_a_plain_request_opens_a_fresh_draft_and_asks_everything():
     )
     slots = slots_of(events)
     assert slots["classification"] == "pengaduan" and slots["isi"] is None
-    assert slots["idempotency_key"] is None and slots["lampiran"] == []
+    assert len(slots["idempotency_key"]) == 32 and slots["lampiran"] == []  # a new draft, a new key
     assert "batal" in texts(messages)
 
 

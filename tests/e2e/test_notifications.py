@@ -22,6 +22,7 @@ from bot.channels.telegram.outbound import TelegramOutbound as TelegramSender
 from bot.notifier.service import ChannelOutbound, DialogueTrigger, Notifier
 from bot.rasa_client import RasaClient
 from common.media import MediaStore
+from common.offers import OfferedPayloads
 from lapor_client import LaporClient, LaporSettings, SandboxAdmin
 from tests.support.chat_citizens import (
     TelegramCitizen,
@@ -73,7 +74,7 @@ async def notifier(stack, fake_telegram) -> AsyncIterator[Notifier]:
             lapor,
             redis,
             DialogueTrigger(RasaClient(stack.rasa_url, http)),
-            ChannelOutbound(channels),
+            ChannelOutbound(channels, OfferedPayloads(redis)),
             MediaStore(stack.run_dir / "media"),
         )
     await redis.close()

@@ -25,10 +25,13 @@ from common import keys
 from common.inbox import ConsoleInbox
 from common.media import MediaStore
 from common.messages import BotMessage as Reply
+from common.offers import OfferedPayloads
+from common.redis import async_client
 from common.reports import ReportsStore
 from lapor_client import LaporClient, LaporSettings
 from lapor_client.models import NewReport
 from tests.support import serving
+from tests.support.redis_server import RestartableRedis
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -37,7 +40,7 @@ MEDIA = MediaStore(Path(tempfile.gettempdir()) / "notifier-test-media")
 
 
 def console_only(redis) -> ChannelOutbound:
-    return ChannelOutbound({"console": ConsoleOutbound(redis)})
+    return ChannelOutbound({"console": ConsoleOutbound(redis)}, OfferedPayloads(redis))
 
 
 @pytest.fixture
@@ -130,7 +133,10 @@ async def test_unreachable_follower_is_unfollowed_and_others_still_hear(lapor, a
             lapor,
             redis_async,
             DialogueTrigger(RasaClient(rasa_url, http)),
-            ChannelOutbound({"telegram": BlockedBot(), "console": ConsoleOutbound(redis_async)}),
+            ChannelOutbound(
+                {"telegram": BlockedBot(), "console": ConsoleOutbound(redis_async)},
+                OfferedPayloads(redis_async),
+            ),
             MEDIA,
         )
         await skip_existing_events(lapor, notifier)
@@ -262,3 +268,119 @@ async def test_killed_mid_burst_loses_none_and_repeats_at_most_the_one_in_flight
     )
     assert len(set(texts)) == expected, texts
     assert len(texts) - expected <= 1, texts
+
+
+# --- several notifiers, and Redis restarted under them ---
+
+FOLLOWERS = [f"warga{n}" for n in range(5)]
+
+
+async def burst_of_100(lapor, admin, redis_async) -> dict[str, list[str]]:
+    """25 reports, 4 events each (created, verified, forwarded, a follow-up), each followed by one of
+    five citizens; returns the tracking ids each citizen follows."""
+    agency = (await lapor.agencies())[0]
+    following: dict[str, list[str]] = {f: [] for f in FOLLOWERS}
+    for n in range(25):
+        follower = FOLLOWERS[n % len(FOLLOWERS)]
+        tracking_id = await file_report(lapor, f"Laporan {n}")
+        await ReportsStore(redis_async).add_filed(f"console:{follower}", tracking_id, "x", "pengaduan")
+        following[follower].append(tracking_id)
+    for follower, tracking_ids in following.items():
+        for tracking_id in tracking_ids:
+            await admin.transition(tracking_id, "verified")
+            await admin.transition(tracking_id, "forwarded", agency_id=agency.id)
+            await admin.follow_up(tracking_id, "Sedang dikerjakan.")
+    return following
+
+
+def notifier_env(redis_url, rasa_url, sandbox) -> dict[str, str]:
+    return {
+        **os.environ,
+        "REDIS_URL": redis_url,
+        "RASA_URL": rasa_url,
+        "LAPOR_BASE_URL": sandbox.url,
+        "LAPOR_TOKEN": sandbox.token,
+        "NOTIFIER_POLL_SECONDS": "0.2",
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+async def collect(redis_async, expected: int, seconds: float = 90) -> dict[str, list[str]]:
+    inbox = ConsoleInbox(redis_async)
+    received: dict[str, list[str]] = {f: [] for f in FOLLOWERS}
+    deadline = time.monotonic() + seconds
+    while sum(map(len, received.values())) < expected and time.monotonic() < deadline:
+        for follower in FOLLOWERS:
+            received[follower] += [m["text"] for m in await inbox.take(follower)]
+        await asyncio.sleep(0.1)
+    await asyncio.sleep(1.5)  # anything repeated would arrive now
+    for follower in FOLLOWERS:
+        received[follower] += [m["text"] for m in await inbox.take(follower)]
+    return received
+
+
+def in_feed_order(texts: list[str], tracking_id: str) -> bool:
+    said = [t.split()[0] + " " + t.split()[2] for t in texts if f"#{tracking_id} " in t]
+    return said == [
+        "EXTERNAL_status_changed submitted",
+        "EXTERNAL_status_changed verified",
+        "EXTERNAL_status_changed forwarded",
+        "EXTERNAL_follow_up followed_up",
+    ]
+
+
+async def test_two_notifiers_deliver_a_burst_of_100_once_each_in_order_even_when_one_is_killed(
+    lapor, admin, redis_async, redis_url, fake_rasa, sandbox, at_feed_end
+):
+    following = await burst_of_100(lapor, admin, redis_async)
+    env = notifier_env(redis_url, fake_rasa[0], sandbox)
+    start = lambda: subprocess.Popen([sys.executable, "-m", "bot.notifier"], cwd=ROOT, env=env)  # noqa: E731
+    notifiers = [start(), start()]
+    try:
+        while len([k async for k in redis_async.scan_iter(keys.notifier_sent("*"))]) < 20:
+            await asyncio.sleep(0.05)
+        notifiers[0].send_signal(signal.SIGKILL)  # mid-burst
+        await asyncio.to_thread(notifiers[0].wait, 20)
+        notifiers[0] = start()
+        received = await collect(redis_async, 100)
+    finally:
+        for process in notifiers:
+            process.send_signal(signal.SIGTERM)
+            await asyncio.to_thread(process.wait, 20)
+    everything = [t for texts in received.values() for t in texts]
+    assert len(set(everything)) == 100, everything
+    assert len(everything) - 100 <= 1, everything  # at most the one in flight when it was killed
+    for follower, tracking_ids in following.items():
+        deduplicated = list(dict.fromkeys(received[follower]))
+        assert all(in_feed_order(deduplicated, t) for t in tracking_ids), [
+            [x for x in deduplicated if f"#{t} " in x] for t in tracking_ids
+        ]
+
+
+async def test_a_notifier_goes_on_after_redis_restarts_under_it(lapor, admin, fake_rasa, sandbox, tmp_path):
+    server = RestartableRedis(tmp_path)
+    server.start()
+    client = async_client(server.url)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot.notifier"], cwd=ROOT, env=notifier_env(server.url, fake_rasa[0], sandbox)
+    )
+    try:
+        while await client.get(keys.NOTIFIER_CURSOR) is None:  # it read the feed to its end
+            await asyncio.sleep(0.1)
+        server.stop()
+        await asyncio.sleep(3)  # longer than one command's retries: its loop must back off and go on
+        server.start()
+        tracking_id = await file_report(lapor)
+        await ReportsStore(client).add_filed("console:gita", tracking_id, "x", "pengaduan")
+        await admin.transition(tracking_id, "verified")  # after the follow: its news must arrive
+        deadline = time.monotonic() + 60
+        said: list[str] = []
+        while f"#{tracking_id} verified" not in " ".join(said) and time.monotonic() < deadline:
+            said += [m["text"] for m in await ConsoleInbox(client).take("gita")]
+            await asyncio.sleep(0.1)
+        assert process.poll() is None and f"#{tracking_id} verified" in " ".join(said)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        await asyncio.to_thread(process.wait, 20)
+        await client.close()
+        server.stop()
