@@ -8,6 +8,7 @@ A single training run says little: DIET's random seed alone moves the accuracy o
 phrasing by several points, so configurations are compared over seeds (--seeds). A guess of
 `nlu_fallback` counts as wrong: it is what the dialogue sees.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -91,8 +92,19 @@ def seeded_config(config: Path, seed: int, out: Path) -> Path:
 
 def train_nlu(config: Path, nlu: Path, out_dir: Path, name: str) -> Path:
     rasa = Path(sys.executable).with_name("rasa")
-    command = [str(rasa), "train", "nlu", "--config", str(config), "--nlu", str(nlu),
-               "--out", str(out_dir), "--fixed-model-name", name]
+    command = [
+        str(rasa),
+        "train",
+        "nlu",
+        "--config",
+        str(config),
+        "--nlu",
+        str(nlu),
+        "--out",
+        str(out_dir),
+        "--fixed-model-name",
+        name,
+    ]
     subprocess.run(command, cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return out_dir / f"{name}.tar.gz"
 
@@ -122,8 +134,12 @@ def print_misses(label: str, scores: dict[str, Score]) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, default=MODEL, help="model to score (default: %(default)s)")
-    parser.add_argument("--seeds", type=int, default=0,
-                        help="train this many models (DIET random_seed 1..N) and score each instead")
+    parser.add_argument(
+        "--seeds",
+        type=int,
+        default=0,
+        help="train this many models (DIET random_seed 1..N) and score each instead",
+    )
     parser.add_argument("--config", type=Path, default=CONFIG, help="config to train with in --seeds mode")
     parser.add_argument("--nlu", type=Path, default=NLU_DATA, help="training data in --seeds mode")
     parser.add_argument("--errors", action="store_true", help="list every misclassified message")

@@ -1,4 +1,5 @@
 """The held-out NLU files stay unseen by training, and the evaluation tool retrains what it says."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -10,7 +11,7 @@ from rasa.shared.nlu.training_data.loading import load_data
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.local.nlu_eval import CONFIG, NLU_DATA, heldout_files, seeded_config
-from bot.nlu_features import SentenceFeatureNormalizer
+from bot.rasa_server.nlu_features import SentenceFeatureNormalizer
 
 
 def _texts(path) -> set[str]:
@@ -30,16 +31,21 @@ def test_seeded_config_changes_only_diets_seed(tmp_path):
     seeded = yaml.safe_load(seeded_config(CONFIG, 3, tmp_path / "config.yml").read_text())
     diet = next(c for c in seeded["pipeline"] if c["name"] == "DIETClassifier")
     assert diet["random_seed"] == 3
-    diet["random_seed"] = next(c for c in original["pipeline"] if c["name"] == "DIETClassifier")["random_seed"]
+    diet["random_seed"] = next(c for c in original["pipeline"] if c["name"] == "DIETClassifier")[
+        "random_seed"
+    ]
     assert seeded == original
 
 
 def test_sentence_features_are_scaled_to_unit_length_and_sequences_kept():
     counts = scipy.sparse.coo_matrix(np.array([[3.0, 4.0, 0.0]]))
-    message = Message(data={TEXT: "jalan rusak jalan"}, features=[
-        Features(counts, FEATURE_TYPE_SENTENCE, TEXT, "CountVectorsFeaturizer"),
-        Features(counts, FEATURE_TYPE_SEQUENCE, TEXT, "CountVectorsFeaturizer"),
-    ])
+    message = Message(
+        data={TEXT: "jalan rusak jalan"},
+        features=[
+            Features(counts, FEATURE_TYPE_SENTENCE, TEXT, "CountVectorsFeaturizer"),
+            Features(counts, FEATURE_TYPE_SEQUENCE, TEXT, "CountVectorsFeaturizer"),
+        ],
+    )
     [processed] = SentenceFeatureNormalizer().process([message])
     sentence, sequence = processed.features
     assert np.allclose(sentence.features.toarray(), [[0.6, 0.8, 0.0]])

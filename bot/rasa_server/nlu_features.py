@@ -5,6 +5,7 @@ words and character n-grams. Raw counts grow with the message, so a citizen's 30
 from every short training example; scaled to unit length, it is judged by the mix of its words
 instead. Placed in dialogue/config.yml after the featurizers.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -23,8 +24,13 @@ from sklearn.preprocessing import normalize
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
 class SentenceFeatureNormalizer(GraphComponent):
     @classmethod
-    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> SentenceFeatureNormalizer:
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> SentenceFeatureNormalizer:
         return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:
