@@ -1,0 +1,1 @@
+"""State and helpers that several processes share."""
