@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import statistics
 import time
+import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Optional
@@ -38,13 +39,16 @@ def days(start: date, end: date) -> list[str]:
 
 
 async def funnel(redis: aioredis.Redis, start: date, end: date, channel: Optional[str]) -> list[tuple[str, int]]:
-    """Distinct conversations that reached each stage within the period."""
+    """Distinct conversations that reached each stage within the period (unions counted inside Redis)."""
     channels = [channel] if channel else CHANNELS
     period = days(start, end)
-    async with redis.pipeline(transaction=False) as pipe:
+    union = keys.union(uuid.uuid4().hex)
+    async with redis.pipeline(transaction=True) as pipe:
         for stage, _ in FUNNEL:
-            pipe.pfcount(*[keys.funnel(day, c, stage) for day in period for c in channels])
-        counts = await pipe.execute()
+            pipe.sunionstore(union, [keys.funnel(day, c, stage) for day in period for c in channels])
+            pipe.expire(union, 60)
+        pipe.delete(union)
+        counts = (await pipe.execute())[:-1:2]
     return [(label, count) for (_, label), count in zip(FUNNEL, counts)]
 
 

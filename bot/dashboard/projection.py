@@ -193,7 +193,7 @@ class Projection:
             stage = "step:" + entry.get("step", "?")
         if stage and entry.get("conversation"):
             funnel_key = keys.funnel(day, channel, stage)
-            pipe.pfadd(funnel_key, entry["conversation"])
+            pipe.sadd(funnel_key, entry["conversation"])
             pipe.expire(funnel_key, keys.HISTORY_SECONDS)
         question = f"{entry.get('tracking_id')}:{entry.get('event_id')}"
         if kind == "report_filed":
