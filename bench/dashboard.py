@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import re
 import statistics
 import subprocess
 import tempfile
 import time
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import aiohttp
@@ -41,9 +42,10 @@ PASSWORD = "bench-password-1"
 async def fill(data_dir: Path, redis: aioredis.Redis, count: int) -> int:
     """Writes `count` planned reports and their lifecycles into a sandbox store; returns the number of events."""
     now = datetime.now(scenario.WIB)
-    planned = scenario.plan(count, date(2025, 11, 1), now.date().replace(day=1), now=now, seed=23)
+    planned = scenario.plan(count, date(2025, 11, 1), now.date() - timedelta(days=1), now=now, seed=23)
     store = Store(data_dir)
-    save, store._save = store._save, lambda: None  # one save at the end instead of one per step
+    # One save at the end instead of one per step, and no answer built per step (each scans every event).
+    save, store._save, store.report_view = store._save, lambda: None, lambda tracking_id: {}
     for report in planned:
         fields = validation.new_report(NewReport(
             classification=report.classification, title=f"Laporan {report.number}", body="Isi laporan.",
@@ -150,4 +152,6 @@ if __name__ == "__main__":
     parser.add_argument("--reports", type=int, default=10_000)
     parser.add_argument("--requests", type=int, default=40)
     args = parser.parse_args()
+    # The sandbox's store warns at each due date in a year without a holiday calendar (2025 here).
+    logging.getLogger("lapor_client.sandbox.store").setLevel(logging.ERROR)
     asyncio.run(main(args.reports, args.requests))

@@ -10,6 +10,10 @@ a Redis stream, one entry per fact, fields `kind` plus the kind's fields as stri
 booleans as "1"/"0"). Lifetime: entries older than RETENTION_DAYS are trimmed at each write, so the
 stream itself holds more than the 13 months of history the dashboard must be able to rebuild from.
 
+Key `app:activity:active:<pseudonym>` (owner: this module, `conversation_seen`): a string that expires
+CONVERSATION_IDLE_SECONDS after a citizen's latest message, so that the first message after a silence counts
+as a new conversation.
+
 No personal data: `conversation` is a pseudonym (bot.core.user_ref), never a phone number or chat id,
 and no message text except a rating's comment, which the citizen gives for the Pemda to read.
 Recording is best effort: a Redis failure is logged and swallowed, it never breaks a conversation.
@@ -28,6 +32,8 @@ log = logging.getLogger(__name__)
 
 STREAM = "app:activity"
 RETENTION_DAYS = 400
+ACTIVE_PREFIX = "app:activity:active:"
+CONVERSATION_IDLE_SECONDS = 30 * 60
 
 # Each kind and the fields it may carry (besides `conversation`, `channel` and `at`, which any kind may).
 KINDS: dict[str, tuple[str, ...]] = {
@@ -75,6 +81,19 @@ async def record(redis: aioredis.Redis, kind: str, *, at: Optional[datetime] = N
         await redis.xadd(STREAM, entry, minid=oldest_ms, approximate=True)
     except RedisError as exc:
         log.warning("activity %s not recorded: %s", kind, type(exc).__name__)
+
+
+async def conversation_seen(redis: aioredis.Redis, conversation: str, channel: str) -> None:
+    """Called at each message a citizen sends: records `conversation_started` for the first one after a silence."""
+    try:
+        fresh = await redis.set(ACTIVE_PREFIX + conversation, "1", nx=True, ex=CONVERSATION_IDLE_SECONDS)
+        if not fresh:
+            await redis.expire(ACTIVE_PREFIX + conversation, CONVERSATION_IDLE_SECONDS)
+    except RedisError as exc:
+        log.warning("conversation not tracked: %s", type(exc).__name__)
+        return
+    if fresh:
+        await record(redis, "conversation_started", conversation=conversation, channel=channel)
 
 
 def moment(entry_id: str, entry: dict[str, str]) -> float:

@@ -8,13 +8,15 @@ from typing import Optional, Sequence
 
 from markupsafe import Markup, escape
 
-WIDTH = 640
-ROW = 26
-LABEL_WIDTH = 250
+# Small enough a viewBox that its 13 px text stays readable when a phone scales the chart to its width.
+WIDTH = 480
+ROW = 24
+LABEL_WIDTH = 190
 
 
 def _number(value: float) -> str:
-    return f"{value:.1f}".rstrip("0").rstrip(".").replace(".", ",")
+    """As the tables write it: whole counts plainly, anything else with one decimal and a decimal comma."""
+    return str(int(value)) if isinstance(value, int) else f"{value:.1f}".replace(".", ",")
 
 
 def bars(rows: Sequence[tuple[str, float]], *, title: str, unit: str = "", scale_max: Optional[float] = None,
@@ -23,14 +25,14 @@ def bars(rows: Sequence[tuple[str, float]], *, title: str, unit: str = "", scale
     if not rows:
         return Markup('<p class="empty">Belum ada data.</p>')
     top = scale_max or max(value for _, value in rows) or 1
-    plot = WIDTH - LABEL_WIDTH - 60
+    plot = WIDTH - LABEL_WIDTH - 56
     height = ROW * len(rows) + (18 if floor is not None else 4)
     parts = [f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" aria-label="{escape(title)}">'
              f'<title>{escape(title)}</title>']
     for index, (label, value) in enumerate(rows):
         y = index * ROW + 4
         width = max(0.0, plot * value / top)
-        short = label if len(label) <= 34 else label[:33] + "…"
+        short = label if len(label) <= 26 else label[:25] + "…"
         parts.append(f'<text class="label" x="{LABEL_WIDTH - 6}" y="{y + 15}" text-anchor="end">{escape(short)}</text>'
                      f'<rect class="bar" x="{LABEL_WIDTH}" y="{y}" width="{width:.1f}" height="{ROW - 8}"/>'
                      f'<text class="value" x="{LABEL_WIDTH + width + 4:.1f}" y="{y + 15}">'

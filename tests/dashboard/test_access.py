@@ -98,3 +98,14 @@ async def test_activity_refuses_unknown_kinds_and_fields_and_never_raises_on_red
     unreachable = aioredis.from_url(f"redis://127.0.0.1:{free_port()}/0", socket_connect_timeout=0.5)
     await activity.record(unreachable, "conversation_started", channel="telegram", conversation="u_x")
     await unreachable.close()
+
+
+async def test_a_conversation_starts_at_the_first_message_after_a_silence(redis_async):
+    for _ in range(3):
+        await activity.conversation_seen(redis_async, "u_abc", "telegram")
+    entries = await redis_async.xrange(activity.STREAM)
+    assert [e[b"kind"] for _, e in entries] == [b"conversation_started"]
+    assert 0 < await redis_async.ttl(activity.ACTIVE_PREFIX + "u_abc") <= activity.CONVERSATION_IDLE_SECONDS
+    await redis_async.delete(activity.ACTIVE_PREFIX + "u_abc")  # the silence has passed
+    await activity.conversation_seen(redis_async, "u_abc", "telegram")
+    assert await redis_async.xlen(activity.STREAM) == 2
