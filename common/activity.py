@@ -18,6 +18,7 @@ No personal data: `conversation` is a pseudonym (bot.core.user_ref), never a pho
 and no message text except a rating's comment, which the citizen gives for the Pemda to read.
 Recording is best effort: a Redis failure is logged and swallowed, it never breaks a conversation.
 """
+
 from __future__ import annotations
 
 import logging
@@ -41,8 +42,15 @@ KINDS: dict[str, tuple[str, ...]] = {
     "filing_started": ("classification",),
     "step_asked": ("step",),
     "report_queued": ("outbox_key",),
-    "report_filed": ("tracking_id", "classification", "category_id", "agency_id", "region_code",
-                     "confidential", "outbox_key"),
+    "report_filed": (
+        "tracking_id",
+        "classification",
+        "category_id",
+        "agency_id",
+        "region_code",
+        "confidential",
+        "outbox_key",
+    ),
     "clarification_asked": ("tracking_id", "event_id"),
     "clarification_answered": ("tracking_id", "event_id"),
     "report_rated": ("tracking_id", "score", "comment"),
@@ -73,7 +81,9 @@ def encode(kind: str, fields: dict[str, FieldValue]) -> dict[str, str]:
     return entry
 
 
-async def record(redis: aioredis.Redis, kind: str, *, at: Optional[datetime] = None, **fields: FieldValue) -> None:
+async def record(
+    redis: aioredis.Redis, kind: str, *, at: Optional[datetime] = None, **fields: FieldValue
+) -> None:
     """Appends one fact. `at` is when it happened if not now (an import of past activity)."""
     entry = encode(kind, {**fields, "at": at})
     oldest_ms = int((time.time() - RETENTION_DAYS * 86400) * 1000)
@@ -84,7 +94,7 @@ async def record(redis: aioredis.Redis, kind: str, *, at: Optional[datetime] = N
 
 
 async def conversation_seen(redis: aioredis.Redis, conversation: str, channel: str) -> None:
-    """Called at each message a citizen sends: records `conversation_started` for the first one after a silence."""
+    """Called at each message a citizen sends: records `conversation_started` for the first after a silence."""
     try:
         fresh = await redis.set(ACTIVE_PREFIX + conversation, "1", nx=True, ex=CONVERSATION_IDLE_SECONDS)
         if not fresh:

@@ -1,1 +1,1 @@
-"""The monev web dashboard for a Pemda's LAPOR! admins (docs/dashboard.md); run as `python -m bot.dashboard`."""
+"""The monev web dashboard for a Pemda's LAPOR! admins (docs/dashboard.md): `python -m bot.dashboard`."""

@@ -1,13 +1,14 @@
 """The monev dashboard's commands.
 
-    python -m bot.dashboard                    # serve (DASHBOARD_HOST:DASHBOARD_PORT), keeping the projection current
-    python -m bot.dashboard backfill           # rebuild the projection from LAPOR's API and the activity stream
+    python -m bot.dashboard                    # serve, keeping the projection current
+    python -m bot.dashboard backfill           # rebuild the projection from LAPOR and the activity stream
     python -m bot.dashboard users add NAME --role koordinator
     python -m bot.dashboard users add NAME --role penghubung --agency dinas-pupr-kota-bandung
     python -m bot.dashboard users disable NAME | enable NAME | list
 
 A new account's password is asked on the terminal, or read from standard input with --password-stdin.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,7 +32,9 @@ log = logging.getLogger("bot.dashboard")
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m bot.dashboard", description="The LAPOR! monev dashboard.")
+    parser = argparse.ArgumentParser(
+        prog="python -m bot.dashboard", description="The LAPOR! monev dashboard."
+    )
     commands = parser.add_subparsers(dest="command")
     commands.add_parser("serve", help="serve the dashboard (the default)")
     commands.add_parser("backfill", help="rebuild the projection from LAPOR's API and the activity stream")
@@ -82,7 +85,9 @@ async def users(args: argparse.Namespace, settings: DashboardSettings) -> None:
     accounts = Accounts(redis)
     try:
         if args.action == "add":
-            password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("Kata sandi: ")
+            password = (
+                sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("Kata sandi: ")
+            )
             admin = await accounts.add(args.username.lower(), password, args.role, args.agency)
             print(f"akun {admin.username} ({admin.role}) dibuat")
         elif args.action in ("disable", "enable"):
@@ -90,14 +95,17 @@ async def users(args: argparse.Namespace, settings: DashboardSettings) -> None:
             print(f"akun {args.username} {'dinonaktifkan' if args.action == 'disable' else 'diaktifkan'}")
         else:
             for admin, disabled in await accounts.list():
-                print(f"{admin.username}\t{admin.role}\t{admin.agency_id or '-'}\t{'nonaktif' if disabled else 'aktif'}")
+                print(
+                    "\t".join([admin.username, admin.role, admin.agency_id or "-", "nonaktif" if disabled else "aktif"])
+                )
     finally:
         await redis.close()
 
 
 def main() -> None:
-    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"),
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=os.environ.get("LOG_LEVEL", "INFO"), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     args = _parser().parse_args()
     settings = DashboardSettings.from_env()
     try:

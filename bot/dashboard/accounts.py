@@ -3,6 +3,7 @@
 Passwords are hashed with argon2id (argon2-cffi's defaults). Roles: `koordinator` sees the whole Pemda;
 `penghubung` sees one agency. Keys and lifetimes: bot.dashboard.keys.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -69,8 +70,15 @@ class Accounts:
         created = await self._redis.hsetnx(keys.user(username), "password_hash", _hasher.hash(password))
         if not created:
             raise AccountError(f"akun {username} sudah ada")
-        await self._redis.hset(keys.user(username), mapping={
-            "role": role, "agency_id": agency_id or "", "disabled": "0", "created_at": str(int(time.time()))})
+        await self._redis.hset(
+            keys.user(username),
+            mapping={
+                "role": role,
+                "agency_id": agency_id or "",
+                "disabled": "0",
+                "created_at": str(int(time.time())),
+            },
+        )
         return Admin(username, role, agency_id)
 
     async def set_disabled(self, username: str, disabled: bool) -> None:
@@ -89,7 +97,7 @@ class Accounts:
     async def list(self) -> list[tuple[Admin, bool]]:
         found = []
         async for key in self._redis.scan_iter(match=keys.user("*")):
-            username = _text(key)[len(keys.user("")):]
+            username = _text(key)[len(keys.user("")) :]
             admin = await self.get(username, include_disabled=True)
             if admin:
                 found.append((admin, await self._redis.hget(key, "disabled") == b"1"))
@@ -148,7 +156,9 @@ class Sessions:
         cookie = secrets.token_urlsafe(32)
         session = Session(_hash(cookie), secrets.token_urlsafe(32), username)
         async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.hset(keys.session(session.key_hash), mapping={"csrf": session.csrf, "username": username or ""})
+            pipe.hset(
+                keys.session(session.key_hash), mapping={"csrf": session.csrf, "username": username or ""}
+            )
             pipe.expire(keys.session(session.key_hash), SESSION_SECONDS)
             if username:
                 pipe.sadd(keys.user_sessions(username), session.key_hash)
@@ -183,10 +193,16 @@ class AuditLog:
 
     async def report_viewed(self, admin: Admin, tracking_id: str) -> None:
         oldest_ms = int((time.time() - keys.HISTORY_SECONDS) * 1000)
-        await self._redis.xadd(keys.AUDIT, {"username": admin.username, "tracking_id": tracking_id},
-                               minid=oldest_ms, approximate=True)
+        await self._redis.xadd(
+            keys.AUDIT,
+            {"username": admin.username, "tracking_id": tracking_id},
+            minid=oldest_ms,
+            approximate=True,
+        )
 
     async def recent(self, count: int = 200) -> list[tuple[float, str, str]]:
         entries = await self._redis.xrevrange(keys.AUDIT, count=count)
-        return [(int(_text(entry_id).split("-")[0]) / 1000, _text(e[b"username"]), _text(e[b"tracking_id"]))
-                for entry_id, e in entries]
+        return [
+            (int(_text(entry_id).split("-")[0]) / 1000, _text(e[b"username"]), _text(e[b"tracking_id"]))
+            for entry_id, e in entries
+        ]

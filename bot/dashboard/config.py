@@ -1,4 +1,5 @@
 """The dashboard's settings, read once from the environment (docs/dashboard.md lists them)."""
+
 from __future__ import annotations
 
 import os

@@ -3,7 +3,7 @@
 Definitions (docs/dashboard.md repeats them for the admins):
 - a report is *received* by an agency once forwarded to it (didisposisikan), unless archived since;
 - *followed up* (ditindaklanjuti): received and answered by the agency since its last forwarding (a follow-up,
-  or completion straight away); *completed* (selesai): received and completed. The monev floor is 50 % completed;
+  or completion straight away); *completed* (selesai): received and completed. The monev floor: 50 % completed;
 - *verified within 3 working days*: verified at most 3 working days after filing; a report still unverified
   more than 3 working days after filing counts as late; archived-before-verification ones do not count;
 - *followed up within 5 working days*: the same, from the last forwarding to the agency's answer;
@@ -12,6 +12,7 @@ Definitions (docs/dashboard.md repeats them for the admins):
 - medians in working days (bot.dashboard.workdays): filing → verification, forwarding → follow-up,
   filing → completion.
 """
+
 from __future__ import annotations
 
 import statistics
@@ -25,10 +26,20 @@ from bot.dashboard.workdays import WIB, local_day, working_days_between
 VERIFY_WORKING_DAYS = 3
 FOLLOW_UP_WORKING_DAYS = 5
 COMPLETION_FLOOR_PCT = 50.0
-CLASSIFICATIONS = {"pengaduan": "Pengaduan", "aspirasi": "Aspirasi", "permintaan_informasi": "Permintaan informasi"}
+CLASSIFICATIONS = {
+    "pengaduan": "Pengaduan",
+    "aspirasi": "Aspirasi",
+    "permintaan_informasi": "Permintaan informasi",
+}
 CHANNELS = {"telegram": "Telegram", "whatsapp": "WhatsApp", "console": "Konsol", "-": "(tidak diketahui)"}
-STATUSES = {"submitted": "Belum terverifikasi", "verified": "Terverifikasi", "forwarded": "Didisposisikan",
-            "followed_up": "Ditindaklanjuti", "completed": "Selesai", "archived": "Diarsipkan"}
+STATUSES = {
+    "submitted": "Belum terverifikasi",
+    "verified": "Terverifikasi",
+    "forwarded": "Didisposisikan",
+    "followed_up": "Ditindaklanjuti",
+    "completed": "Selesai",
+    "archived": "Diarsipkan",
+}
 
 
 def _moment(value: Optional[float]) -> Optional[datetime]:
@@ -62,14 +73,25 @@ class Report:
         """From the projection's hash fields `lapor`, `assist` and `rating` (bot.dashboard.keys)."""
         lapor, assist, rating = stored["lapor"], stored.get("assist") or {}, stored.get("rating") or {}
         return cls(
-            tracking_id=lapor["tracking_id"], status=lapor["status"], classification=lapor["classification"],
-            title=lapor["title"], category_id=lapor["category_id"], agency_id=lapor["agency_id"],
-            created_at=_moment(lapor["created_at"]), verified_at=_moment(lapor["verified_at"]),
-            forwarded_at=_moment(lapor["forwarded_at"]), followed_up_at=_moment(lapor["followed_up_at"]),
-            completed_at=_moment(lapor["completed_at"]), archived_at=_moment(lapor["archived_at"]),
-            clarifications=lapor["clarifications"], channel=assist.get("channel") or "-",
-            region_code=assist.get("region_code"), confidential=bool(assist.get("confidential")),
-            rating_score=rating.get("score"), rating_comment=rating.get("comment"), rated_at=_moment(rating.get("at")),
+            tracking_id=lapor["tracking_id"],
+            status=lapor["status"],
+            classification=lapor["classification"],
+            title=lapor["title"],
+            category_id=lapor["category_id"],
+            agency_id=lapor["agency_id"],
+            created_at=_moment(lapor["created_at"]),
+            verified_at=_moment(lapor["verified_at"]),
+            forwarded_at=_moment(lapor["forwarded_at"]),
+            followed_up_at=_moment(lapor["followed_up_at"]),
+            completed_at=_moment(lapor["completed_at"]),
+            archived_at=_moment(lapor["archived_at"]),
+            clarifications=lapor["clarifications"],
+            channel=assist.get("channel") or "-",
+            region_code=assist.get("region_code"),
+            confidential=bool(assist.get("confidential")),
+            rating_score=rating.get("score"),
+            rating_comment=rating.get("comment"),
+            rated_at=_moment(rating.get("at")),
         )
 
     @property
@@ -95,12 +117,16 @@ class Filters:
     classification: Optional[str] = None
 
     def admits(self, report: Report) -> bool:
-        return (self.start <= local_day(report.created_at) <= self.end
-                and (self.agency_id is None or report.agency_id == self.agency_id)
-                and (self.region_code is None  # a region holds its sub-regions: 32.73 holds 32.73.01
-                     or ((report.region_code or "") + ".").startswith(self.region_code + "."))
-                and (self.channel is None or report.channel == self.channel)
-                and (self.classification is None or report.classification == self.classification))
+        return (
+            self.start <= local_day(report.created_at) <= self.end
+            and (self.agency_id is None or report.agency_id == self.agency_id)
+            and (
+                self.region_code is None  # a region holds its sub-regions: 32.73 holds 32.73.01
+                or ((report.region_code or "") + ".").startswith(self.region_code + ".")
+            )
+            and (self.channel is None or report.channel == self.channel)
+            and (self.classification is None or report.classification == self.classification)
+        )
 
 
 def select(reports: Iterable[Report], filters: Filters) -> list[Report]:
@@ -136,7 +162,9 @@ def followed_up_on_time(report: Report, now: datetime) -> Optional[bool]:
     return None
 
 
-def _on_time_share(reports: list[Report], judge: Callable[[Report, datetime], Optional[bool]], now: datetime) -> Share:
+def _on_time_share(
+    reports: list[Report], judge: Callable[[Report, datetime], Optional[bool]], now: datetime
+) -> Share:
     verdicts = [v for v in (judge(r, now) for r in reports) if v is not None]
     return Share(sum(verdicts), len(verdicts))
 
@@ -189,16 +217,22 @@ class AgencyFigures:
 def agency_figures(agency_id: Optional[str], reports: list[Report], now: datetime) -> AgencyFigures:
     received = [r for r in reports if r.received]
     return AgencyFigures(
-        agency_id=agency_id, reports=len(reports), received=len(received),
+        agency_id=agency_id,
+        reports=len(reports),
+        received=len(received),
         followed_up=Share(sum(r.followed_up for r in received), len(received)),
         completed=Share(sum(r.completed for r in received), len(received)),
         verified_on_time=_on_time_share(reports, verified_on_time, now),
         followed_up_on_time=_on_time_share(reports, followed_up_on_time, now),
-        median_verify=_median([working_days_between(r.created_at, r.verified_at) for r in reports if r.verified_at]),
-        median_follow_up=_median([working_days_between(r.forwarded_at, r.followed_up_at)
-                                  for r in received if r.followed_up_at]),
-        median_complete=_median([working_days_between(r.created_at, r.completed_at)
-                                 for r in received if r.completed_at]),
+        median_verify=_median(
+            [working_days_between(r.created_at, r.verified_at) for r in reports if r.verified_at]
+        ),
+        median_follow_up=_median(
+            [working_days_between(r.forwarded_at, r.followed_up_at) for r in received if r.followed_up_at]
+        ),
+        median_complete=_median(
+            [working_days_between(r.created_at, r.completed_at) for r in received if r.completed_at]
+        ),
         overdue=sum(overdue(r, now) is not None for r in reports),
     )
 
@@ -209,13 +243,17 @@ def by_agency(reports: list[Report], now: datetime) -> list[AgencyFigures]:
     for report in reports:
         groups.setdefault(report.agency_id, []).append(report)
     rows = [agency_figures(agency_id, group, now) for agency_id, group in groups.items()]
-    return sorted(rows, key=lambda a: (-(a.completed.pct or -1), -(a.followed_up.pct or -1), a.agency_id or ""))
+    return sorted(
+        rows, key=lambda a: (-(a.completed.pct or -1), -(a.followed_up.pct or -1), a.agency_id or "")
+    )
 
 
 def volume(reports: list[Report], filters: Filters, weekly: bool) -> list[tuple[date, int]]:
     """Reports filed per day (or per week, by its Monday) over the whole period, zeros included."""
+
     def bucket(day: date) -> date:
         return day - timedelta(days=day.weekday()) if weekly else day
+
     counts = Counter(bucket(local_day(r.created_at)) for r in reports)
     step = timedelta(days=7 if weekly else 1)
     day, rows = bucket(filters.start), []
@@ -225,7 +263,9 @@ def volume(reports: list[Report], filters: Filters, weekly: bool) -> list[tuple[
     return rows
 
 
-def breakdown(reports: list[Report], dimension: Callable[[Report], Optional[str]]) -> list[tuple[Optional[str], int]]:
+def breakdown(
+    reports: list[Report], dimension: Callable[[Report], Optional[str]]
+) -> list[tuple[Optional[str], int]]:
     return sorted(Counter(dimension(r) for r in reports).items(), key=lambda kv: (-kv[1], kv[0] or ""))
 
 
@@ -252,8 +292,12 @@ class Ratings:
 def ratings(reports: list[Report], recent: int = 10) -> Ratings:
     rated = [r for r in reports if r.rating_score is not None]
     scores = Counter(r.rating_score for r in rated)
-    commented = sorted((r for r in rated if r.rating_comment), key=lambda r: r.rated_at or r.created_at, reverse=True)
+    commented = sorted(
+        (r for r in rated if r.rating_comment), key=lambda r: r.rated_at or r.created_at, reverse=True
+    )
     return Ratings(
-        count=len(rated), average=round(statistics.mean(r.rating_score for r in rated), 2) if rated else None,
-        distribution=[(score, scores.get(score, 0)) for score in range(1, 6)], recent=commented[:recent],
+        count=len(rated),
+        average=round(statistics.mean(r.rating_score for r in rated), 2) if rated else None,
+        distribution=[(score, scores.get(score, 0)) for score in range(1, 6)],
+        recent=commented[:recent],
     )

@@ -9,14 +9,14 @@ The projection (rebuilt by `python -m bot.dashboard backfill`; only the dashboar
 - `app:dashboard:activity_cursor` string: id of the last `app:activity` entry counted.
 - `app:dashboard:version` integer, incremented at every change, so a page knows its cached copy is stale.
 - `app:dashboard:reference` hash: `agencies`, `categories` = JSON lists from LAPOR's API.
-- `app:dashboard:funnel:<YYYY-MM-DD>:<channel>:<stage>` set of the conversation pseudonyms that reached a stage
-  that day (conversation_started, filing_started, step:<slot>, confirmed, filed); expires after 400 days.
+- `app:dashboard:funnel:<YYYY-MM-DD>:<channel>:<stage>` set of the conversation pseudonyms that reached a
+  stage that day (conversation_started, filing_started, step:<slot>, confirmed, filed); expires after 400 days.
 - `app:dashboard:union:<random>` a period's union of funnel sets while it is counted; expires after 60 s.
 - `app:dashboard:daily:<YYYY-MM-DD>` hash `<kind>|<channel>[|<reason>]` -> count; expires after 400 days.
 - `app:dashboard:clarification:open` hash `<tracking_id>:<event_id>` -> epoch s the question reached the
   citizen; an entry leaves when it is answered.
 - `app:dashboard:clarification:answer_seconds:<YYYY-MM-DD>` list of seconds to answer; expires after 400 days.
-- `app:dashboard:outbox_since` hash outbox key -> epoch s it was queued; an entry leaves when the report is filed.
+- `app:dashboard:outbox_since` hash outbox key -> epoch s it was queued; the entry leaves once it is filed.
 - `app:dashboard:sync_lock` string with a 60 s expiry: one syncing dashboard process at a time.
 
 Access (never touched by the backfill):
@@ -29,6 +29,7 @@ Access (never touched by the backfill):
 - `app:dashboard:audit` stream of report-detail views: `username`, `tracking_id` (who, which, when —
   never what was shown); trimmed to 400 days.
 """
+
 from __future__ import annotations
 
 PREFIX = "app:dashboard:"
@@ -83,5 +84,14 @@ def login_failures(username: str) -> str:
 
 
 # What a backfill clears: the projection, never the accounts, sessions or audit log.
-PROJECTION_PATTERNS = (PREFIX + "report:*", PREFIX + "funnel:*", PREFIX + "daily:*",
-                       PREFIX + "clarification:*", REPORTS, CURSOR, ACTIVITY_CURSOR, REFERENCE, OUTBOX_SINCE)
+PROJECTION_PATTERNS = (
+    PREFIX + "report:*",
+    PREFIX + "funnel:*",
+    PREFIX + "daily:*",
+    PREFIX + "clarification:*",
+    REPORTS,
+    CURSOR,
+    ACTIVITY_CURSOR,
+    REFERENCE,
+    OUTBOX_SINCE,
+)

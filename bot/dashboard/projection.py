@@ -8,6 +8,7 @@ Two feeds, each with the dashboard's own cursor (keys in bot.dashboard.keys):
 Everything lives in Redis: a restart goes on from the cursors; `backfill` clears the projection and reads
 both feeds again from their start.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -40,11 +41,19 @@ def lapor_record(view: LaporReport) -> dict[str, Any]:
     """The timings of one report from its own events: when it was verified, forwarded (last time), followed up
     (first answer after that forwarding: a follow-up, or completion straight away), completed or archived."""
     record: dict[str, Any] = {
-        "tracking_id": view.tracking_id, "status": view.status, "classification": view.classification,
-        "title": view.title, "category_id": view.category.id if view.category else None,
-        "agency_id": view.agency.id if view.agency else None, "created_at": view.created_at.timestamp(),
-        "verified_at": None, "forwarded_at": None, "followed_up_at": None, "completed_at": None,
-        "archived_at": None, "clarifications": 0,
+        "tracking_id": view.tracking_id,
+        "status": view.status,
+        "classification": view.classification,
+        "title": view.title,
+        "category_id": view.category.id if view.category else None,
+        "agency_id": view.agency.id if view.agency else None,
+        "created_at": view.created_at.timestamp(),
+        "verified_at": None,
+        "forwarded_at": None,
+        "followed_up_at": None,
+        "completed_at": None,
+        "archived_at": None,
+        "clarifications": 0,
     }
     for event in sorted(view.events, key=lambda e: e.event_id):
         at = event.at.timestamp()
@@ -54,8 +63,11 @@ def lapor_record(view: LaporReport) -> dict[str, Any]:
             record["verified_at"] = at
         elif event.status == "forwarded":
             record["forwarded_at"], record["followed_up_at"] = at, None
-        if event.status in ("followed_up", "completed") and record["forwarded_at"] is not None \
-                and record["followed_up_at"] is None:
+        if (
+            event.status in ("followed_up", "completed")
+            and record["forwarded_at"] is not None
+            and record["followed_up_at"] is None
+        ):
             record["followed_up_at"] = at
         if event.type == "closed":
             record["completed_at" if event.status == "completed" else "archived_at"] = at
@@ -69,6 +81,7 @@ def _text(value: bytes | str | None) -> Optional[str]:
 @dataclass
 class Snapshot:
     """Every report of the projection and LAPOR's reference data, as one page reads them."""
+
     version: int
     reports: list[Report]
     agencies: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -100,10 +113,14 @@ class Projection:
                 pipe.hgetall(keys.report(tracking_id))
             pipe.hgetall(keys.REFERENCE)
             *stored, reference = await pipe.execute()
-        reports = [Report.from_stored({_text(k): json.loads(v) for k, v in fields.items()})
-                   for fields in stored if b"lapor" in fields]
+        reports = [
+            Report.from_stored({_text(k): json.loads(v) for k, v in fields.items()})
+            for fields in stored
+            if b"lapor" in fields
+        ]
         self._cached = Snapshot(
-            version, reports,
+            version,
+            reports,
             agencies={a["id"]: a for a in json.loads(reference.get(b"agencies", b"[]"))},
             categories={c["id"]: c for c in json.loads(reference.get(b"categories", b"[]"))},
         )
@@ -112,7 +129,7 @@ class Projection:
     # ---- keeping it current ----
 
     async def sync_once(self) -> int:
-        """Reads what is new in both feeds (one syncing process at a time); returns how many entries were read."""
+        """Reads what is new in both feeds (one syncing process at a time); returns how many entries it read."""
         token = uuid.uuid4().hex
         if not await self._redis.set(keys.SYNC_LOCK, token, nx=True, ex=SYNC_LOCK_SECONDS):
             return 0
@@ -128,11 +145,14 @@ class Projection:
         if fetched_at is not None and time.time() - float(fetched_at) < REFERENCE_MAX_AGE:
             return
         agencies, categories = await self._lapor.agencies(), await self._lapor.categories()
-        await self._redis.hset(keys.REFERENCE, mapping={
-            "agencies": json.dumps([a.__dict__ for a in agencies]),
-            "categories": json.dumps([c.__dict__ for c in categories]),
-            "fetched_at": str(time.time()),
-        })
+        await self._redis.hset(
+            keys.REFERENCE,
+            mapping={
+                "agencies": json.dumps([a.__dict__ for a in agencies]),
+                "categories": json.dumps([c.__dict__ for c in categories]),
+                "fetched_at": str(time.time()),
+            },
+        )
         await self._redis.incr(keys.VERSION)
 
     async def sync_lapor(self, page_size: int = 200) -> int:
@@ -169,26 +189,36 @@ class Projection:
             open_questions = await self._open_questions(entries)
             async with self._redis.pipeline(transaction=True) as pipe:
                 for entry_id, raw in entries:
-                    self._count(pipe, _text(entry_id), {_text(k): _text(v) for k, v in raw.items()},
-                                open_questions)
+                    self._count(
+                        pipe, _text(entry_id), {_text(k): _text(v) for k, v in raw.items()}, open_questions
+                    )
                 pipe.set(keys.ACTIVITY_CURSOR, _text(entries[-1][0]))
                 pipe.incr(keys.VERSION)
                 await pipe.execute()
             read += len(entries)
 
     async def _open_questions(self, entries: list) -> dict[str, float]:
-        """When each clarification these entries answer reached the citizen (asked in earlier batches or in this)."""
-        wanted = [f"{_text(raw.get(b'tracking_id'))}:{_text(raw.get(b'event_id'))}" for _, raw in entries
-                  if raw.get(b"kind") == b"clarification_answered"]
+        """When each clarification these entries answer reached the citizen (asked before or in this batch)."""
+        wanted = [
+            f"{_text(raw.get(b'tracking_id'))}:{_text(raw.get(b'event_id'))}"
+            for _, raw in entries
+            if raw.get(b"kind") == b"clarification_answered"
+        ]
         stored = await self._redis.hmget(keys.CLARIFICATION_OPEN, wanted) if wanted else []
         return {k: float(v) for k, v in zip(wanted, stored) if v is not None}
 
-    def _count(self, pipe: Any, entry_id: str, entry: dict[str, str], open_questions: dict[str, float]) -> None:
+    def _count(
+        self, pipe: Any, entry_id: str, entry: dict[str, str], open_questions: dict[str, float]
+    ) -> None:
         kind, channel = entry["kind"], entry.get("channel") or UNKNOWN_CHANNEL
         at = activity.moment(entry_id, entry)
         day = local_day(datetime.fromtimestamp(at)).isoformat()
-        stage = {"conversation_started": "conversation_started", "filing_started": "filing_started",
-                 "report_queued": "confirmed", "report_filed": "filed"}.get(kind)
+        stage = {
+            "conversation_started": "conversation_started",
+            "filing_started": "filing_started",
+            "report_queued": "confirmed",
+            "report_filed": "filed",
+        }.get(kind)
         if kind == "step_asked":
             stage = "step:" + entry.get("step", "?")
         if stage and entry.get("conversation"):
@@ -197,16 +227,27 @@ class Projection:
             pipe.expire(funnel_key, keys.HISTORY_SECONDS)
         question = f"{entry.get('tracking_id')}:{entry.get('event_id')}"
         if kind == "report_filed":
-            pipe.hset(keys.report(entry["tracking_id"]), "assist", json.dumps({
-                "channel": channel, "region_code": entry.get("region_code"),
-                "confidential": entry.get("confidential") == "1"}))
+            pipe.hset(
+                keys.report(entry["tracking_id"]),
+                "assist",
+                json.dumps(
+                    {
+                        "channel": channel,
+                        "region_code": entry.get("region_code"),
+                        "confidential": entry.get("confidential") == "1",
+                    }
+                ),
+            )
             if entry.get("outbox_key"):
                 pipe.hdel(keys.OUTBOX_SINCE, entry["outbox_key"])
         elif kind == "report_queued" and entry.get("outbox_key"):
             pipe.hset(keys.OUTBOX_SINCE, entry["outbox_key"], at)
         elif kind == "report_rated":
-            pipe.hset(keys.report(entry["tracking_id"]), "rating", json.dumps(
-                {"score": int(entry["score"]), "comment": entry.get("comment"), "at": at}))
+            pipe.hset(
+                keys.report(entry["tracking_id"]),
+                "rating",
+                json.dumps({"score": int(entry["score"]), "comment": entry.get("comment"), "at": at}),
+            )
         elif kind == "clarification_asked":
             open_questions[question] = at
             pipe.hset(keys.CLARIFICATION_OPEN, question, at)
@@ -216,16 +257,18 @@ class Projection:
             pipe.expire(seconds_key, keys.HISTORY_SECONDS)
             pipe.hdel(keys.CLARIFICATION_OPEN, question)
         if kind.startswith(("clarification_", "notification_")):
-            counter = f"{kind}|{channel}" + (f"|{entry.get('reason') or '?'}" if kind == "notification_failed" else "")
+            counter = f"{kind}|{channel}" + (
+                f"|{entry.get('reason') or '?'}" if kind == "notification_failed" else ""
+            )
             pipe.hincrby(keys.daily(day), counter, 1)
             pipe.expire(keys.daily(day), keys.HISTORY_SECONDS)
 
     async def reset(self) -> None:
-        """Clears the projection (never the accounts, sessions or audit log); the next sync reads from the start."""
+        """Clears the projection (never accounts, sessions or the audit log); the next sync reads from the start."""
         for pattern in keys.PROJECTION_PATTERNS:
             batch = [key async for key in self._redis.scan_iter(match=pattern, count=1000)]
             for start in range(0, len(batch), 1000):
-                await self._redis.delete(*batch[start:start + 1000])
+                await self._redis.delete(*batch[start : start + 1000])
         await self._redis.incr(keys.VERSION)
 
     async def run(self, stop: asyncio.Event, poll_seconds: float) -> None:

@@ -4,6 +4,7 @@ Every page but the login needs a session of an enabled account; every POST needs
 a penghubung sees only the agency of the account. Pages send a strict Content-Security-Policy: no script
 at all, styles and images only from the dashboard itself.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -52,6 +53,7 @@ def now() -> datetime:
 
 # ---- formatting for people (the CSV keeps the raw values) ----
 
+
 def format_number(value: Any) -> str:
     if value is None:
         return "–"
@@ -75,9 +77,17 @@ def masked_contact(sender: str) -> str:
 
 # ---- sessions, roles and CSRF ----
 
+
 def set_session_cookie(response: web.StreamResponse, request: web.Request, cookie: str) -> None:
-    response.set_cookie(COOKIE, cookie, max_age=SESSION_SECONDS, httponly=True, samesite="Strict",
-                        secure=request.app[SETTINGS].cookie_secure, path="/")
+    response.set_cookie(
+        COOKIE,
+        cookie,
+        max_age=SESSION_SECONDS,
+        httponly=True,
+        samesite="Strict",
+        secure=request.app[SETTINGS].cookie_secure,
+        path="/",
+    )
 
 
 @web.middleware
@@ -86,12 +96,17 @@ async def security_headers(request: web.Request, handler: Any) -> web.StreamResp
         response = await handler(request)
     except web.HTTPException as exc:
         response = exc
-    response.headers.update({
-        "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
-                                   "frame-ancestors 'none'; base-uri 'none'",
-        "X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin", "X-Frame-Options": "DENY",
-        "Cache-Control": "no-store",
-    })
+    response.headers.update(
+        {
+            "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self' data:; "
+            "form-action 'self'; "
+            "frame-ancestors 'none'; base-uri 'none'",
+            "X-Content-Type-Options": "nosniff",
+            "Referrer-Policy": "same-origin",
+            "X-Frame-Options": "DENY",
+            "Cache-Control": "no-store",
+        }
+    )
     if isinstance(response, web.HTTPException):
         raise response
     return response
@@ -146,10 +161,14 @@ async def login(request: web.Request) -> web.StreamResponse:
     username = str(form.get("username", "")).strip().lower()
     admin, locked = await Accounts(request.app[REDIS]).login(username, str(form.get("password", "")))
     if admin is None:
-        error = ("Terlalu banyak percobaan gagal. Coba lagi dalam 15 menit." if locked
-                 else "Nama pengguna atau kata sandi salah.")
-        return aiohttp_jinja2.render_template("login.html", request, {"csrf": session.csrf, "error": error},
-                                              status=401)
+        error = (
+            "Terlalu banyak percobaan gagal. Coba lagi dalam 15 menit."
+            if locked
+            else "Nama pengguna atau kata sandi salah."
+        )
+        return aiohttp_jinja2.render_template(
+            "login.html", request, {"csrf": session.csrf, "error": error}, status=401
+        )
     sessions = Sessions(request.app[REDIS])
     await sessions.end(session)  # a new session id at login: a planted cookie never becomes a logged-in one
     cookie, _ = await sessions.create(admin.username)
@@ -166,6 +185,7 @@ async def logout(request: web.Request) -> web.StreamResponse:
 
 
 # ---- filters ----
+
 
 def _day(value: Optional[str], name: str) -> Optional[date]:
     if not value:
@@ -207,8 +227,14 @@ def _scoped(admin: Admin, filters: Filters) -> Filters:
         return filters
     if filters.agency_id not in (None, admin.agency_id):
         raise web.HTTPForbidden(text="Akun penghubung hanya dapat melihat instansinya sendiri.")
-    return Filters(filters.start, filters.end, admin.agency_id, filters.region_code, filters.channel,
-                   filters.classification)
+    return Filters(
+        filters.start,
+        filters.end,
+        admin.agency_id,
+        filters.region_code,
+        filters.channel,
+        filters.classification,
+    )
 
 
 def _month(value: Optional[str]) -> tuple[date, date]:
@@ -223,6 +249,7 @@ def _month(value: Optional[str]) -> tuple[date, date]:
 
 # ---- pages ----
 
+
 async def _context(request: web.Request, filters: Filters, weekly: bool = False) -> dict[str, Any]:
     admin = current_admin(request)
     snapshot = await request.app[PROJECTION].snapshot()
@@ -230,25 +257,40 @@ async def _context(request: web.Request, filters: Filters, weekly: bool = False)
     regions = sorted({r.region_code for r in snapshot.reports if r.region_code})
     agencies = sorted({r.agency_id for r in snapshot.reports if r.agency_id}, key=snapshot.agency_name)
     return {
-        "admin": admin, "csrf": request["session"].csrf, "filters": filters, "tables": tables, "weekly": weekly,
-        "query": request.query_string, "snapshot": snapshot,
+        "admin": admin,
+        "csrf": request["session"].csrf,
+        "filters": filters,
+        "tables": tables,
+        "weekly": weekly,
+        "query": request.query_string,
+        "snapshot": snapshot,
         "agency_options": [(a, snapshot.agency_name(a)) for a in agencies if admin.may_see_agency(a)],
         "region_options": [(code, region_name(code)) for code in regions],
         "channel_options": list(figures.CHANNELS.items()),
         "classification_options": list(figures.CLASSIFICATIONS.items()),
-        "charts": _charts(tables, weekly), "floor": figures.COMPLETION_FLOOR_PCT,
+        "charts": _charts(tables, weekly),
+        "floor": figures.COMPLETION_FLOOR_PCT,
     }
 
 
 def _charts(tables: dict[str, Table], weekly: bool) -> dict[str, Any]:
     agency_rows = [row for row in tables["monev"].rows if row[0]]
     drawn = {
-        "volume": charts.columns([(r[0], r[1]) for r in tables["volume"].rows],
-                                 title="Laporan per " + ("pekan" if weekly else "hari")),
-        "completion": charts.bars([(r[1], r[7]) for r in agency_rows if r[7] is not None], title="% selesai",
-                                  unit=" %", scale_max=100, floor=figures.COMPLETION_FLOOR_PCT),
+        "volume": charts.columns(
+            [(r[0], r[1]) for r in tables["volume"].rows],
+            title="Laporan per " + ("pekan" if weekly else "hari"),
+        ),
+        "completion": charts.bars(
+            [(r[1], r[7]) for r in agency_rows if r[7] is not None],
+            title="% selesai",
+            unit=" %",
+            scale_max=100,
+            floor=figures.COMPLETION_FLOOR_PCT,
+        ),
         "status": charts.bars([(r[0], r[1]) for r in tables["status"].rows], title="Alur status laporan"),
-        "ratings": charts.bars([(f"Nilai {r[0]}", r[1]) for r in tables["ratings"].rows[:5]], title="Penilaian"),
+        "ratings": charts.bars(
+            [(f"Nilai {r[0]}", r[1]) for r in tables["ratings"].rows[:5]], title="Penilaian"
+        ),
     }
     for name in ("channel", "classification", "category", "agency", "region"):
         drawn[name] = charts.bars([(r[0], r[1]) for r in tables[name].rows[:12]], title=tables[name].title)
@@ -286,8 +328,12 @@ async def export_csv(request: web.Request) -> web.Response:
     writer.writerow(table.columns)
     writer.writerows([[_csv_cell(v) for v in row] for row in table.rows])
     filename = f"{table.name}_{filters.start.isoformat()}_{filters.end.isoformat()}.csv"
-    return web.Response(body=("\ufeff" + out.getvalue()).encode(), content_type="text/csv", charset="utf-8",
-                        headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return web.Response(
+        body=("\ufeff" + out.getvalue()).encode(),
+        content_type="text/csv",
+        charset="utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 def _csv_cell(value: Any) -> Any:
@@ -317,10 +363,17 @@ async def report_detail(request: web.Request) -> dict[str, Any]:
         events = None
     followers = await request.app[REDIS].smembers(FOLLOWERS_KEY.format(tracking_id=tracking_id))
     return {
-        "admin": admin, "csrf": request["session"].csrf, "report": report, "readable": readable, "hidden": HIDDEN,
-        "events": events, "contacts": sorted(masked_contact(f.decode()) for f in followers),
-        "agency": snapshot.agency_name(report.agency_id), "category": snapshot.category_name(report.category_id),
-        "region": region_name(report.region_code), "overdue": figures.overdue(report, now()),
+        "admin": admin,
+        "csrf": request["session"].csrf,
+        "report": report,
+        "readable": readable,
+        "hidden": HIDDEN,
+        "events": events,
+        "contacts": sorted(masked_contact(f.decode()) for f in followers),
+        "agency": snapshot.agency_name(report.agency_id),
+        "category": snapshot.category_name(report.category_id),
+        "region": region_name(report.region_code),
+        "overdue": figures.overdue(report, now()),
         "lapor_url": request.app[SETTINGS].lapor_status_url.format(tracking_id=tracking_id),
     }
 
@@ -329,8 +382,11 @@ async def report_detail(request: web.Request) -> dict[str, Any]:
 async def audit(request: web.Request) -> dict[str, Any]:
     admin = require_koordinator(request)
     entries = await AuditLog(request.app[REDIS]).recent()
-    return {"admin": admin, "csrf": request["session"].csrf,
-            "entries": [(datetime.fromtimestamp(at, WIB), who, which) for at, who, which in entries]}
+    return {
+        "admin": admin,
+        "csrf": request["session"].csrf,
+        "entries": [(datetime.fromtimestamp(at, WIB), who, which) for at, who, which in entries],
+    }
 
 
 async def health(request: web.Request) -> web.Response:
@@ -338,6 +394,7 @@ async def health(request: web.Request) -> web.Response:
 
 
 # ---- the app ----
+
 
 @contextlib.asynccontextmanager
 async def _syncing(projection: Projection, poll_seconds: float) -> AsyncIterator[None]:
@@ -350,19 +407,24 @@ async def _syncing(projection: Projection, poll_seconds: float) -> AsyncIterator
         await task
 
 
-def create_app(settings: DashboardSettings, redis: aioredis.Redis, lapor: LaporClient, *,
-               sync: bool = True) -> web.Application:
-    """The app on the given Redis and LAPOR client (the caller owns both); with `sync`, it keeps the projection
+def create_app(
+    settings: DashboardSettings, redis: aioredis.Redis, lapor: LaporClient, *, sync: bool = True
+) -> web.Application:
+    """The app on the given Redis and LAPOR client (the caller owns both); with `sync` it keeps the projection
     current in the background while it serves."""
     app = web.Application(middlewares=[security_headers, authentication], client_max_size=64 * 1024)
     app[SETTINGS], app[REDIS], app[LAPOR] = settings, redis, lapor
     app[PROJECTION] = Projection(redis, lapor)
-    environment = aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True)
+    environment = aiohttp_jinja2.setup(
+        app, loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True
+    )
     environment.filters.update(num=format_number, pct=format_pct)
     if sync:
+
         async def background(app: web.Application) -> AsyncIterator[None]:
             async with _syncing(app[PROJECTION], settings.poll_seconds):
                 yield
+
         app.cleanup_ctx.append(background)
     app.router.add_get("/masuk", login_page)
     app.router.add_post("/masuk", login)

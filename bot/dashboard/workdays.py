@@ -4,6 +4,7 @@ A step "within N working days" is measured by calendar day in Asia/Jakarta: the 
 day it started, up to and including the day it ended. A report filed on Monday and verified on
 Thursday took 3 working days; filed on Friday and verified on Monday, 1.
 """
+
 from __future__ import annotations
 
 import functools
@@ -16,7 +17,7 @@ WIB = timezone(timedelta(hours=7), "WIB")  # Asia/Jakarta: no daylight saving ti
 
 @functools.lru_cache(maxsize=4096)
 def is_working_day(day: date) -> bool:
-    """lokal's calendar; for a year it has no holidays for yet (they are decreed the year before), weekdays."""
+    """lokal's calendar; for a year it has no holidays for yet (decreed the year before), the weekdays."""
     try:
         return lokal.is_working_day(day)
     except ValueError:

@@ -37,11 +37,13 @@ class SandboxAdmin:
         return await self._call("POST", f"/sandbox/reports/{quote(tracking_id, safe='')}/transition",
                                 {"status": status, "message": message, "agency_id": agency_id, **_at(at)})
 
-    async def clarification(self, tracking_id: str, message: str, at: Optional[datetime] = None) -> dict[str, Any]:
+    async def clarification(self, tracking_id: str, message: str,
+                            at: Optional[datetime] = None) -> dict[str, Any]:
         return await self._call("POST", f"/sandbox/reports/{quote(tracking_id, safe='')}/clarification",
                                 {"message": message, **_at(at)})
 
-    async def follow_up(self, tracking_id: str, message: str, at: Optional[datetime] = None) -> dict[str, Any]:
+    async def follow_up(self, tracking_id: str, message: str,
+                        at: Optional[datetime] = None) -> dict[str, Any]:
         return await self._call("POST", f"/sandbox/reports/{quote(tracking_id, safe='')}/follow_up",
                                 {"message": message, **_at(at)})
 

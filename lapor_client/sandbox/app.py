@@ -224,7 +224,8 @@ async def admin_clarification(request: web.Request) -> web.Response:
     store, tracking_id = request.app[STORE], request.match_info["tracking_id"]
     store.require(tracking_id)
     body = await read_json(request)
-    return web.json_response(store.clarification(tracking_id, validation.message(body), validation.moment(body)))
+    answer = store.clarification(tracking_id, validation.message(body), validation.moment(body))
+    return web.json_response(answer)
 
 
 async def admin_follow_up(request: web.Request) -> web.Response:

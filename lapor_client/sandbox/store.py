@@ -221,8 +221,8 @@ class Store:
     # ---- the admin's and the agency's side ----
 
     def _moment(self, report: dict[str, Any], at: Optional[datetime]) -> datetime:
-        """Now, or the admin's explicit `at` (to replay a past lifecycle): never before the report's last change,
-        never in the future."""
+        """Now, or the admin's explicit `at` (to replay a past lifecycle): never before the report's last
+        change, never in the future."""
         if at is None:
             return now()
         moment = at.astimezone(WIB).replace(microsecond=0)
@@ -235,7 +235,8 @@ class Store:
         report = self.require(tracking_id)
         own_events = [e for e in self._state["events"] if e["tracking_id"] == tracking_id]
         if report["status"] != "submitted" or len(own_events) != 1:
-            raise ApiError(409, "invalid_transition", "hanya laporan yang baru diajukan yang dapat dimundurkan")
+            raise ApiError(409, "invalid_transition",
+                           "hanya laporan yang baru diajukan yang dapat dimundurkan")
         moment = at.astimezone(WIB).replace(microsecond=0)
         if moment > now():
             raise invalid("at", "at tidak boleh di masa depan")
@@ -281,7 +282,8 @@ class Store:
             raise ApiError(409, "report_closed", "laporan sudah ditutup")
         return self._note(tracking_id, "clarification_requested", message, at)
 
-    def _note(self, tracking_id: str, kind: str, message: str, at: Optional[datetime] = None) -> dict[str, Any]:
+    def _note(self, tracking_id: str, kind: str, message: str,
+              at: Optional[datetime] = None) -> dict[str, Any]:
         report = self.require(tracking_id)
         moment = self._moment(report, at)
         report["updated_at"] = moment.isoformat()

@@ -203,7 +203,7 @@ def message(data: dict[str, Any]) -> str:
 
 
 def moment(data: dict[str, Any], *, required: bool = False) -> Optional[datetime]:
-    """The optional `at` of an admin call: an ISO-8601 datetime with its timezone (to replay a past lifecycle)."""
+    """The optional `at` of an admin call: ISO-8601 with its timezone (to replay a past lifecycle)."""
     value = _get(data, "at", "", required=required)
     if value is None:
         return None

@@ -1,8 +1,9 @@
-"""The seeded scenario and a running dashboard process, shared by the dashboard's integration and browser tests.
+"""The seeded scenario and a running dashboard process, shared by the integration and browser tests.
 
 The scenario has its own sandbox process (the dashboard counts every report in LAPOR's feed, so other tests'
 reports must not join it) and its own Redis database; the dashboard runs as `python -m bot.dashboard`.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -33,8 +34,11 @@ PERIOD = (date(2026, 10, 1), date(2026, 11, 30))
 REPORTS = 320
 ABANDONED = 60
 PASSWORD = "rahasia-uji-123"
-USERS = {"kominfo": ("koordinator", None), "pupr": ("penghubung", "dpupr-kota-bandung"),
-         "satpol": ("penghubung", "satpol-pp-kota-bandung")}
+USERS = {
+    "kominfo": ("koordinator", None),
+    "pupr": ("penghubung", "dpupr-kota-bandung"),
+    "satpol": ("penghubung", "satpol-pp-kota-bandung"),
+}
 
 
 @dataclass
@@ -48,17 +52,28 @@ class Scenario:
 
 
 def dashboard_cli(redis_url: str, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "bot.dashboard", *args], input=stdin, text=True,
-                          capture_output=True, cwd=ROOT, env={**os.environ, "REDIS_URL": redis_url}, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "bot.dashboard", *args],
+        input=stdin,
+        text=True,
+        capture_output=True,
+        cwd=ROOT,
+        env={**os.environ, "REDIS_URL": redis_url},
+        timeout=60,
+    )
 
 
 async def _truths(sandbox: Sandbox, planned: list[scenario.Planned]) -> list[independent.Truth]:
     headers = {"Authorization": f"Bearer {sandbox.token}"}
     async with aiohttp.ClientSession() as http:
+
         async def one(tracking_id: str) -> independent.Truth:
-            async with http.get(f"{sandbox.url}/sandbox/reports/{tracking_id}") as stored, \
-                    http.get(f"{sandbox.url}/api/v1/reports/{tracking_id}", headers=headers) as public:
+            async with (
+                http.get(f"{sandbox.url}/sandbox/reports/{tracking_id}") as stored,
+                http.get(f"{sandbox.url}/api/v1/reports/{tracking_id}", headers=headers) as public,
+            ):
                 return independent.truth(await stored.json(), await public.json())
+
         return list(await asyncio.gather(*(one(p.tracking_id) for p in planned)))
 
 
@@ -76,8 +91,17 @@ async def seeded(redis_proc, tmp_path_factory) -> Scenario:
     funnel = await scenario.record_conversations(client, planned, ABANDONED)
     await client.close()
     for username, (role, agency) in USERS.items():
-        answer = dashboard_cli(redis_url, "users", "add", username, "--role", role, *(["--agency", agency] if agency
-                               else []), "--password-stdin", stdin=PASSWORD + "\n")
+        answer = dashboard_cli(
+            redis_url,
+            "users",
+            "add",
+            username,
+            "--role",
+            role,
+            *(["--agency", agency] if agency else []),
+            "--password-stdin",
+            stdin=PASSWORD + "\n",
+        )
         assert answer.returncode == 0, answer.stderr
     yield Scenario(sandbox, redis_url, planned, await _truths(sandbox, planned), funnel, now)
     sandbox.stop()
@@ -96,8 +120,11 @@ def wait_until_synced(redis_url: str, reports: int, timeout: float = 120) -> Non
     try:
         while True:
             last = client.xrevrange(activity.STREAM, count=1)
-            if client.zcard(keys.REPORTS) >= reports and (
-                    not last or client.get(keys.ACTIVITY_CURSOR) == last[0][0]) and not client.exists(keys.SYNC_LOCK):
+            if (
+                client.zcard(keys.REPORTS) >= reports
+                and (not last or client.get(keys.ACTIVITY_CURSOR) == last[0][0])
+                and not client.exists(keys.SYNC_LOCK)
+            ):
                 return
             if time.monotonic() > deadline:
                 raise TimeoutError("the dashboard did not catch up with the feeds")
@@ -109,9 +136,16 @@ def wait_until_synced(redis_url: str, reports: int, timeout: float = 120) -> Non
 @pytest.fixture(scope="session")
 def dashboard(seeded: Scenario) -> Dashboard:
     port = free_port()
-    env = {**os.environ, "REDIS_URL": seeded.redis_url, "LAPOR_BASE_URL": seeded.sandbox.url,
-           "LAPOR_TOKEN": seeded.sandbox.token, "DASHBOARD_PORT": str(port), "DASHBOARD_COOKIE_SECURE": "0",
-           "DASHBOARD_POLL_SECONDS": "0.5", "LOG_LEVEL": "WARNING"}
+    env = {
+        **os.environ,
+        "REDIS_URL": seeded.redis_url,
+        "LAPOR_BASE_URL": seeded.sandbox.url,
+        "LAPOR_TOKEN": seeded.sandbox.token,
+        "DASHBOARD_PORT": str(port),
+        "DASHBOARD_COOKIE_SECURE": "0",
+        "DASHBOARD_POLL_SECONDS": "0.5",
+        "LOG_LEVEL": "WARNING",
+    }
     process = subprocess.Popen([sys.executable, "-m", "bot.dashboard"], cwd=ROOT, env=env)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30

@@ -1,4 +1,5 @@
 """Accounts against a real Redis: hashing, lockout, disabling, sessions, the CLI, and the activity API."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -59,9 +60,14 @@ async def test_disabling_ends_every_session(redis_async):
     await accounts.add("kominfo", PASSWORD, "koordinator")
     cookie, session = await sessions.create("kominfo")
     assert (await sessions.get(cookie)).username == "kominfo"
-    assert csrf_matches(session, session.csrf) and not csrf_matches(session, "x") and not csrf_matches(session, None)
+    assert (
+        csrf_matches(session, session.csrf)
+        and not csrf_matches(session, "x")
+        and not csrf_matches(session, None)
+    )
     assert await redis_async.exists(keys.session(session.key_hash)) and cookie not in str(
-        await redis_async.keys(keys.session("*")))  # only the cookie's hash is kept
+        await redis_async.keys(keys.session("*"))
+    )  # only the cookie's hash is kept
     await accounts.set_disabled("kominfo", True)
     assert await sessions.get(cookie) is None
     assert await accounts.login("kominfo", PASSWORD) == (None, False)
@@ -70,14 +76,25 @@ async def test_disabling_ends_every_session(redis_async):
 
 
 async def test_cli_creates_lists_and_disables_accounts(redis_sync, redis_url):
-    added = dashboard_cli(redis_url, "users", "add", "pupr", "--role", "penghubung", "--agency", "dpupr-kota-bandung",
-                          "--password-stdin", stdin=PASSWORD + "\n")
+    added = dashboard_cli(
+        redis_url,
+        "users",
+        "add",
+        "pupr",
+        "--role",
+        "penghubung",
+        "--agency",
+        "dpupr-kota-bandung",
+        "--password-stdin",
+        stdin=PASSWORD + "\n",
+    )
     assert added.returncode == 0 and PASSWORD not in added.stdout + added.stderr
     assert dashboard_cli(redis_url, "users", "disable", "pupr").returncode == 0
     listed = dashboard_cli(redis_url, "users", "list").stdout
     assert listed.split() == ["pupr", "penghubung", "dpupr-kota-bandung", "nonaktif"]
-    refused = dashboard_cli(redis_url, "users", "add", "kominfo", "--role", "koordinator", "--password-stdin",
-                            stdin="pendek\n")
+    refused = dashboard_cli(
+        redis_url, "users", "add", "kominfo", "--role", "koordinator", "--password-stdin", stdin="pendek\n"
+    )
     assert refused.returncode != 0 and "minimal" in refused.stderr
 
 
@@ -93,8 +110,11 @@ async def test_activity_refuses_unknown_kinds_and_fields_and_never_raises_on_red
         activity.encode("report_flied", {})
     with pytest.raises(ValueError):
         activity.encode("report_filed", {"phone": "0812"})
-    assert activity.encode("report_filed", {"confidential": True, "agency_id": None, "tracking_id": 7}) == \
-        {"kind": "report_filed", "confidential": "1", "tracking_id": "7"}
+    assert activity.encode("report_filed", {"confidential": True, "agency_id": None, "tracking_id": 7}) == {
+        "kind": "report_filed",
+        "confidential": "1",
+        "tracking_id": "7",
+    }
     unreachable = aioredis.from_url(f"redis://127.0.0.1:{free_port()}/0", socket_connect_timeout=0.5)
     await activity.record(unreachable, "conversation_started", channel="telegram", conversation="u_x")
     await unreachable.close()

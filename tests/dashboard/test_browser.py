@@ -3,6 +3,7 @@
 Logs in, checks the seeded scenario's figures, filters, exports a CSV, and leaves screenshots at phone and
 desktop widths (and the monthly page printed to PDF) in /tmp/dashboard-shots/.
 """
+
 from __future__ import annotations
 
 import csv
@@ -23,7 +24,8 @@ PHONE, DESKTOP = (390, 844), (1280, 900)
 
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None or CHROMEDRIVER is None,
-    reason="needs Debian's chromium and chromium-driver: apt-get install -y chromium chromium-driver")
+    reason="needs Debian's chromium and chromium-driver: apt-get install -y chromium chromium-driver",
+)
 
 
 @pytest.fixture
@@ -33,9 +35,18 @@ def browser(tmp_path):
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 f"--user-data-dir={tmp_path / 'profile'}", "--disable-dev-shm-usage"):
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        "--disable-dev-shm-usage",
+    ):
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(60)
@@ -111,6 +122,7 @@ def test_log_in_check_figures_filter_export_and_screenshots(browser, dashboard, 
     shoot(browser, "desktop-monthly", DESKTOP)
     shoot(browser, "phone-monthly", PHONE)
     import base64
+
     (SHOTS / "monthly-print.pdf").write_bytes(base64.b64decode(browser.print_page()))
 
 

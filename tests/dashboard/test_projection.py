@@ -1,5 +1,6 @@
 """The projection against a real Redis and the real sandbox: feed events seen twice, restarts, the backfill,
 and the activity stream counted exactly once."""
+
 from __future__ import annotations
 
 import uuid
@@ -29,7 +30,9 @@ async def filed_and_answered(lapor, admin) -> str:
     start = datetime.now(WIB).replace(microsecond=0) - timedelta(days=7)
     await admin.backdate(tracking_id, start)
     await admin.transition(tracking_id, "verified", at=start + timedelta(hours=2))
-    await admin.transition(tracking_id, "forwarded", agency_id="dinsos-kota-bandung", at=start + timedelta(hours=3))
+    await admin.transition(
+        tracking_id, "forwarded", agency_id="dinsos-kota-bandung", at=start + timedelta(hours=3)
+    )
     await admin.clarification(tracking_id, "Mohon foto", at=start + timedelta(days=1))
     await admin.follow_up(tracking_id, "Sudah ditangani", at=start + timedelta(days=2))
     return tracking_id
@@ -38,8 +41,16 @@ async def filed_and_answered(lapor, admin) -> str:
 async def test_sandbox_replays_a_past_lifecycle_only_forward_in_time(lapor, admin):
     tracking_id = await filed_and_answered(lapor, admin)
     view = await lapor.get_report(tracking_id)
-    assert [e.status for e in view.events] == ["submitted", "verified", "forwarded", "forwarded", "followed_up"]
-    assert view.events[0].at == view.created_at and (view.events[-1].at - view.created_at) == timedelta(days=2)
+    assert [e.status for e in view.events] == [
+        "submitted",
+        "verified",
+        "forwarded",
+        "forwarded",
+        "followed_up",
+    ]
+    assert view.events[0].at == view.created_at and (view.events[-1].at - view.created_at) == timedelta(
+        days=2
+    )
     with pytest.raises(LaporValidationError):  # before the report's last change
         await admin.transition(tracking_id, "completed", at=view.created_at)
     with pytest.raises(LaporValidationError):  # in the future
@@ -54,7 +65,9 @@ async def test_feed_events_seen_twice_and_a_restart_change_nothing(lapor, admin,
     first = next(r for r in (await projection.snapshot()).reports if r.tracking_id == tracking_id)
     assert (first.status, first.agency_id, first.clarifications) == ("followed_up", "dinsos-kota-bandung", 1)
     assert first.followed_up_at - first.forwarded_at == timedelta(days=2) - timedelta(hours=3)
-    await redis_async.delete(keys.CURSOR)  # the whole feed once more, as after a crash before the cursor moved
+    await redis_async.delete(
+        keys.CURSOR
+    )  # the whole feed once more, as after a crash before the cursor moved
     restarted = Projection(redis_async, lapor)
     await restarted.sync_once()
     snapshot = await restarted.snapshot()
@@ -65,8 +78,15 @@ async def test_feed_events_seen_twice_and_a_restart_change_nothing(lapor, admin,
 
 async def test_backfill_rebuilds_the_projection_and_keeps_accounts(lapor, admin, redis_async):
     tracking_id = await filed_and_answered(lapor, admin)
-    await activity.record(redis_async, "report_filed", tracking_id=tracking_id, channel="whatsapp",
-                          region_code="32.73.02", confidential=True, classification="pengaduan")
+    await activity.record(
+        redis_async,
+        "report_filed",
+        tracking_id=tracking_id,
+        channel="whatsapp",
+        region_code="32.73.02",
+        confidential=True,
+        classification="pengaduan",
+    )
     await activity.record(redis_async, "report_rated", tracking_id=tracking_id, score=4, comment="Baik")
     await Accounts(redis_async).add("kominfo", "kata-sandi-panjang", "koordinator")
     projection = Projection(redis_async, lapor)
@@ -78,25 +98,43 @@ async def test_backfill_rebuilds_the_projection_and_keeps_accounts(lapor, admin,
     after = (await projection.snapshot()).reports
     assert sorted(after, key=lambda r: r.tracking_id) == sorted(before, key=lambda r: r.tracking_id)
     mine = next(r for r in after if r.tracking_id == tracking_id)
-    assert (mine.channel, mine.region_code, mine.confidential, mine.rating_score) == ("whatsapp", "32.73.02", True, 4)
+    assert (mine.channel, mine.region_code, mine.confidential, mine.rating_score) == (
+        "whatsapp",
+        "32.73.02",
+        True,
+        4,
+    )
     assert await Accounts(redis_async).get("kominfo") is not None
 
 
 async def test_activity_is_counted_exactly_once(lapor, redis_async):
     asked = datetime.now(WIB) - timedelta(hours=3)
-    await activity.record(redis_async, "clarification_asked", tracking_id="1", event_id="9", channel="telegram",
-                          at=asked)
+    await activity.record(
+        redis_async, "clarification_asked", tracking_id="1", event_id="9", channel="telegram", at=asked
+    )
     for _ in range(3):
         await activity.record(redis_async, "notification_sent", tracking_id="1", channel="telegram")
-    await activity.record(redis_async, "notification_failed", tracking_id="1", channel="whatsapp",
-                          reason="WindowClosed")
+    await activity.record(
+        redis_async, "notification_failed", tracking_id="1", channel="whatsapp", reason="WindowClosed"
+    )
     projection = Projection(redis_async, lapor)
     await projection.sync_once()
-    await activity.record(redis_async, "clarification_answered", tracking_id="1", event_id="9", channel="telegram",
-                          at=asked + timedelta(hours=2))
+    await activity.record(
+        redis_async,
+        "clarification_answered",
+        tracking_id="1",
+        event_id="9",
+        channel="telegram",
+        at=asked + timedelta(hours=2),
+    )
     await redis_async.hset(conversations.OUTBOX_PENDING, "key-1", "{}")
-    await activity.record(redis_async, "report_queued", outbox_key="key-1", channel="telegram",
-                          at=datetime.now(WIB) - timedelta(minutes=30))
+    await activity.record(
+        redis_async,
+        "report_queued",
+        outbox_key="key-1",
+        channel="telegram",
+        at=datetime.now(WIB) - timedelta(minutes=30),
+    )
     await projection.sync_once()
     await projection.sync_once()
     today = date.today()

@@ -1,5 +1,6 @@
 """The seeded scenario through the real dashboard process: figures on the page and in the CSVs equal an
 independent computation from the sandbox's stored reports; roles and sessions hold over HTTP."""
+
 from __future__ import annotations
 
 import csv
@@ -18,13 +19,22 @@ from tests.dashboard.conftest import PASSWORD, PERIOD, REPORTS
 
 PERIOD_QUERY = f"dari={PERIOD[0].isoformat()}&sampai={PERIOD[1].isoformat()}"
 MONEV_FIELDS = {  # CSV column -> the independent computation's name
-    "Laporan": "reports", "Diterima": "received", "Ditindaklanjuti": "followed_up",
-    "% ditindaklanjuti": "followed_up_pct", "Selesai": "completed", "% selesai": "completed_pct",
-    "Verifikasi ≤ 3 HK": "verified_on_time", "Verifikasi dinilai": "verified_judged",
-    "% verifikasi ≤ 3 HK": "verified_on_time_pct", "Tindak lanjut ≤ 5 HK": "followed_up_on_time",
-    "Tindak lanjut dinilai": "followed_up_judged", "% tindak lanjut ≤ 5 HK": "followed_up_on_time_pct",
-    "Median HK verifikasi": "median_verify", "Median HK tindak lanjut": "median_follow_up",
-    "Median HK selesai": "median_complete", "Terlambat": "overdue",
+    "Laporan": "reports",
+    "Diterima": "received",
+    "Ditindaklanjuti": "followed_up",
+    "% ditindaklanjuti": "followed_up_pct",
+    "Selesai": "completed",
+    "% selesai": "completed_pct",
+    "Verifikasi ≤ 3 HK": "verified_on_time",
+    "Verifikasi dinilai": "verified_judged",
+    "% verifikasi ≤ 3 HK": "verified_on_time_pct",
+    "Tindak lanjut ≤ 5 HK": "followed_up_on_time",
+    "Tindak lanjut dinilai": "followed_up_judged",
+    "% tindak lanjut ≤ 5 HK": "followed_up_on_time_pct",
+    "Median HK verifikasi": "median_verify",
+    "Median HK tindak lanjut": "median_follow_up",
+    "Median HK selesai": "median_complete",
+    "Terlambat": "overdue",
 }
 
 
@@ -32,13 +42,16 @@ async def logged_in(url: str, username: str) -> aiohttp.ClientSession:
     http = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
     async with http.get(f"{url}/masuk") as page:
         csrf = re.search(r'name="csrf" value="([^"]+)"', await page.text()).group(1)
-    async with http.post(f"{url}/masuk", data={"csrf": csrf, "username": username, "password": PASSWORD},
-                         allow_redirects=False) as answer:
+    async with http.post(
+        f"{url}/masuk", data={"csrf": csrf, "username": username, "password": PASSWORD}, allow_redirects=False
+    ) as answer:
         assert answer.status == 303, await answer.text()
     return http
 
 
-async def csv_rows(http: aiohttp.ClientSession, url: str, table: str, query: str = PERIOD_QUERY) -> list[dict]:
+async def csv_rows(
+    http: aiohttp.ClientSession, url: str, table: str, query: str = PERIOD_QUERY
+) -> list[dict]:
     async with http.get(f"{url}/csv/{table}?{query}") as answer:
         assert answer.status == 200
         assert answer.content_type == "text/csv"
@@ -64,7 +77,13 @@ async def test_the_scenario_is_big_enough(seeded):
     assert len(seeded.truths) == REPORTS >= 300
     assert len({t.agency_id for t in seeded.truths}) == 10
     assert {t.created.month for t in seeded.truths} == {10, 11}
-    assert {t.status for t in seeded.truths} >= {"submitted", "forwarded", "followed_up", "completed", "archived"}
+    assert {t.status for t in seeded.truths} >= {
+        "submitted",
+        "forwarded",
+        "followed_up",
+        "completed",
+        "archived",
+    }
 
 
 async def test_monev_csv_equals_the_independent_computation(dashboard, seeded, koordinator):
@@ -77,9 +96,12 @@ async def test_monev_csv_equals_the_independent_computation(dashboard, seeded, k
             assert number(rows[agency_id][column]) == figures[name], (agency_id, column)
         assert rows[agency_id]["Di bawah batas 50 %"] == ("ya" if figures["below_floor"] else "tidak")
     whole = independent.agency_figures(in_period(seeded.truths), seeded.now)
-    assert {column: number(total[column]) for column in MONEV_FIELDS} == \
-        {column: whole[name] for column, name in MONEV_FIELDS.items()}
-    assert any(f["below_floor"] for f in expected.values()) and not all(f["below_floor"] for f in expected.values())
+    assert {column: number(total[column]) for column in MONEV_FIELDS} == {
+        column: whole[name] for column, name in MONEV_FIELDS.items()
+    }
+    assert any(f["below_floor"] for f in expected.values()) and not all(
+        f["below_floor"] for f in expected.values()
+    )
 
 
 async def test_overdue_csv_equals_the_independent_list(dashboard, seeded, koordinator):
@@ -92,7 +114,9 @@ async def test_overdue_csv_equals_the_independent_list(dashboard, seeded, koordi
 
 
 async def test_filters_narrow_every_figure(dashboard, seeded, koordinator):
-    chosen = [t for t in in_period(seeded.truths) if t.channel == "whatsapp" and t.classification == "pengaduan"]
+    chosen = [
+        t for t in in_period(seeded.truths) if t.channel == "whatsapp" and t.classification == "pengaduan"
+    ]
     query = PERIOD_QUERY + "&kanal=whatsapp&klasifikasi=pengaduan"
     total = (await csv_rows(koordinator, dashboard.url, "monev", query))[-1]
     assert int(total["Laporan"]) == len(chosen) < REPORTS
@@ -111,7 +135,9 @@ async def test_ratings_and_funnel(dashboard, seeded, koordinator):
     assert [int(r["Jumlah"]) for r in rows[:5]] == [scores.count(s) for s in range(1, 6)]
     assert number(rows[5]["Jumlah"]) == round(sum(scores) / len(scores), 2)
     comments = await csv_rows(koordinator, dashboard.url, "comments")
-    assert comments and all(not c["Komentar"].startswith("=") for c in comments)  # no formula reaches a spreadsheet
+    assert comments and all(
+        not c["Komentar"].startswith("=") for c in comments
+    )  # no formula reaches a spreadsheet
     funnel = {r["Tahap"]: int(r["Percakapan"]) for r in await csv_rows(koordinator, dashboard.url, "funnel")}
     assert funnel["Percakapan dimulai"] == seeded.funnel["conversation_started"]
     assert funnel["Langkah: Judul"] == seeded.funnel["step:judul"]
@@ -172,7 +198,9 @@ async def test_penghubung_sees_only_its_agency(dashboard, seeded):
     try:
         rows = await csv_rows(http, dashboard.url, "monev")
         assert {r["ID instansi"] for r in rows} == {"dpupr-kota-bandung", ""}
-        async with http.get(f"{dashboard.url}/csv/monev?{PERIOD_QUERY}&instansi=dinsos-kota-bandung") as answer:
+        async with http.get(
+            f"{dashboard.url}/csv/monev?{PERIOD_QUERY}&instansi=dinsos-kota-bandung"
+        ) as answer:
             assert answer.status == 403
         other = next(t for t in seeded.truths if t.agency_id != "dpupr-kota-bandung")
         async with http.get(f"{dashboard.url}/laporan/{other.tracking_id}") as answer:
@@ -188,7 +216,9 @@ async def test_penghubung_sees_only_its_agency(dashboard, seeded):
         await http.close()
 
 
-async def test_confidential_text_hidden_from_the_koordinator_and_views_audited(dashboard, seeded, koordinator):
+async def test_confidential_text_hidden_from_the_koordinator_and_views_audited(
+    dashboard, seeded, koordinator
+):
     secret = next(t for t in seeded.truths if t.confidential)
     phone = "6281234509876"
     client = aioredis.from_url(seeded.redis_url)  # the assistant's follower record of the report
@@ -222,7 +252,9 @@ async def test_logout_needs_the_csrf_token_and_ends_the_session(dashboard, koord
         assert answer.status == 403
     async with koordinator.get(f"{dashboard.url}/", allow_redirects=False) as answer:
         csrf = re.search(r'name="csrf" value="([^"]+)"', await answer.text()).group(1)
-    async with koordinator.post(f"{dashboard.url}/keluar", data={"csrf": csrf}, allow_redirects=False) as answer:
+    async with koordinator.post(
+        f"{dashboard.url}/keluar", data={"csrf": csrf}, allow_redirects=False
+    ) as answer:
         assert answer.status == 303
     async with koordinator.get(f"{dashboard.url}/csv/monev") as answer:
         assert answer.status == 401
@@ -238,9 +270,17 @@ async def test_projection_holds_every_report_as_the_sandbox_stores_it(dashboard,
     finally:
         await client.close()
     differences = [
-        (t.tracking_id, s.get("assist"), (t.channel, t.region_code, t.confidential), s.get("lapor", {}).get("status"),
-         t.status) for t, s in ((t, stored[t.tracking_id]) for t in seeded.truths)
-        if (s.get("assist") or {}).get("channel") != t.channel or s["assist"].get("region_code") != t.region_code
-        or s["assist"].get("confidential") != t.confidential or s.get("lapor", {}).get("status") != t.status
+        (
+            t.tracking_id,
+            s.get("assist"),
+            (t.channel, t.region_code, t.confidential),
+            s.get("lapor", {}).get("status"),
+            t.status,
+        )
+        for t, s in ((t, stored[t.tracking_id]) for t in seeded.truths)
+        if (s.get("assist") or {}).get("channel") != t.channel
+        or s["assist"].get("region_code") != t.region_code
+        or s["assist"].get("confidential") != t.confidential
+        or s.get("lapor", {}).get("status") != t.status
     ]
     assert differences == []
