@@ -51,15 +51,17 @@ class Scenario:
     now: datetime
 
 
-def dashboard_cli(redis_url: str, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
+def dashboard_cli(
+    redis_url: str, *args: str, stdin: str = "", env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "bot.dashboard", *args],
         input=stdin,
         text=True,
         capture_output=True,
         cwd=ROOT,
-        env={**os.environ, "REDIS_URL": redis_url},
-        timeout=60,
+        env={**os.environ, "REDIS_URL": redis_url, **(env or {})},
+        timeout=120,
     )
 
 

@@ -15,6 +15,7 @@ from bot.dashboard.workdays import WIB
 from common import activity
 from lapor_client import LaporClient, LaporSettings
 from lapor_client.errors import LaporValidationError
+from tests.dashboard.conftest import dashboard_cli
 from tests.lapor_client.samples import new_report
 
 
@@ -105,6 +106,18 @@ async def test_backfill_rebuilds_the_projection_and_keeps_accounts(lapor, admin,
         4,
     )
     assert await Accounts(redis_async).get("kominfo") is not None
+
+
+async def test_backfill_command(lapor, admin, sandbox, redis_async, redis_url):
+    tracking_id = await filed_and_answered(lapor, admin)
+    await redis_async.set(keys.report("gone"), "stale")
+    done = dashboard_cli(
+        redis_url, "backfill", env={"LAPOR_BASE_URL": sandbox.url, "LAPOR_TOKEN": sandbox.token}
+    )
+    assert done.returncode == 0, done.stderr
+    assert "proyeksi dibangun ulang" in done.stdout
+    assert not await redis_async.exists(keys.report("gone"))
+    assert await redis_async.zscore(keys.REPORTS, tracking_id) is not None
 
 
 async def test_activity_is_counted_exactly_once(lapor, redis_async):
