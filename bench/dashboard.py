@@ -3,8 +3,8 @@
     nice -n 10 .venv/bin/python -m bench.dashboard [--reports 10000] [--requests 40]
 
 The sandbox's store is filled in-process (the seeded scenario's plan, written once instead of one JSON save
-per step, which would take hours at this size), then served by a real sandbox process; the dashboard reads it over
-HTTP as in production. Prints figures only: no threshold is asserted.
+per step, which would take hours at this size), then served by a real sandbox process; the dashboard
+reads it over HTTP as in production. Prints figures only: no threshold is asserted.
 """
 
 from __future__ import annotations
@@ -144,7 +144,7 @@ async def main(count: int, requests: int) -> None:
                 f"{elapsed / read * 1000:.2f} ms per entry"
             )
 
-            # Each admin call makes the sandbox rewrite its whole JSON file: slow at this size, so few of them.
+            # Each admin call makes the sandbox rewrite its whole JSON file: slow at this size, so only a few.
             async with SandboxAdmin(sandbox.url, timeout=120) as admin:
                 open_reports = [
                     r.tracking_id for r in (await projection.snapshot()).reports if r.status == "forwarded"

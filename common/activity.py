@@ -27,6 +27,7 @@ from datetime import datetime
 from typing import Optional, Union
 
 import redis.asyncio as aioredis
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 
 log = logging.getLogger(__name__)
@@ -87,14 +88,21 @@ async def record(
     """Appends one fact. `at` is when it happened if not now (an import of past activity)."""
     entry = encode(kind, {**fields, "at": at})
     oldest_ms = int((time.time() - RETENTION_DAYS * 86400) * 1000)
-    try:
-        await redis.xadd(STREAM, entry, minid=oldest_ms, approximate=True)
-    except RedisError as exc:
-        log.warning("activity %s not recorded: %s", kind, type(exc).__name__)
+    for attempt in (1, 2):
+        try:
+            await redis.xadd(STREAM, entry, minid=oldest_ms, approximate=True)
+            return
+        except RedisConnectionError as exc:
+            # A pooled connection the server closed while idle (its `timeout`) fails once; retry anew.
+            if attempt == 2:
+                log.warning("activity %s not recorded: %s", kind, type(exc).__name__)
+        except RedisError as exc:
+            log.warning("activity %s not recorded: %s", kind, type(exc).__name__)
+            return
 
 
 async def conversation_seen(redis: aioredis.Redis, conversation: str, channel: str) -> None:
-    """Called at each message a citizen sends: records `conversation_started` for the first after a silence."""
+    """Called at each message a citizen sends: records `conversation_started` after a silence."""
     try:
         fresh = await redis.set(ACTIVE_PREFIX + conversation, "1", nx=True, ex=CONVERSATION_IDLE_SECONDS)
         if not fresh:

@@ -96,7 +96,8 @@ async def users(args: argparse.Namespace, settings: DashboardSettings) -> None:
         else:
             for admin, disabled in await accounts.list():
                 print(
-                    "\t".join([admin.username, admin.role, admin.agency_id or "-", "nonaktif" if disabled else "aktif"])
+                    "\t".join([admin.username, admin.role, admin.agency_id or "-",
+                               "nonaktif" if disabled else "aktif"])
                 )
     finally:
         await redis.close()

@@ -3,7 +3,7 @@
 Definitions (docs/dashboard.md repeats them for the admins):
 - a report is *received* by an agency once forwarded to it (didisposisikan), unless archived since;
 - *followed up* (ditindaklanjuti): received and answered by the agency since its last forwarding (a follow-up,
-  or completion straight away); *completed* (selesai): received and completed. The monev floor: 50 % completed;
+  or completion straight away); *completed* (selesai): received and completed. Monev floor: 50 % completed;
 - *verified within 3 working days*: verified at most 3 working days after filing; a report still unverified
   more than 3 working days after filing counts as late; archived-before-verification ones do not count;
 - *followed up within 5 working days*: the same, from the last forwarding to the agency's answer;

@@ -9,8 +9,8 @@ The projection (rebuilt by `python -m bot.dashboard backfill`; only the dashboar
 - `app:dashboard:activity_cursor` string: id of the last `app:activity` entry counted.
 - `app:dashboard:version` integer, incremented at every change, so a page knows its cached copy is stale.
 - `app:dashboard:reference` hash: `agencies`, `categories` = JSON lists from LAPOR's API.
-- `app:dashboard:funnel:<YYYY-MM-DD>:<channel>:<stage>` set of the conversation pseudonyms that reached a
-  stage that day (conversation_started, filing_started, step:<slot>, confirmed, filed); expires after 400 days.
+- `app:dashboard:funnel:<YYYY-MM-DD>:<channel>:<stage>` set of the conversation pseudonyms that reached
+  a stage that day (conversation_started, filing_started, step:<slot>, confirmed, filed); kept 400 days.
 - `app:dashboard:union:<random>` a period's union of funnel sets while it is counted; expires after 60 s.
 - `app:dashboard:daily:<YYYY-MM-DD>` hash `<kind>|<channel>[|<reason>]` -> count; expires after 400 days.
 - `app:dashboard:clarification:open` hash `<tracking_id>:<event_id>` -> epoch s the question reached the

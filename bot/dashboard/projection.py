@@ -21,6 +21,7 @@ from datetime import datetime
 from typing import Any, Optional
 
 import redis.asyncio as aioredis
+from redis.exceptions import RedisError
 
 from bot.dashboard import keys
 from bot.dashboard.figures import Report
@@ -129,7 +130,7 @@ class Projection:
     # ---- keeping it current ----
 
     async def sync_once(self) -> int:
-        """Reads what is new in both feeds (one syncing process at a time); returns how many entries it read."""
+        """Reads what is new in both feeds (one syncing process at a time): how many entries it read."""
         token = uuid.uuid4().hex
         if not await self._redis.set(keys.SYNC_LOCK, token, nx=True, ex=SYNC_LOCK_SECONDS):
             return 0
@@ -198,7 +199,7 @@ class Projection:
             read += len(entries)
 
     async def _open_questions(self, entries: list) -> dict[str, float]:
-        """When each clarification these entries answer reached the citizen (asked before or in this batch)."""
+        """When each clarification these entries answer reached the citizen (asked before or in this one)."""
         wanted = [
             f"{_text(raw.get(b'tracking_id'))}:{_text(raw.get(b'event_id'))}"
             for _, raw in entries
@@ -264,7 +265,7 @@ class Projection:
             pipe.expire(keys.daily(day), keys.HISTORY_SECONDS)
 
     async def reset(self) -> None:
-        """Clears the projection (never accounts, sessions or the audit log); the next sync reads from the start."""
+        """Clears the projection (never accounts, sessions or the audit log); the next sync starts over."""
         for pattern in keys.PROJECTION_PATTERNS:
             batch = [key async for key in self._redis.scan_iter(match=pattern, count=1000)]
             for start in range(0, len(batch), 1000):
@@ -277,8 +278,8 @@ class Projection:
                 read = await self.sync_once()
                 if read:
                     log.info("projection: %d new feed entries", read)
-            except LaporError as exc:
-                log.warning("LAPOR unavailable: %s", type(exc).__name__)
+            except (LaporError, RedisError) as exc:  # try again at the next round, from the stored cursors
+                log.warning("projection not updated: %s", type(exc).__name__)
             try:
                 await asyncio.wait_for(stop.wait(), timeout=poll_seconds)
             except asyncio.TimeoutError:
