@@ -41,7 +41,7 @@ def bars(
     for index, (label, value) in enumerate(rows):
         y = index * ROW + 4
         width = max(0.0, plot * value / top)
-        short = label if len(label) <= 26 else label[:25] + "…"
+        short = label if len(label) <= 23 else label[:22] + "…"  # fits LABEL_WIDTH at 13 px
         parts.append(
             f'<text class="label" x="{LABEL_WIDTH - 6}" y="{y + 15}" text-anchor="end">{escape(short)}</text>'
             f'<rect class="bar" x="{LABEL_WIDTH}" y="{y}" width="{width:.1f}" height="{ROW - 8}"/>'
