@@ -10,7 +10,8 @@ setup:
 run: setup
 	@$(PY) -m bot.local.stack
 
-test: setup
+test:
+	@./scripts/setup.sh --test
 	@$(MAKE) --no-print-directory lint
 	$(RASA) data validate --config dialogue/config.yml --domain dialogue/domain.yml --data nlu_data dialogue/data
 	$(PY) -m pytest

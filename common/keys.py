@@ -50,6 +50,11 @@ Key (type) — owner: what it holds — lifetime:
   several notifiers still tell one citizen in order — until each is delivered
 - `app:notifier:dead` (hash) — notifier: jobs given up after all attempts — until an operator clears them
 - `app:notifier:sent:<job id>` — notifier: a delivered job, so a re-read event is not sent again — 90 days
+- `app:activity` (stream) — every process (common/activity.py): what the assistant did, for the dashboard's
+  conversation funnel and delivery health — trimmed to 400 days
+- `app:activity:active:<pseudonym>` — same: a conversation seen in the last 30 minutes — 30 minutes
+- `app:dashboard:<name>` — the dashboard: its projection, accounts, sessions and audit log, each listed with
+  its lifetime in bot/dashboard/keys.py — 400 days or as listed there
 """
 
 from __future__ import annotations
@@ -158,3 +163,15 @@ def notifier_order(sender: str) -> str:
 
 def notifier_sent(job_id: str) -> str:
     return f"{APP}:notifier:sent:{job_id}"
+
+
+ACTIVITY = f"{APP}:activity"
+
+
+def activity_active(pseudonym: str) -> str:
+    return f"{APP}:activity:active:{pseudonym}"
+
+
+def dashboard(name: str) -> str:
+    """The prefix of the dashboard's own keys (bot/dashboard/keys.py)."""
+    return f"{APP}:dashboard:{name}"

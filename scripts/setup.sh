@@ -2,7 +2,8 @@
 # Sets up everything the assistant and its tests need on a fresh machine, and skips what is done:
 #   1. a Python 3.10 interpreter (Rasa 3.6 runs on <3.11) and .venv/ with the project installed;
 #   2. Debian's redis-server when it is missing;
-#   3. the Rasa model in models/, trained only when dialogue/ or nlu_data/ changed.
+#   3. the Rasa model in models/, trained only when dialogue/ or nlu_data/ changed;
+#   4. with --test: what the tests drive besides Redis (Debian's haproxy, chromium, chromium-driver).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -50,17 +51,32 @@ setup_venv() {
     fi
 }
 
-setup_redis() {
-    command -v redis-server >/dev/null 2>&1 && return 0
-    say "redis-server not found: installing Debian's redis-server"
+# apt_install PACKAGE COMMAND...: installs Debian's PACKAGE when one of the COMMANDs is missing.
+apt_install() {
+    local package=$1 missing="" command
+    shift
+    for command in "$@"; do command -v "$command" >/dev/null 2>&1 || missing=1; done
+    [ -z "$missing" ] && return 0
+    say "$* not found: installing Debian's $package"
     local sudo=""
     [ "$(id -u)" -ne 0 ] && sudo="sudo -n"
     if command -v apt-get >/dev/null 2>&1 && $sudo true 2>/dev/null; then
-        $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq redis-server >/dev/null
-        # Debian's package may start a system-wide server; we run our own per project, so stop it.
-        $sudo systemctl disable --now redis-server >/dev/null 2>&1 || true
+        [ -n "${APT_UPDATED:-}" ] || { $sudo apt-get update -qq && APT_UPDATED=1; }
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $package >/dev/null
+        # Debian's packages may start system-wide servers; we run our own per project, so stop them.
+        $sudo systemctl disable --now redis-server haproxy >/dev/null 2>&1 || true
     fi
-    command -v redis-server >/dev/null 2>&1 || die "redis-server is missing and could not be installed. Install it (e.g. 'sudo apt-get install redis-server') and run again."
+    for command in "$@"; do
+        command -v "$command" >/dev/null 2>&1 || die "$command is missing and could not be installed. Install it (e.g. 'sudo apt-get install $package') and run again."
+    done
+}
+
+setup_redis() {
+    apt_install redis-server redis-server
+}
+
+setup_test_tools() {
+    apt_install "haproxy chromium chromium-driver" haproxy chromium chromedriver
 }
 
 setup_model() {
@@ -70,4 +86,5 @@ setup_model() {
 setup_venv
 setup_redis
 setup_model
+[ "${1:-}" = "--test" ] && setup_test_tools
 say "ready"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
 from typing import Any, Optional
 from urllib.parse import quote
 
@@ -32,25 +33,44 @@ class SandboxAdmin:
     async def __aexit__(self, *exc_info: Any) -> None:
         await self.close()
 
+    # `at` (optional, not before the report's last change, not in the future) replays a past lifecycle.
+
     async def transition(
-        self, tracking_id: str, status: str, message: Optional[str] = None, agency_id: Optional[str] = None
+        self,
+        tracking_id: str,
+        status: str,
+        message: Optional[str] = None,
+        agency_id: Optional[str] = None,
+        at: Optional[datetime] = None,
     ) -> dict[str, Any]:
         """Moves the report to `status`; answers the report as GET /api/v1/reports/{id} does."""
         return await self._call(
             "POST",
             f"/sandbox/reports/{quote(tracking_id, safe='')}/transition",
-            {"status": status, "message": message, "agency_id": agency_id},
+            {"status": status, "message": message, "agency_id": agency_id, **_at(at)},
         )
 
-    async def clarification(self, tracking_id: str, message: str) -> dict[str, Any]:
+    async def clarification(
+        self, tracking_id: str, message: str, at: Optional[datetime] = None
+    ) -> dict[str, Any]:
         return await self._call(
-            "POST", f"/sandbox/reports/{quote(tracking_id, safe='')}/clarification", {"message": message}
+            "POST",
+            f"/sandbox/reports/{quote(tracking_id, safe='')}/clarification",
+            {"message": message, **_at(at)},
         )
 
-    async def follow_up(self, tracking_id: str, message: str) -> dict[str, Any]:
+    async def follow_up(
+        self, tracking_id: str, message: str, at: Optional[datetime] = None
+    ) -> dict[str, Any]:
         return await self._call(
-            "POST", f"/sandbox/reports/{quote(tracking_id, safe='')}/follow_up", {"message": message}
+            "POST",
+            f"/sandbox/reports/{quote(tracking_id, safe='')}/follow_up",
+            {"message": message, **_at(at)},
         )
+
+    async def backdate(self, tracking_id: str, at: datetime) -> dict[str, Any]:
+        """Moves a just-filed report's filing time back to `at`."""
+        return await self._call("POST", f"/sandbox/reports/{quote(tracking_id, safe='')}/backdate", _at(at))
 
     async def report(self, tracking_id: str) -> dict[str, Any]:
         """The whole stored report, including what the public view leaves out (reporter, privacy, rating)."""
@@ -88,3 +108,7 @@ class SandboxAdmin:
                 return answer
         except (asyncio.TimeoutError, aiohttp.ClientError) as exc:
             raise LaporUnavailable(f"{what}: {type(exc).__name__} {exc}".rstrip()) from exc
+
+
+def _at(at: Optional[datetime]) -> dict[str, str]:
+    return {"at": at.isoformat()} if at is not None else {}

@@ -241,13 +241,23 @@ async def admin_transition(request: web.Request) -> web.Response:
 async def admin_clarification(request: web.Request) -> web.Response:
     store, tracking_id = request.app[STORE], request.match_info["tracking_id"]
     store.require(tracking_id)
-    return web.json_response(store.clarification(tracking_id, validation.message(await read_json(request))))
+    body = await read_json(request)
+    answer = store.clarification(tracking_id, validation.message(body), validation.moment(body))
+    return web.json_response(answer)
 
 
 async def admin_follow_up(request: web.Request) -> web.Response:
     store, tracking_id = request.app[STORE], request.match_info["tracking_id"]
     store.require(tracking_id)
-    return web.json_response(store.follow_up(tracking_id, validation.message(await read_json(request))))
+    body = await read_json(request)
+    return web.json_response(store.follow_up(tracking_id, validation.message(body), validation.moment(body)))
+
+
+async def admin_backdate(request: web.Request) -> web.Response:
+    store, tracking_id = request.app[STORE], request.match_info["tracking_id"]
+    store.require(tracking_id)
+    at = validation.moment(await read_json(request), required=True)
+    return web.json_response(store.backdate(tracking_id, at))
 
 
 async def admin_report(request: web.Request) -> web.Response:
@@ -319,6 +329,7 @@ def create_app(config: SandboxConfig) -> web.Application:
     app.router.add_post("/sandbox/reports/{tracking_id}/transition", admin_transition)
     app.router.add_post("/sandbox/reports/{tracking_id}/clarification", admin_clarification)
     app.router.add_post("/sandbox/reports/{tracking_id}/follow_up", admin_follow_up)
+    app.router.add_post("/sandbox/reports/{tracking_id}/backdate", admin_backdate)
     app.router.add_get("/sandbox/reports/{tracking_id}/replies", admin_replies)
     app.router.add_get("/sandbox/faults", get_faults)
     app.router.add_post("/sandbox/faults", set_faults)

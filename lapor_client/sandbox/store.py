@@ -241,8 +241,39 @@ class Store:
 
     # ---- the admin's and the agency's side ----
 
+    def _moment(self, report: dict[str, Any], at: Optional[datetime]) -> datetime:
+        """Now, or the admin's explicit `at` (to replay a past lifecycle): never before the report's last
+        change, never in the future."""
+        if at is None:
+            return now()
+        moment = at.astimezone(WIB).replace(microsecond=0)
+        if not datetime.fromisoformat(report["updated_at"]) <= moment <= now():
+            raise invalid("at", "at harus antara perubahan terakhir laporan dan sekarang")
+        return moment
+
+    def backdate(self, tracking_id: str, at: datetime) -> dict[str, Any]:
+        """Moves a just-filed report's filing time into the past, so a test can replay months of lifecycle."""
+        report = self.require(tracking_id)
+        own_events = [e for e in self._state["events"] if e["tracking_id"] == tracking_id]
+        if report["status"] != "submitted" or len(own_events) != 1:
+            raise ApiError(
+                409, "invalid_transition", "hanya laporan yang baru diajukan yang dapat dimundurkan"
+            )
+        moment = at.astimezone(WIB).replace(microsecond=0)
+        if moment > now():
+            raise invalid("at", "at tidak boleh di masa depan")
+        report["created_at"] = report["updated_at"] = own_events[0]["at"] = moment.isoformat()
+        report["due_at"] = due_after(moment, DUE_WORKING_DAYS["submitted"]).isoformat()
+        self._save()
+        return self.report_view(tracking_id)
+
     def transition(
-        self, tracking_id: str, status: str, message: Optional[str] = None, agency_id: Optional[str] = None
+        self,
+        tracking_id: str,
+        status: str,
+        message: Optional[str] = None,
+        agency_id: Optional[str] = None,
+        at: Optional[datetime] = None,
     ) -> dict[str, Any]:
         report = self.require(tracking_id)
         if status not in TRANSITIONS.get(report["status"], ()):
@@ -254,7 +285,7 @@ class Store:
             report["agency_id"] = agency_id
         if status == "forwarded" and report["agency_id"] is None:
             raise invalid("agency_id", "laporan harus diteruskan ke sebuah instansi (agency_id)")
-        moment = now()
+        moment = self._moment(report, at)
         report["status"] = status
         if status in FINAL:
             report["due_at"] = None
@@ -266,7 +297,7 @@ class Store:
         self._save()
         return self.report_view(tracking_id)
 
-    def follow_up(self, tracking_id: str, message: str) -> dict[str, Any]:
+    def follow_up(self, tracking_id: str, message: str, at: Optional[datetime] = None) -> dict[str, Any]:
         """The agency posts its tindak lanjut; it may post more than one."""
         status = self.require(tracking_id)["status"]
         if status not in ("forwarded", "followed_up"):
@@ -274,18 +305,20 @@ class Store:
                 409, "invalid_transition", f"laporan berstatus {status} belum diteruskan ke instansi"
             )
         if status == "followed_up":
-            return self._note(tracking_id, "follow_up", message)
-        return self.transition(tracking_id, "followed_up", message)
+            return self._note(tracking_id, "follow_up", message, at)
+        return self.transition(tracking_id, "followed_up", message, at=at)
 
-    def clarification(self, tracking_id: str, message: str) -> dict[str, Any]:
+    def clarification(self, tracking_id: str, message: str, at: Optional[datetime] = None) -> dict[str, Any]:
         """The admin or the agency asks the citizen for more information; the status stays."""
         if self.require(tracking_id)["status"] in FINAL:
             raise ApiError(409, "report_closed", "laporan sudah ditutup")
-        return self._note(tracking_id, "clarification_requested", message)
+        return self._note(tracking_id, "clarification_requested", message, at)
 
-    def _note(self, tracking_id: str, kind: str, message: str) -> dict[str, Any]:
+    def _note(
+        self, tracking_id: str, kind: str, message: str, at: Optional[datetime] = None
+    ) -> dict[str, Any]:
         report = self.require(tracking_id)
-        moment = now()
+        moment = self._moment(report, at)
         report["updated_at"] = moment.isoformat()
         self._append_event(tracking_id, kind, report["status"], message, moment)
         self._save()

@@ -8,7 +8,7 @@ attachments) are checked by the store.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Iterable, Optional
 
 from aiohttp import web
@@ -212,8 +212,23 @@ def transition(data: dict[str, Any]) -> dict[str, Any]:
         "status": choice(data, "status", STATUSES, required=True),
         "message": text(data, "message", max_len=MESSAGE_MAX),
         "agency_id": text(data, "agency_id", max_len=64),
+        "at": moment(data),
     }
 
 
 def message(data: dict[str, Any]) -> str:
     return text(data, "message", max_len=MESSAGE_MAX, required=True)
+
+
+def moment(data: dict[str, Any], *, required: bool = False) -> Optional[datetime]:
+    """The optional `at` of an admin call: ISO-8601 with its timezone (to replay a past lifecycle)."""
+    value = _get(data, "at", "", required=required)
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value) if isinstance(value, str) and len(value) <= 40 else None
+    except ValueError:
+        parsed = None
+    if parsed is None or parsed.tzinfo is None:
+        raise invalid("at", "at harus waktu ISO-8601 dengan zona waktu")
+    return parsed
