@@ -23,6 +23,8 @@ from pathlib import Path
 
 import filetype
 
+from common.images import without_metadata
+
 # Extensions as `filetype` names what the bytes are; the types LAPOR takes (models.ATTACHMENT_TYPES).
 PHOTOS, VIDEOS = ("jpg", "png"), ("mp4", "mov")
 # Voice notes: Ogg/Opus (WhatsApp, Telegram), AAC/AMR/M4A (older phones, iPhones); audio files: MP3.
@@ -84,6 +86,7 @@ class MediaStore:
         kind = filetype.guess(data)
         if kind is None or kind.extension not in self.allowed:
             raise MediaRefused(NOT_ALLOWED)
+        data = await asyncio.to_thread(without_metadata, data, kind.extension)
         sha256 = hashlib.sha256(data).hexdigest()
         ref = f"{sha256}.{kind.extension}"
         await asyncio.to_thread(self._write, ref, data)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import time
 
 import pytest
+from PIL import Image
 
 from common.media import MediaRefused, MediaStore
 from tests.support.gateway import SAMPLES
@@ -95,3 +97,20 @@ async def test_sending_a_file_again_keeps_it_fresh(store):
     os.utime(store.path_for(stored.ref), (long_ago, long_ago))
     await store.save(SAMPLES["jpg"])
     assert store.cleanup(7 * 24 * 3600) == 0
+
+
+async def test_a_photo_is_kept_without_its_gps_position_device_or_time(tmp_path):
+    photo = Image.new("RGB", (40, 30), "gray")
+    exif = Image.Exif()
+    exif[0x010F] = "HP Citizen"  # Make
+    exif[0x0132] = "2026:11:30 07:15:00"  # DateTime
+    exif[0x8825] = {1: "S", 2: (6.0, 54.0, 30.0), 3: "E", 4: (107.0, 36.0, 10.0)}  # GPS
+    sent = io.BytesIO()
+    photo.save(sent, "JPEG", exif=exif)
+    assert b"HP Citizen" in sent.getvalue()
+
+    stored = await MediaStore(tmp_path).save(sent.getvalue(), "lubang.jpg")
+    kept = (tmp_path / stored.ref).read_bytes()
+    assert b"HP Citizen" not in kept and b"Exif" not in kept
+    with Image.open(io.BytesIO(kept)) as image:
+        assert image.size == (40, 30) and not image.getexif()
