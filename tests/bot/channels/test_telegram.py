@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
 from dataclasses import replace
 
@@ -175,12 +176,16 @@ async def test_one_users_messages_are_answered_in_order_others_do_not_wait(
     )
 
 
-async def test_a_user_who_blocked_the_bot_is_handled_quietly(telegram_gateway, fake_telegram, rasa):
+async def test_a_user_who_blocked_the_bot_is_handled_quietly(telegram_gateway, fake_telegram, rasa, caplog):
+    caplog.set_level(logging.INFO)
     fake_telegram.blocked.add(CHAT)
     fake_telegram.push(fake_telegram.text(CHAT, "halo"))
     fake_telegram.push(fake_telegram.text(CHAT + 1, "halo juga"))
     await eventually(lambda: fake_telegram.texts(CHAT + 1) == ["echo halo juga"])
     assert len(rasa[1]) == 2  # the blocked user's message was still processed
+    # Quietly: an expected event of the platform, logged as such, never an error with a traceback.
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+    assert any("blocked the bot" in r.getMessage() for r in caplog.records)
 
 
 async def test_rasa_down_is_answered_kindly(gateway_settings, fake_telegram):

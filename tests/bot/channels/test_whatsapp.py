@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
 
 import aiohttp
@@ -186,12 +187,16 @@ async def test_sender_uses_the_window_and_falls_back_to_a_template(whatsapp_gate
     assert fake_graph.to(WA_ID)[-1]["type"] == "template"
 
 
-async def test_an_unreachable_user_is_handled_quietly(deliver, fake_graph, rasa):
+async def test_an_unreachable_user_is_handled_quietly(deliver, fake_graph, rasa, caplog):
+    caplog.set_level(logging.INFO)
     fake_graph.unreachable.add(WA_ID)
     await deliver(fake_graph.delivery(WA_ID, fake_graph.text("halo")))
     await deliver(fake_graph.delivery("6281200000002", fake_graph.text("halo juga")))
     await eventually(lambda: fake_graph.texts("6281200000002"))
     assert len(rasa[1]) == 2
+    # Quietly: an expected event of the platform, logged as such, never an error with a traceback.
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+    assert any("cannot be reached" in r.getMessage() for r in caplog.records)
 
 
 BSUID = "ID.1502576394655843"

@@ -178,7 +178,9 @@ async def test_rasa_down_releases_the_delivery_for_a_retry(redis_async, unused_t
             await conv.handle(msg)
         # The platform's redelivery is not mistaken for a duplicate.
         assert await conv.claim(msg)
-    assert "gangguan" in ASSISTANT_UNAVAILABLE
+        # A channel without platform retries (the delivery was acknowledged) tells the citizen instead.
+        told = await conv.respond(Incoming("telegram", "42", "halo", "update-7"))
+    assert [m.text for m in told] == [ASSISTANT_UNAVAILABLE] and "gangguan" in told[0].text
 
 
 def test_user_ref_hides_the_id():
