@@ -16,13 +16,16 @@ from rasa_sdk.types import DomainDict
 from actions import clients
 from actions import status_texts as texts
 from actions.report.dates import JAKARTA, format_date
-from common import outbox
+from common import keys, outbox
 from common.reports import ReportsStore
 from lapor_client.errors import LaporError, LaporNotFound
 from lapor_client.models import Report
 
 # Working days each stage may take, as LAPOR! promises (what happens at its end: texts.NEXT_STEPS).
 STAGE_DAYS = {"submitted": 3, "verified": 3, "forwarded": 5, "followed_up": 10}
+
+LOOKUPS_PER_HOUR = 10  # reports of other people a citizen may look up in an hour
+LOOKUP_WINDOW_SECONDS = 3600
 
 
 def clean_tracking_id(raw: str) -> str:
@@ -88,6 +91,11 @@ class CheckStatus(Action):
             mine = [r.tracking_id for r in await store.list_for(tracker.sender_id)]
             dispatcher.utter_message(text=texts.ASK_NUMBER, buttons=_report_buttons(mine))
             return []
+        mine = await store.is_filed_by(tracker.sender_id, tracking_id)
+        if not mine and not await store.is_following(tracker.sender_id, tracking_id):
+            if not await _another_lookup_allowed(tracker.sender_id):
+                dispatcher.utter_message(text=texts.TOO_MANY_LOOKUPS)
+                return []
         try:
             report = await (await clients.lapor()).get_report(tracking_id)
         except LaporNotFound:
@@ -99,13 +107,24 @@ class CheckStatus(Action):
         except LaporError:
             dispatcher.utter_message(text=texts.UNAVAILABLE)
             return []
-        filed = await store.is_filed_by(tracker.sender_id, tracking_id)
         # Anyone may follow a report's progress; its reporter already does.
-        offer = not filed and not await store.is_following(tracker.sender_id, tracking_id)
+        offer = not mine and not await store.is_following(tracker.sender_id, tracking_id)
         dispatcher.utter_message(
-            text=status_text(report, filed), buttons=[follow_button(tracking_id)] if offer else []
+            text=status_text(report, mine), buttons=[follow_button(tracking_id)] if offer else []
         )
         return []
+
+
+async def _another_lookup_allowed(sender: str) -> bool:
+    """Tracking numbers are short and "cek status" tells which exist, so a citizen may look up only so many
+    reports that are neither theirs nor followed each hour: enough for a neighbour's report, too few to
+    walk the numbers."""
+    key = keys.status_lookups(sender)
+    async with clients.redis().pipeline(transaction=True) as pipe:
+        pipe.set(key, 0, ex=LOOKUP_WINDOW_SECONDS, nx=True)  # the hour starts at the first look-up
+        pipe.incr(key)
+        _, count = await pipe.execute()
+    return count <= LOOKUPS_PER_HOUR
 
 
 class MyReports(Action):

@@ -46,3 +46,7 @@ MY_REPORT_WAITING = "• {title}: ⏳ menunggu dikirim ke LAPOR!"  # confirmed, 
 FOLLOW = "🔔 Ikuti laporan ini"
 MY_REPORTS = "📋 Laporan saya"
 FILE_COMPLAINT = "📝 Buat pengaduan"
+TOO_MANY_LOOKUPS = (
+    "Maaf, Anda sudah mengecek banyak nomor laporan dalam satu jam terakhir. Mohon coba lagi nanti, "
+    "atau pilih Laporan saya untuk laporan Anda sendiri."
+)

@@ -39,6 +39,8 @@ Key (type) — owner: what it holds — lifetime:
 - `app:reports:meta:<tracking id>` (hash) — action server: title, classification, reporter — kept
 - `app:reports:followers:<tracking id>` (set) — action server: who hears of a report's changes — kept
 - `app:reports:following:<sender>` (set) — action server: what a citizen follows — kept
+- `app:status:lookups:<sender>` (integer) — action server: reports of other people a citizen looked up
+  this hour (enumeration of tracking numbers) — 1 hour
 - `app:clarifications:<sender>` (hash event id → JSON) — action server: agency questions awaiting an
   answer — until answered
 - `app:notifier:cursor` — notifier: position in LAPOR's events feed — kept
@@ -175,3 +177,7 @@ def activity_active(pseudonym: str) -> str:
 def dashboard(name: str) -> str:
     """The prefix of the dashboard's own keys (bot/dashboard/keys.py)."""
     return f"{APP}:dashboard:{name}"
+
+
+def status_lookups(sender: str) -> str:
+    return f"{APP}:status:lookups:{sender}"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from actions.status import CheckStatus, MyReports
+from actions.status import LOOKUPS_PER_HOUR, CheckStatus, MyReports
 from tests.support.actions import (
     file_report,
     make_tracker,
@@ -76,3 +76,14 @@ async def test_my_reports_lists_own_reports_with_their_status(env, admin):
     assert f"#{first} Lampu jalan mati: Terverifikasi" in said
     other = texts((await run(MyReports(), make_tracker(sender="telegram:orang-lain")))[1])
     assert "belum punya laporan" in other
+
+
+async def test_looking_up_other_peoples_numbers_is_limited_so_they_cannot_be_walked(env):
+    theirs = await file_report(sender="telegram:pelapor-lain")
+    for _ in range(LOOKUPS_PER_HOUR):
+        assert "Status:" in await status_said(theirs, sender="console:penjelajah")
+    assert "banyak nomor laporan" in await status_said(theirs, sender="console:penjelajah")
+    assert "banyak nomor laporan" in await status_said("9999999", sender="console:penjelajah")
+    # The reporter, and anyone else, is not held back by that.
+    assert "Status:" in await status_said(theirs, sender="telegram:pelapor-lain")
+    assert "Status:" in await status_said(theirs, sender="console:tetangga")
