@@ -73,7 +73,7 @@ async def notifier(stack, fake_telegram) -> AsyncIterator[Notifier]:
         yield Notifier(
             lapor,
             redis,
-            DialogueTrigger(RasaClient(stack.rasa_url, http)),
+            DialogueTrigger(RasaClient(stack.rasa_url, http, token=stack.secrets.rasa_token)),
             ChannelOutbound(channels, OfferedPayloads(redis)),
             MediaStore(stack.run_dir / "media"),
         )

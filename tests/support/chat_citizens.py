@@ -33,9 +33,10 @@ def stack_settings(stack, **channels: Any) -> GatewaySettings:
         host="127.0.0.1",
         port=free_port(),
         rasa_url=stack.rasa_url,
+        rasa_token=stack.secrets.rasa_token,
         redis_url=stack.redis_url,
         media_dir=stack.run_dir / "media",  # the action server reads the files from here (MEDIA_DIR)
-        max_text_chars=4000,
+        max_text_chars=4096,
         rasa_timeout=30,
         channels=ChannelSettings(**channels),
     )
