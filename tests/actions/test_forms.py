@@ -21,7 +21,6 @@ from actions.report.questions import (
     AskTanggalKejadian,
 )
 from common.identity import pseudonym as user_ref
-from tests.support.activity import facts
 from tests.support.actions import (
     DOMAIN,
     confirmed_pengaduan,
@@ -30,6 +29,7 @@ from tests.support.actions import (
     slots_of,
     texts,
 )
+from tests.support.activity import facts
 
 FORM = ValidateReportForm()
 

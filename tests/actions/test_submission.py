@@ -13,13 +13,12 @@ from actions.report.steps import fresh_draft
 from actions.report.submission import ConfirmAgain, ReportDelivered, SubmitReport
 from actions.status import MyReports
 from common import keys, outbox
+from common.identity import pseudonym as user_ref
 from common.media import MediaStore
 from common.outbox import DeliveredReport
 from common.reports import ReportsStore
 from common.settings import media_dir
-from common.identity import pseudonym as user_ref
 from tests.support import free_port
-from tests.support.activity import facts
 from tests.support.actions import (
     JPEG,
     confirmed_pengaduan,
@@ -28,6 +27,7 @@ from tests.support.actions import (
     slots_of,
     texts,
 )
+from tests.support.activity import facts
 
 
 def tracking_number(said: str) -> str:
