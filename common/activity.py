@@ -3,7 +3,7 @@
     from common import activity
     await activity.record(redis, "report_filed", tracking_id="1234567", channel="whatsapp",
                           classification="pengaduan", category_id="jalan", agency_id="pem-kota-bandung",
-                          region_code="32.73", confidential=False, conversation=user_ref(sender))
+                          region_code="32.73", confidential=False, **activity.of(sender))
 
 Key `app:activity` (owner: this module, written by every process that records; read by the dashboard):
 a Redis stream, one entry per fact, fields `kind` plus the kind's fields as strings (None left out,
@@ -14,7 +14,7 @@ Key `app:activity:active:<pseudonym>` (owner: this module, `conversation_seen`):
 CONVERSATION_IDLE_SECONDS after a citizen's latest message, so that the first message after a silence counts
 as a new conversation.
 
-No personal data: `conversation` is a pseudonym (bot.core.user_ref), never a phone number or chat id,
+No personal data: `conversation` is a pseudonym (common.identity.pseudonym), never a phone number or chat id,
 and no message text except a rating's comment, which the citizen gives for the Pemda to read.
 Recording is best effort: a Redis failure is logged and swallowed, it never breaks a conversation.
 """
@@ -31,6 +31,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 
 from common import keys
+from common.identity import Sender, pseudonym
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +62,15 @@ KINDS: dict[str, tuple[str, ...]] = {
 }
 COMMON_FIELDS = ("conversation", "channel", "at")
 FieldValue = Union[str, int, float, bool, datetime, None]
+
+
+def of(sender: str) -> dict[str, Optional[str]]:
+    """The `conversation` and `channel` fields of a fact about this citizen (`"<channel>:<user id>"`)."""
+    try:
+        channel: Optional[str] = Sender.parse(sender).channel
+    except ValueError:  # a sender the gateway did not name (Rasa's own tools): counted without a channel
+        channel = None
+    return {"conversation": pseudonym(sender), "channel": channel}
 
 
 def encode(kind: str, fields: dict[str, FieldValue]) -> dict[str, str]:

@@ -27,7 +27,7 @@ from typing import Any, Optional
 
 import redis.asyncio as aioredis
 
-from common import keys
+from common import activity, keys
 from common.media import MediaStore
 from common.reports import ReportsStore
 from lapor_client import LaporClient
@@ -105,16 +105,16 @@ DELIVERED_STREAM_MAX = 10_000
 _ENQUEUE = """
 local sent = redis.call('GET', KEYS[1])
 if sent then return sent end
-redis.call('HSETNX', KEYS[2], ARGV[1], ARGV[2])
+local added = redis.call('HSETNX', KEYS[2], ARGV[1], ARGV[2])
 redis.call('SET', KEYS[3], ARGV[1], 'EX', ARGV[3])
-return false
+return added
 """
 
 
 async def enqueue(redis: aioredis.Redis, pending: PendingReport) -> Optional[DeliveredReport]:
     """Keeps the confirmed report; a second call with the same key changes nothing. Returns the report
     LAPOR has already given a number for this key (a repeated confirmation), else None."""
-    sent = await redis.eval(
+    answer = await redis.eval(
         _ENQUEUE,
         3,
         keys.outbox_sent(pending.idempotency_key),
@@ -124,7 +124,13 @@ async def enqueue(redis: aioredis.Redis, pending: PendingReport) -> Optional[Del
         pending.to_json(),
         LAST_SECONDS,
     )
-    return DeliveredReport.from_json(sent) if sent else None
+    if isinstance(answer, (bytes, str)):
+        return DeliveredReport.from_json(answer)
+    if answer == 1:  # newly kept: a repeated confirmation is not counted again
+        await activity.record(
+            redis, "report_queued", outbox_key=pending.idempotency_key, **activity.of(pending.sender)
+        )
+    return None
 
 
 async def sent_report(redis: aioredis.Redis, key: str) -> Optional[DeliveredReport]:
@@ -183,6 +189,7 @@ async def deliver(
         await ReportsStore(redis).add_filed(
             pending.sender, created.tracking_id, pending.title, pending.report["classification"]
         )
+        await _record_filed(redis, pending, created.tracking_id)
         async with redis.pipeline(transaction=True) as pipe:
             pipe.set(keys.outbox_sent(key), delivered.to_json(), ex=SENT_SECONDS)
             pipe.hdel(PENDING, key)
@@ -199,6 +206,22 @@ async def deliver(
         # Release only our own lock (it may have expired and been taken by another worker).
         if await redis.get(keys.outbox_lock(key)) == token.encode():
             await redis.delete(keys.outbox_lock(key))
+
+
+async def _record_filed(redis: aioredis.Redis, pending: PendingReport, tracking_id: str) -> None:
+    report = pending.report
+    await activity.record(
+        redis,
+        "report_filed",
+        tracking_id=tracking_id,
+        classification=report["classification"],
+        category_id=report.get("category_id"),
+        agency_id=report.get("agency_id"),
+        region_code=(report.get("location") or {}).get("region_code"),
+        confidential=bool(report.get("confidential")),
+        outbox_key=pending.idempotency_key,
+        **activity.of(pending.sender),
+    )
 
 
 async def _upload_attachments(

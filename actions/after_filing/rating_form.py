@@ -16,6 +16,7 @@ from actions.after_filing import texts
 from actions.after_filing.reply_form import RATING_SLOTS, after_answer, reset_slots
 from actions.message import CitizenMessage
 from actions.report.steps import SKIPPED
+from common import activity
 from common.identity import pseudonym
 from common.reports import ReportsStore
 from lapor_client.errors import LaporError
@@ -79,13 +80,21 @@ class RateReport(Action):
             log.warning("rating refused: not the reporter user=%s", pseudonym(tracker.sender_id))
             dispatcher.utter_message(text=texts.ONLY_THE_REPORTER)
         elif tracking_id and score:
+            comment = None if comment in (None, SKIPPED) else comment
             try:
-                await (await clients.lapor()).rate(
-                    tracking_id, int(score), None if comment in (None, SKIPPED) else comment
-                )
+                await (await clients.lapor()).rate(tracking_id, int(score), comment)
             except LaporError as exc:
                 log.warning("rating not sent user=%s: %s", pseudonym(tracker.sender_id), type(exc).__name__)
                 dispatcher.utter_message(text=texts.RATING_NOT_SENT)
             else:
+                # The comment is written for the Pemda to read (common/activity.py allows it).
+                await activity.record(
+                    clients.redis(),
+                    "report_rated",
+                    tracking_id=tracking_id,
+                    score=int(score),
+                    comment=comment,
+                    **activity.of(tracker.sender_id),
+                )
                 dispatcher.utter_message(text=texts.RATING_THANKS)
         return reset_slots(RATING_SLOTS) + await after_answer(dispatcher, tracker)

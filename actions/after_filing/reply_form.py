@@ -28,6 +28,7 @@ from actions.after_filing import texts
 from actions.message import CitizenMessage
 from actions.report.evidence import accept_attachments
 from actions.report.steps import resume_draft
+from common import activity
 from common.clarifications import OpenClarifications
 from common.identity import pseudonym
 from common.outbox import TRANSIENT
@@ -258,6 +259,14 @@ class SendReply(Action):
             if target["kind"] == TINDAK_LANJUT:
                 dispatcher.utter_message(text=texts.FOLLOW_UP_REPLY_SENT.format(id=tracking_id))
             else:
+                # Only clarifications are counted as asked (bot/notifier): a follow-up reply is no answer.
+                await activity.record(
+                    clients.redis(),
+                    "clarification_answered",
+                    tracking_id=tracking_id,
+                    event_id=target["event_id"],
+                    **activity.of(tracker.sender_id),
+                )
                 dispatcher.utter_message(text=texts.ANSWER_SENT.format(id=tracking_id))
         await OpenClarifications(clients.redis()).remove(tracker.sender_id, target["event_id"])
         return done + await after_answer(dispatcher, tracker)

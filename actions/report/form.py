@@ -28,6 +28,7 @@ from actions.report.steps import (
     steps_for,
 )
 from actions.report.titles import suggest_title
+from common import activity
 from lapor_client.errors import LaporError
 
 Slots = dict[str, Any]
@@ -69,7 +70,10 @@ class ValidateReportForm(FormValidationAction):
         if not tracker.get_slot("idempotency_key"):  # a draft started before keys were fixed at its start
             shared.append(SlotSet("idempotency_key", draft_key()))
         tracker.add_slots(shared)
-        return shared + await super().run(dispatcher, tracker, domain)
+        events = shared + await super().run(dispatcher, tracker, domain)
+        for step in _steps_asked(events):
+            await activity.record(clients.redis(), "step_asked", step=step, **activity.of(tracker.sender_id))
+        return events
 
     # --- isi, judul, tanggal ---
 
@@ -254,6 +258,15 @@ class ValidateReportForm(FormValidationAction):
             return {"konfirmasi": True}  # the draft's key was fixed when it started (steps.fresh_draft)
         dispatcher.utter_message(text=texts.CONFIRM_CHOICES)
         return {"konfirmasi": None}
+
+
+def _steps_asked(events: list[EventType]) -> list[str]:
+    """The steps the form asks next (the dashboard's funnel counts where citizens stop)."""
+    return [
+        e["value"]
+        for e in events
+        if e.get("event") == "slot" and e.get("name") == "requested_slot" and e.get("value")
+    ]
 
 
 def _with_region_synonyms(text: str, tracker: Tracker) -> str:

@@ -7,10 +7,12 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions import clients
 from actions.message import CitizenMessage
 from actions.report import texts
 from actions.report.steps import CLASSIFICATION_OF_INTENT, DRAFT_SLOTS, INFORMASI, PENGADUAN, fresh_draft
 from actions.report.titles import describes_problem
+from common import activity
 
 
 class StartReport(Action):
@@ -26,6 +28,9 @@ class StartReport(Action):
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         classification = CLASSIFICATION_OF_INTENT.get(intent, PENGADUAN)
         events = fresh_draft(classification)
+        await activity.record(
+            clients.redis(), "filing_started", classification=classification, **activity.of(tracker.sender_id)
+        )
         dispatcher.utter_message(text=texts.opening(classification))
         # A photo or pin in the opening message is taken by the form, which runs next in this turn.
         opening = CitizenMessage.of(tracker).text

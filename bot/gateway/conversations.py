@@ -30,7 +30,7 @@ import redis.asyncio as aioredis
 
 from bot.gateway.limits import RateLimit
 from bot.rasa_client import RasaClient, RasaUnavailable
-from common import keys
+from common import activity, keys
 from common.identity import Sender, pseudonym
 from common.messages import BotMessage
 from common.offers import OfferedPayloads
@@ -191,6 +191,7 @@ class Conversations:
                     pseudonym(incoming.sender),
                 )
                 return None
+            await activity.conversation_seen(self._redis, pseudonym(incoming.sender), incoming.channel)
             if not await self._rate.allow(incoming.sender):
                 log.info("rate limit hit channel=%s user=%s", incoming.channel, pseudonym(incoming.sender))
                 # A flood gets one answer a minute, not one per message.

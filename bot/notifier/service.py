@@ -42,7 +42,7 @@ from bot.notifier.queue import (
 )
 from bot.notifier.settings import NotifierSettings
 from bot.rasa_client import RasaClient, RasaUnavailable
-from common import keys, logs, outbox
+from common import activity, keys, logs, outbox
 from common.identity import Sender, pseudonym
 from common.media import MediaStore
 from common.messages import BotMessage
@@ -186,6 +186,7 @@ class Notifier:
                 await self._reports.unfollow_all(job.sender)
                 await self._queue.drop(job)
                 metrics.DELIVERIES.labels(outcome="unreachable").inc()
+                await self._record_failed(job, "recipient_gone", final=True)
             except DeliveryDeferred as exc:
                 log.warning(
                     "delivery deferred job=%s user=%s: %s", job.event["event_id"], pseudonym(job.sender), exc
@@ -193,13 +194,46 @@ class Notifier:
                 held_back.add(job.sender)
                 await self._queue.retry_later(job, exc.retry_after)
                 metrics.DELIVERIES.labels(outcome="deferred").inc()
-                if job.attempts >= MAX_ATTEMPTS:
+                dead = job.attempts >= MAX_ATTEMPTS
+                if dead:
                     metrics.DEAD_LETTERS.inc()
+                # A fixed reason: the exception's text may come from the platform.
+                await self._record_failed(job, "deferred", final=dead)
             else:
                 await self._queue.mark_sent(job)
                 metrics.DELIVERIES.labels(outcome="sent").inc()
                 delivered += 1
+                await self._record_sent(job)
         return delivered
+
+    async def _record_sent(self, job: Job) -> None:
+        event, citizen = job.event, activity.of(job.sender)
+        await activity.record(
+            self._redis,
+            "notification_sent",
+            tracking_id=event["tracking_id"],
+            event_type=event["type"],
+            **citizen,
+        )
+        if event["type"] == "clarification_requested":  # the question has reached the citizen now
+            await activity.record(
+                self._redis,
+                "clarification_asked",
+                tracking_id=event["tracking_id"],
+                event_id=event["event_id"],
+                **citizen,
+            )
+
+    async def _record_failed(self, job: Job, reason: str, final: bool) -> None:
+        await activity.record(
+            self._redis,
+            "notification_failed",
+            tracking_id=job.event["tracking_id"],
+            event_type=job.event["type"],
+            reason=reason,
+            final=final,
+            **activity.of(job.sender),
+        )
 
     async def _deliver(self, job: Job) -> None:
         # The dialogue is asked once per job: its answer is kept with the job, so a retry after

@@ -9,6 +9,16 @@ import pytest
 from actions import clients
 
 
+@pytest.fixture(autouse=True)
+async def test_redis(redis_url, monkeypatch):
+    """Every action test writes to the test Redis, even one that never looks at it: actions record
+    the assistant's activity (common/activity.py), which must never reach a Redis on the default port."""
+    monkeypatch.setenv("REDIS_URL", redis_url)
+    await clients.reset()
+    yield
+    await clients.reset()
+
+
 @pytest.fixture
 async def env(sandbox, redis_async, redis_url, tmp_path, monkeypatch):
     """The action server's environment, pointing at the sandbox and the test Redis (flushed)."""

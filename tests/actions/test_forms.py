@@ -20,6 +20,7 @@ from actions.report.questions import (
     AskLokasi,
     AskTanggalKejadian,
 )
+from common.identity import pseudonym as user_ref
 from tests.support.actions import (
     DOMAIN,
     confirmed_pengaduan,
@@ -28,6 +29,7 @@ from tests.support.actions import (
     slots_of,
     texts,
 )
+from tests.support.activity import facts
 
 FORM = ValidateReportForm()
 
@@ -92,6 +94,26 @@ async def test_the_form_asks_the_next_missing_step_after_a_valid_answer():
     slots = slots_of(events)
     assert slots["isi"] == text and slots["judul_saran"] == "Lampu jalan di gang kami mati sudah seminggu"
     assert slots["requested_slot"] == "judul"
+
+
+async def test_each_step_the_form_asks_is_recorded_for_the_dashboard(env):
+    text = "Lampu jalan di gang kami mati sudah seminggu, gelap sekali"
+    await run(FORM, form_run_tracker({"classification": "pengaduan"}, {"isi": text}, text=text))
+    await run(FORM, form_run_tracker({"classification": "pengaduan"}, {"isi": "mati"}, text="mati"))
+    assert await facts(env, "step_asked") == [
+        {
+            "kind": "step_asked",
+            "step": "judul",
+            "conversation": user_ref("console:warga-1"),
+            "channel": "console",
+        },
+        {
+            "kind": "step_asked",
+            "step": "isi",
+            "conversation": user_ref("console:warga-1"),
+            "channel": "console",
+        },
+    ]
 
 
 async def test_evidence_sent_at_any_step_is_kept_and_acknowledged():

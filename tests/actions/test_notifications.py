@@ -27,6 +27,7 @@ from actions.after_filing.texts import DRAFT_WAITS
 from actions.report.steps import FORM_STEPS, STEPS, fresh_draft
 from actions.status import CheckStatus
 from common.clarifications import OpenClarifications
+from common.identity import pseudonym as user_ref
 from common.media import MediaStore
 from common.reports import ReportsStore
 from common.settings import media_dir
@@ -40,6 +41,7 @@ from tests.support.actions import (
     texts,
     tracking_entity,
 )
+from tests.support.activity import facts
 
 AGENCY = "dpupr-kota-bandung"
 
@@ -268,6 +270,31 @@ async def test_a_rating_reaches_lapor(env, admin, sandbox):
     assert "Terima kasih atas penilaian" in texts(messages)
     state = json.loads((sandbox.data_dir / "sandbox.json").read_text(encoding="utf-8"))
     assert state["reports"][tracking_id]["rating"] == {"score": 4, "comment": "Cepat"}
+
+
+async def test_an_answer_and_a_rating_are_recorded_for_the_dashboard(env, admin):
+    tracking_id = await forwarded_report(admin)
+    event = last_event(await admin.clarification(tracking_id, "Mohon kirim foto lokasi."))
+    events, _ = await run(NotifyClarification(), news(tracking_id, event))
+    answer = {
+        "balasan_untuk": slots_of(events)["balasan_untuk"],
+        "balasan": "Di depan masjid.",
+        "balasan_kirim": True,
+    }
+    await run(SendReply(), make_tracker(answer))
+    await admin.transition(tracking_id, "completed")
+    await run(RateReport(), make_tracker({"nilai_untuk": tracking_id, "nilai": 4, "komentar": "Cepat"}))
+    citizen = {"conversation": user_ref("console:warga-1"), "channel": "console"}
+    recorded = await facts(env)
+    assert [f for f in recorded if f["kind"] in ("clarification_answered", "report_rated")] == [
+        {
+            "kind": "clarification_answered",
+            "tracking_id": tracking_id,
+            "event_id": str(event["event_id"]),
+            **citizen,
+        },
+        {"kind": "report_rated", "tracking_id": tracking_id, "score": "4", "comment": "Cepat", **citizen},
+    ]
 
 
 # --- following ---

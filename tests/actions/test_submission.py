@@ -13,6 +13,7 @@ from actions.report.steps import fresh_draft
 from actions.report.submission import ConfirmAgain, ReportDelivered, SubmitReport
 from actions.status import MyReports
 from common import keys, outbox
+from common.identity import pseudonym as user_ref
 from common.media import MediaStore
 from common.outbox import DeliveredReport
 from common.reports import ReportsStore
@@ -26,6 +27,7 @@ from tests.support.actions import (
     slots_of,
     texts,
 )
+from tests.support.activity import facts
 
 
 def tracking_number(said: str) -> str:
@@ -41,6 +43,34 @@ async def test_a_confirmed_report_gets_a_tracking_number_from_lapor(env):
     assert await ReportsStore(env).is_filed_by("console:warga-1", tracking_id)
     assert await env.hlen(outbox.PENDING) == 0
     assert slots_of(events)["isi"] is None and slots_of(events)["idempotency_key"] is None
+
+
+async def test_a_filing_is_recorded_for_the_dashboard_from_its_start_to_its_number(env):
+    events, _ = await run(
+        StartReport(), make_tracker(text="mau lapor", intent="file_complaint", sender="telegram:77")
+    )
+    slots = confirmed_pengaduan(idempotency_key=slots_of(events)["idempotency_key"])
+    for _ in range(2):  # a repeated confirmation is neither queued nor filed again
+        tracking_id = tracking_number(
+            texts((await run(SubmitReport(), make_tracker(slots, sender="telegram:77")))[1])
+        )
+    citizen = {"conversation": user_ref("telegram:77"), "channel": "telegram"}
+    key = slots["idempotency_key"]
+    assert await facts(env) == [
+        {"kind": "filing_started", "classification": "pengaduan", **citizen},
+        {"kind": "report_queued", "outbox_key": key, **citizen},
+        {
+            "kind": "report_filed",
+            "tracking_id": tracking_id,
+            "classification": "pengaduan",
+            "category_id": "jalan-rusak",
+            "agency_id": "dpupr-kota-bandung",
+            "region_code": "32.73.19",
+            "confidential": "1",
+            "outbox_key": key,
+            **citizen,
+        },
+    ]
 
 
 async def test_submitting_the_same_confirmation_twice_files_once(env):

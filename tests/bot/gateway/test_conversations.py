@@ -24,8 +24,10 @@ from bot.gateway.conversations import (
 )
 from bot.gateway.limits import MAX_JSON_DEPTH, load_json
 from bot.rasa_client import RasaClient, RasaUnavailable
+from common import keys
 from common.identity import pseudonym as user_ref
 from tests.support import serving
+from tests.support.activity import facts
 
 
 @pytest.fixture
@@ -67,6 +69,24 @@ async def test_relays_with_channel_metadata_and_buttons(conversations, fake_rasa
     assert replies[0].buttons[0].payload == "/affirm"
     # Only metadata the gateway vouches for reaches Rasa.
     assert received == [{"sender": "telegram:42", "message": "halo", "metadata": {"channel": "telegram"}}]
+
+
+async def test_a_conversation_is_recorded_once_per_spell_of_messages(conversations, redis_async):
+    for message_id in ("m1", "m1", "m2"):  # a redelivery, then the next message of the same spell
+        await conversations.handle(Incoming("telegram", "42", "halo", message_id))
+    await conversations.handle(Incoming("whatsapp", "62811", "halo", "w1"))
+    await redis_async.delete(keys.activity_active(user_ref("telegram:42")))  # as after a long silence
+    await conversations.handle(Incoming("telegram", "42", "halo lagi", "m3"))
+    telegram = {
+        "kind": "conversation_started",
+        "conversation": user_ref("telegram:42"),
+        "channel": "telegram",
+    }
+    assert await facts(redis_async, "conversation_started") == [
+        telegram,
+        {"kind": "conversation_started", "conversation": user_ref("whatsapp:62811"), "channel": "whatsapp"},
+        telegram,
+    ]
 
 
 async def test_gateway_payloads_carry_their_checked_metadata(conversations, fake_rasa):

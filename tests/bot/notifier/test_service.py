@@ -21,7 +21,8 @@ from bot.channels.base import DeliveryDeferred, UserUnreachable
 from bot.channels.console.outbound import ConsoleOutbound
 from bot.notifier.service import ChannelOutbound, DialogueTrigger, Notifier
 from bot.rasa_client import RasaClient
-from common import keys
+from common import activity, keys
+from common.identity import pseudonym as user_ref
 from common.inbox import ConsoleInbox
 from common.media import MediaStore
 from common.messages import BotMessage as Reply
@@ -31,6 +32,7 @@ from common.reports import ReportsStore
 from lapor_client import LaporClient, LaporSettings
 from lapor_client.models import NewReport
 from tests.support import serving
+from tests.support.activity import facts
 from tests.support.redis_server import RestartableRedis
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -148,6 +150,68 @@ async def test_unreachable_follower_is_unfollowed_and_others_still_hear(lapor, a
         await notifier.deliver_due_once()
         assert await store.followers(tracking_id) == {"console:cici"}
     assert len(await ConsoleInbox(redis_async).take("cici")) == 1
+
+
+async def test_deliveries_are_recorded_for_the_dashboard(lapor, admin, redis_async, fake_rasa):
+    rasa_url, _ = fake_rasa
+
+    class BlockedBot:
+        async def notify(self, user_id, messages, tracking_id):
+            raise UserUnreachable("blocked")
+
+    class BusyPlatform:
+        async def notify(self, user_id, messages, tracking_id):
+            raise DeliveryDeferred("rate limited by +62811", retry_after=600)
+
+    async with aiohttp.ClientSession() as http:
+        notifier = Notifier(
+            lapor,
+            redis_async,
+            DialogueTrigger(RasaClient(rasa_url, http)),
+            ChannelOutbound(
+                {
+                    "telegram": BlockedBot(),
+                    "whatsapp": BusyPlatform(),
+                    "console": ConsoleOutbound(redis_async),
+                },
+                OfferedPayloads(redis_async),
+            ),
+            MEDIA,
+        )
+        await skip_existing_events(lapor, notifier)
+        await redis_async.delete(activity.STREAM)
+        tracking_id = await file_report(lapor)
+        store = ReportsStore(redis_async)
+        await store.add_filed("console:ani", tracking_id, "Jalan berlubang", "pengaduan")
+        await store.follow("telegram:99", tracking_id)
+        await store.follow("whatsapp:62811", tracking_id)
+        question = (await admin.clarification(tracking_id, "Mohon kirim foto lokasi."))["events"][-1]
+        await notifier.follow_feed_once()
+        await notifier.deliver_due_once()
+
+    def of(sender: str, kind: str) -> list[dict[str, str]]:
+        return [f for f in recorded if f["conversation"] == user_ref(sender) and f["kind"] == kind]
+
+    recorded = await facts(redis_async)
+    assert [f["event_type"] for f in of("console:ani", "notification_sent")][-1] == "clarification_requested"
+    assert of("console:ani", "clarification_asked") == [
+        {
+            "kind": "clarification_asked",
+            "tracking_id": tracking_id,
+            "event_id": str(question["event_id"]),
+            "conversation": user_ref("console:ani"),
+            "channel": "console",
+        }
+    ]
+    gone = of("telegram:99", "notification_failed")
+    assert gone and all(
+        (f["reason"], f["final"], f["channel"]) == ("recipient_gone", "1", "telegram") for f in gone
+    )
+    # The platform's words (here a phone number) never reach the dashboard: only a fixed reason.
+    assert [(f["reason"], f["final"]) for f in of("whatsapp:62811", "notification_failed")] == [
+        ("deferred", "0")
+    ]
+    assert not of("telegram:99", "notification_sent") and not of("whatsapp:62811", "notification_sent")
 
 
 async def test_rasa_down_defers_and_a_later_round_delivers(lapor, redis_async, fake_rasa, unused_tcp_port):
