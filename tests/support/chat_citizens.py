@@ -69,7 +69,8 @@ async def file_a_report(citizen) -> str:
         question = replies[-1]
         asked, titles = question["text"].lower(), question["buttons"]
         choice = next((t for wanted in AGREEABLE for t in titles if t.startswith(wanted)), None)
-        if "di mana lokasinya" in asked and not located:
+        # The location question may be followed by the channel's one-tap "send my location" message.
+        if "di mana lokasinya" in said.lower() and not located:
             located, replies = True, await citizen.location(-6.9147, 107.6098)
         elif "bukti" in asked and not photographed:
             photographed, replies = True, await citizen.photo(SAMPLES["jpg"])
@@ -95,7 +96,7 @@ def assert_filed_with_photo(stack, tracking_id: str) -> None:
     """The report exists in the sandbox, at the shared location, and carries our photo."""
     state = sandbox_state(stack)
     report = state["reports"][tracking_id]
-    assert report["location"]["lat"] == pytest.approx(-6.9147)
+    assert report["location"]["lat"] == pytest.approx(-6.9147), report
     attachments = [state["attachments"][a] for a in report["attachment_ids"]]
     assert [a["sha256"] for a in attachments] == [hashlib.sha256(SAMPLES["jpg"]).hexdigest()]
 
