@@ -138,8 +138,7 @@ class MyReports(Action):
         waiting = await outbox.pending_for(clients.redis(), tracker.sender_id)  # confirmed, LAPOR not reached
         if not mine and not waiting:
             dispatcher.utter_message(
-                text=texts.NO_REPORTS,
-                buttons=[{"title": texts.FILE_COMPLAINT, "payload": "/file_complaint"}],
+                text=texts.NO_REPORTS, buttons=[{"title": texts.FILE_COMPLAINT, "payload": "/file_complaint"}]
             )
             return []
         lapor = await clients.lapor()

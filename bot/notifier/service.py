@@ -32,14 +32,7 @@ from redis import RedisError
 from bot.channels.base import DeliveryDeferred, Outbound, UserUnreachable
 from bot.channels.registry import outbounds
 from bot.notifier import metrics
-from bot.notifier.queue import (
-    CLAIM_IDLE_MS,
-    GROUP,
-    MAX_ATTEMPTS,
-    DeliveryQueue,
-    Job,
-    ensure_group,
-)
+from bot.notifier.queue import CLAIM_IDLE_MS, GROUP, MAX_ATTEMPTS, DeliveryQueue, Job, ensure_group
 from bot.notifier.settings import NotifierSettings
 from bot.rasa_client import RasaClient, RasaUnavailable
 from common import activity, keys, logs, outbox

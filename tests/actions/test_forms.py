@@ -21,14 +21,7 @@ from actions.report.questions import (
     AskTanggalKejadian,
 )
 from common.identity import pseudonym as user_ref
-from tests.support.actions import (
-    DOMAIN,
-    confirmed_pengaduan,
-    make_tracker,
-    run,
-    slots_of,
-    texts,
-)
+from tests.support.actions import DOMAIN, confirmed_pengaduan, make_tracker, run, slots_of, texts
 from tests.support.activity import facts
 
 FORM = ValidateReportForm()

@@ -17,12 +17,7 @@ from actions.after_filing.news import (
     StopNotifications,
 )
 from actions.after_filing.rating_form import RateReport, ValidateRatingForm
-from actions.after_filing.reply_form import (
-    AskBalasanUntuk,
-    SendReply,
-    StopAnswer,
-    ValidateReplyForm,
-)
+from actions.after_filing.reply_form import AskBalasanUntuk, SendReply, StopAnswer, ValidateReplyForm
 from actions.after_filing.texts import DRAFT_WAITS
 from actions.report.steps import FORM_STEPS, STEPS, fresh_draft
 from actions.status import CheckStatus

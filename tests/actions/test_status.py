@@ -3,13 +3,7 @@
 from __future__ import annotations
 
 from actions.status import LOOKUPS_PER_HOUR, CheckStatus, MyReports
-from tests.support.actions import (
-    file_report,
-    make_tracker,
-    run,
-    texts,
-    tracking_entity,
-)
+from tests.support.actions import file_report, make_tracker, run, texts, tracking_entity
 
 
 async def status_said(tracking_id: str, sender: str = "console:warga-1") -> str:

@@ -19,14 +19,7 @@ from common.outbox import DeliveredReport
 from common.reports import ReportsStore
 from common.settings import media_dir
 from tests.support import free_port
-from tests.support.actions import (
-    JPEG,
-    confirmed_pengaduan,
-    make_tracker,
-    run,
-    slots_of,
-    texts,
-)
+from tests.support.actions import JPEG, confirmed_pengaduan, make_tracker, run, slots_of, texts
 from tests.support.activity import facts
 
 

@@ -24,12 +24,7 @@ from bot.rasa_client import RasaClient
 from common.media import MediaStore
 from common.offers import OfferedPayloads
 from lapor_client import LaporClient, LaporSettings, SandboxAdmin
-from tests.support.chat_citizens import (
-    TelegramCitizen,
-    file_a_report,
-    sandbox_state,
-    stack_settings,
-)
+from tests.support.chat_citizens import TelegramCitizen, file_a_report, sandbox_state, stack_settings
 from tests.support.gateway import SAMPLES, TELEGRAM_TOKEN, running_gateway
 
 pytestmark = pytest.mark.stack

@@ -314,10 +314,7 @@ async def _closed_by_server(reader: asyncio.StreamReader) -> bytes:
 
 @pytest.mark.parametrize("channel", ["console", "whatsapp"])
 async def test_a_flood_is_answered_tunggu_and_not_relayed(channel, start_gateway, rasa, fake_graph):
-    async with (
-        start_gateway(messages_per_minute=5) as gateway,
-        aiohttp.ClientSession(headers=AUTH) as http,
-    ):
+    async with start_gateway(messages_per_minute=5) as gateway, aiohttp.ClientSession(headers=AUTH) as http:
         answers = []
         for i in range(8):
             if channel == "console":

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import AsyncIterator
 
 from aiohttp import web
+from aiohttp.test_utils import TestServer
 
 from bot.local.stack import free_port
 
@@ -24,15 +25,13 @@ SLOW_DELAY = 1.0
 
 @contextlib.asynccontextmanager
 async def serving(app: web.Application) -> AsyncIterator[str]:
-    """Serves `app` on a free loopback port while the block runs; yields its base URL."""
-    runner = web.AppRunner(app)
-    await runner.setup()
-    port = free_port()
-    await web.TCPSite(runner, "127.0.0.1", port).start()
+    """Serves `app` on a free loopback port (aiohttp's TestServer) while the block runs; yields the URL."""
+    server = TestServer(app, host="127.0.0.1")
+    await server.start_server()
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield str(server.make_url("")).rstrip("/")
     finally:
-        await runner.cleanup()
+        await server.close()
 
 
 @dataclass

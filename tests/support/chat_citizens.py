@@ -17,10 +17,7 @@ from bot.channels.settings import ChannelSettings
 from bot.gateway.settings import GatewaySettings
 from tests.support import free_port
 from tests.support.fake_graph import signed
-from tests.support.gateway import (
-    SAMPLES,
-    WA_APP_SECRET,
-)
+from tests.support.gateway import SAMPLES, WA_APP_SECRET
 
 OPENING = "Jalan di depan rumah saya berlubang besar, sudah dua pengendara motor jatuh minggu ini"
 TRACKING = re.compile(r"Nomor pelacakan: #(\d+)")

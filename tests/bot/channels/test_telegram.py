@@ -11,11 +11,7 @@ from dataclasses import replace
 import aiohttp
 
 from bot.channels.settings import TelegramSettings
-from bot.channels.telegram.inbound import (
-    SECRET_HEADER,
-    TOO_LARGE_FOR_TELEGRAM,
-    UNSUPPORTED,
-)
+from bot.channels.telegram.inbound import SECRET_HEADER, TOO_LARGE_FOR_TELEGRAM, UNSUPPORTED
 from bot.channels.telegram.outbound import render_html
 from bot.gateway.conversations import ASSISTANT_UNAVAILABLE
 from common.messages import BotMessage as Reply

@@ -15,13 +15,7 @@ from bot.channels.whatsapp.outbound import Template, WindowClosed, render
 from common.messages import BotMessage as Reply
 from common.messages import Button
 from tests.support.fake_graph import sign, signed
-from tests.support.gateway import (
-    LONG_TEXT,
-    SAMPLES,
-    WA_APP_SECRET,
-    WA_VERIFY_TOKEN,
-    eventually,
-)
+from tests.support.gateway import LONG_TEXT, SAMPLES, WA_APP_SECRET, WA_VERIFY_TOKEN, eventually
 
 WA_ID = "6281200000001"
 
