@@ -19,7 +19,8 @@ from bot.channels.settings import ChannelSettings, TelegramSettings, WhatsAppSet
 from bot.gateway.app import MEDIA, create_app
 from bot.gateway.settings import GatewaySettings
 from common.media import MediaStore
-from tests.support import free_port, serving
+from tests.support import free_port
+from tests.support.fake_rasa import fake_rasa
 
 TELEGRAM_TOKEN = "123456:TEST-token"
 WEBHOOK_SECRET = "rahasia-webhook"
@@ -77,50 +78,8 @@ async def running_gateway(settings: GatewaySettings) -> AsyncIterator[Gateway]:
 @pytest.fixture
 async def rasa() -> AsyncIterator[tuple[str, list[dict]]]:
     """Speaks Rasa's REST channel with a small script; records every body it receives."""
-    received: list[dict] = []
-
-    def answer(body: dict) -> list[dict]:
-        message, metadata = body["message"], body.get("metadata") or {}
-        if message == "lapor":
-            buttons = [
-                {"title": "Pengaduan", "payload": "/file_complaint"},
-                {"title": "Aspirasi", "payload": "/file_aspiration"},
-            ]
-            return [{"text": "Apa jenis laporan Anda?", "buttons": buttons}]
-        if message == "instansi":
-            titles = [
-                "Dinas Pekerjaan Umum dan Penataan Ruang Kota Bandung",
-                "Dinas Perhubungan",
-                "Satpol PP",
-                "Dinas Kesehatan",
-            ]
-            buttons = [{"title": t, "payload": f'/inform{{"instansi": "{t}"}}'} for t in titles]
-            return [{"text": "Pilih instansi tujuan:", "buttons": buttons}]
-        if message == "kategori":
-            return [
-                {
-                    "text": "",
-                    "buttons": [{"title": f"Kategori {i}", "payload": f"/pilih_{i}"} for i in range(12)],
-                }
-            ]
-        if message == "panjang":
-            return [{"text": LONG_TEXT}]
-        if message == "/share_evidence":
-            return [{"text": f"Lampiran {metadata['attachments'][0]['filename']} diterima."}]
-        if message == "/share_location":
-            return [{"text": "Lokasi diterima."}]
-        return [{"text": f"echo {message}"}]
-
-    async def webhook(request: web.Request) -> web.Response:
-        body = await request.json()
-        received.append(body)
-        await asyncio.sleep(0.3 if body["message"] == "lambat" else 0.01)
-        return web.json_response([{"recipient_id": body["sender"], **m} for m in answer(body)])
-
-    app = web.Application()
-    app.router.add_post("/webhooks/rest/webhook", webhook)
-    async with serving(app) as url:
-        yield url, received
+    async with fake_rasa(scripted_answer) as fake:
+        yield fake.url, fake.received
 
 
 @pytest.fixture
@@ -175,3 +134,34 @@ async def whatsapp_gateway(gateway_settings, fake_graph) -> AsyncIterator[Gatewa
     )
     async with running_gateway(gateway_settings(whatsapp=whatsapp)) as gateway:
         yield gateway
+
+
+def scripted_answer(body: dict) -> list[dict]:
+    """What the scripted Rasa says to each test message."""
+    message, metadata = body["message"], body.get("metadata") or {}
+    if message == "lapor":
+        buttons = [
+            {"title": "Pengaduan", "payload": "/file_complaint"},
+            {"title": "Aspirasi", "payload": "/file_aspiration"},
+        ]
+        return [{"text": "Apa jenis laporan Anda?", "buttons": buttons}]
+    if message == "instansi":
+        titles = [
+            "Dinas Pekerjaan Umum dan Penataan Ruang Kota Bandung",
+            "Dinas Perhubungan",
+            "Satpol PP",
+            "Dinas Kesehatan",
+        ]
+        buttons = [{"title": t, "payload": f'/inform{{"instansi": "{t}"}}'} for t in titles]
+        return [{"text": "Pilih instansi tujuan:", "buttons": buttons}]
+    if message == "kategori":
+        return [
+            {"text": "", "buttons": [{"title": f"Kategori {i}", "payload": f"/pilih_{i}"} for i in range(12)]}
+        ]
+    if message == "panjang":
+        return [{"text": LONG_TEXT}]
+    if message == "/share_evidence":
+        return [{"text": f"Lampiran {metadata['attachments'][0]['filename']} diterima."}]
+    if message == "/share_location":
+        return [{"text": "Lokasi diterima."}]
+    return [{"text": f"echo {message}"}]

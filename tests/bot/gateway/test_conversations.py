@@ -8,7 +8,6 @@ import unicodedata
 
 import aiohttp
 import pytest
-from aiohttp import web
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLStoryReader
@@ -26,33 +25,15 @@ from bot.gateway.limits import MAX_JSON_DEPTH, load_json
 from bot.rasa_client import RasaClient, RasaUnavailable
 from common import keys
 from common.identity import pseudonym as user_ref
-from tests.support import serving
 from tests.support.activity import facts
+from tests.support.fake_rasa import fake_rasa as running_fake_rasa
 
 
 @pytest.fixture
 async def fake_rasa():
-    """An HTTP server speaking Rasa's REST channel: echoes the message and records the bodies."""
-    received: list[dict] = []
-
-    async def webhook(request: web.Request) -> web.Response:
-        body = await request.json()
-        received.append(body)
-        await asyncio.sleep(0.01 if body["message"] != "lambat" else 0.2)
-        return web.json_response(
-            [
-                {
-                    "recipient_id": body["sender"],
-                    "text": f"echo {body['message']}",
-                    "buttons": [{"title": "Ya", "payload": "/affirm"}],
-                }
-            ]
-        )
-
-    app = web.Application()
-    app.router.add_post("/webhooks/rest/webhook", webhook)
-    async with serving(app) as url:
-        yield url, received
+    """Rasa's REST channel: echoes the message and records the bodies."""
+    async with running_fake_rasa() as fake:
+        yield fake.url, fake.received
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import aiohttp
 import pytest
-from aiohttp import web
 
 from bot.channels.base import DeliveryDeferred, UserUnreachable
 from bot.channels.console.outbound import ConsoleOutbound
@@ -31,8 +30,8 @@ from common.redis import async_client
 from common.reports import ReportsStore
 from lapor_client import LaporClient, LaporSettings
 from lapor_client.models import NewReport
-from tests.support import serving
 from tests.support.activity import facts
+from tests.support.fake_rasa import fake_rasa as running_fake_rasa
 from tests.support.redis_server import RestartableRedis
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -56,20 +55,9 @@ async def lapor(sandbox):
 
 @pytest.fixture
 async def fake_rasa():
-    """Records trigger_intent calls per conversation and says one line per event."""
-    asked: list[tuple[str, dict]] = []
-
-    async def trigger(request: web.Request) -> web.Response:
-        body = await request.json()
-        asked.append((request.match_info["conversation_id"], body))
-        entities = body["entities"]
-        text = f"{body['name']} #{entities['tracking_id']} {entities['lapor_status']}"
-        return web.json_response({"tracker": {}, "messages": [{"recipient_id": "x", "text": text}]})
-
-    app = web.Application()
-    app.router.add_post("/conversations/{conversation_id}/trigger_intent", trigger)
-    async with serving(app) as url:
-        yield url, asked
+    """Rasa's trigger_intent, recorded per conversation; one line per event."""
+    async with running_fake_rasa() as fake:
+        yield fake.url, fake.triggered
 
 
 async def file_report(lapor: LaporClient, title: str = "Jalan berlubang") -> str:
