@@ -20,6 +20,8 @@ class ActionSettings:
     media_dir: Path = Path("run/media")
     # How long a citizen waits for LAPOR before hearing that the report will follow (the outbox keeps it).
     submit_wait_seconds: float = 8.0
+    # Confirmed reports a citizen may file per day (Jakarta time); 0: no limit.
+    reports_per_day: int = 5
     lapor: LaporSettings = field(default_factory=LaporSettings)
 
     @classmethod
@@ -31,5 +33,6 @@ class ActionSettings:
             redis_url=redis_url(),
             media_dir=media_dir(),
             submit_wait_seconds=env_float("LAPOR_SUBMIT_WAIT", 8.0),
+            reports_per_day=env_int("REPORTS_PER_DAY", 5),
             lapor=LaporSettings.from_env(),
         )

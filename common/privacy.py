@@ -19,7 +19,9 @@ from common.identity import CHANNELS, pseudonym
 LONGEST_PAYLOAD = 80
 _SENDER = re.compile(rf"\b(?:{'|'.join(CHANNELS)}):[^\s'\",}}\]\)]+")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
-# NIK (16 digits), phone numbers (08…, +62…, 62…, with spaces or dashes) and any other long number.
+# NIK (16 digits, maybe grouped by spaces, dots or dashes), phone numbers (08…, +62…, 62…, with spaces or
+# dashes) and any other long number.
+_NIK = re.compile(r"(?<![\d.-])\d(?:[\s.-]?\d){15}(?![\d])")
 _PHONE = re.compile(r"(?<![\w+])(?:\+62|62|0)[\s-]?8[\d\s-]{6,14}\d")
 _LONG_NUMBER = re.compile(r"(?<!\d)\d{8,}(?!\d)")
 _OPENERS = {"{": "}", "[": "]"}
@@ -57,8 +59,27 @@ def redact(text: str) -> str:
     text = _drop_payloads(text)
     text = _SENDER.sub(lambda m: pseudonym(m.group(0)), text)
     text = _EMAIL.sub("[email]", text)
+    text = _NIK.sub("[nomor]", text)
     text = _PHONE.sub("[nomor]", text)
     return _LONG_NUMBER.sub("[nomor]", text)
+
+
+def personal_numbers(text: str) -> list[str]:
+    """The NIKs and phone numbers written in a citizen's text (a story, a title), as written."""
+    niks = [m.group(0) for m in _NIK.finditer(text)]
+    return niks + [m.group(0) for m in _PHONE.finditer(_NIK.sub(" ", text))]
+
+
+def _masked(number: str) -> str:
+    """The first and last four digits kept, the others starred: 3273********0001, 0812****7890."""
+    digits = re.sub(r"\D", "", number)
+    sign = "+" if number.startswith("+") else ""
+    return sign + digits[:4] + "*" * (len(digits) - 8) + digits[-4:]
+
+
+def mask_personal_numbers(text: str) -> str:
+    """The text with every NIK and phone number masked (what a citizen chose to send publicly)."""
+    return _PHONE.sub(lambda m: _masked(m.group(0)), _NIK.sub(lambda m: _masked(m.group(0)), text))
 
 
 def protect_logs() -> None:

@@ -53,6 +53,10 @@ class ReportsStore:
             )
         return reports
 
+    async def count_filed_since(self, sender: str, since: float) -> int:
+        """How many reports `sender` filed from `since` (epoch seconds) on."""
+        return await self._redis.zcount(keys.reports_filed(sender), since, "+inf")
+
     async def is_filed_by(self, sender: str, tracking_id: str) -> bool:
         return await self._redis.zscore(keys.reports_filed(sender), tracking_id) is not None
 

@@ -13,6 +13,7 @@ from actions.report.dates import format_date, today
 from actions.report.steps import (
     FOR_ADMINS,
     INFORMASI,
+    MASK,
     NOT_ASKED,
     PENGADUAN,
     PRIVACY,
@@ -22,14 +23,15 @@ from actions.report.steps import (
 )
 from actions.report.titles import suggest_title
 from common.outbox import PendingReport
+from common.privacy import mask_personal_numbers, personal_numbers
 from lapor_client.models import Location, NewReport, Reporter
 
 
 def summary(tracker: Tracker) -> str:
     slot = tracker.get_slot
     steps = steps_for(tracker)
-    shown = {"judul": slot("judul")} if "judul" in steps else {}
-    shown["isi"] = slot("isi")
+    shown = {"judul": as_sent(tracker, slot("judul"))} if "judul" in steps else {}
+    shown["isi"] = as_sent(tracker, slot("isi"))
     if "tanggal_kejadian" in steps and slot("tanggal_kejadian"):
         shown["tanggal_kejadian"] = format_date(date.fromisoformat(slot("tanggal_kejadian")))
     if "lokasi" in steps:
@@ -55,6 +57,21 @@ def summary(tracker: Tracker) -> str:
     )
 
 
+def holds_personal_numbers(tracker: Tracker) -> bool:
+    """True when the story or the title holds a NIK or a phone number (common/privacy.py)."""
+    return bool(personal_numbers(f"{tracker.get_slot('judul') or ''}\n{tracker.get_slot('isi') or ''}"))
+
+
+def needs_number_warning(tracker: Tracker) -> bool:
+    """The citizen is warned once about such numbers, before the report is sent."""
+    return tracker.get_slot("nomor_pribadi") is None and holds_personal_numbers(tracker)
+
+
+def as_sent(tracker: Tracker, text: Optional[str]) -> Optional[str]:
+    """A text of the draft as LAPOR receives it: its NIKs and phone numbers masked if the citizen chose so."""
+    return mask_personal_numbers(text) if text and tracker.get_slot("nomor_pribadi") == MASK else text
+
+
 def place_description(tracker: Tracker) -> Optional[str]:
     """The place as typed, with the region it was resolved to: "jl dago (Kota Bandung, Jawa Barat)"."""
     typed, code = _chosen(tracker.get_slot("lokasi")), tracker.get_slot("lokasi_kode")
@@ -75,6 +92,7 @@ def pending_report(tracker: Tracker) -> PendingReport:
     body = slot("isi")
     if classification == INFORMASI:
         body = texts.INFORMATION_BODY.format(body=body, purpose=slot("tujuan"))
+    body = as_sent(tracker, body)
     pin = slot("lokasi_titik") or {}
     location = None
     if _chosen(slot("lokasi")):
@@ -87,7 +105,7 @@ def pending_report(tracker: Tracker) -> PendingReport:
     anonymous, confidential = PRIVACY[slot("privasi") or SAFER_PRIVACY]
     report = NewReport(
         classification=classification,
-        title=_chosen(slot("judul")) or suggest_title(slot("isi") or ""),
+        title=as_sent(tracker, _chosen(slot("judul")) or suggest_title(slot("isi") or "")),
         body=body,
         incident_date=date.fromisoformat(incident)
         if (incident := _chosen(slot("tanggal_kejadian")))

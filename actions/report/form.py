@@ -15,19 +15,23 @@ from actions import clients
 from actions.message import CitizenMessage
 from actions.report import texts
 from actions.report.dates import format_date, parse_incident_date
+from actions.report.draft import holds_personal_numbers
 from actions.report.evidence import shared_media_events
 from actions.report.places import resolve_place
 from actions.report.routing import pick
 from actions.report.steps import (
     FOR_ADMINS,
     INFORMASI,
+    LEFT_AS_IS,
+    MADE_CONFIDENTIAL,
+    MASK,
     SAFER_PRIVACY,
     SKIPPED,
     clear_steps,
     draft_key,
     steps_for,
 )
-from actions.report.titles import suggest_title
+from actions.report.titles import is_only_introduction, suggest_title
 from common import activity
 from lapor_client.errors import LaporError
 
@@ -49,6 +53,9 @@ EDITABLE = [
 ]
 
 
+CHANGE_WORDS = ("ubah", "ganti", "edit", "koreksi", "perbaiki", "revisi")
+
+
 def as_buttons(*pairs: tuple[str, str]) -> list[dict[str, str]]:
     return [{"title": title, "payload": payload} for title, payload in pairs]
 
@@ -66,6 +73,9 @@ class ValidateReportForm(FormValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         """Evidence and pins are taken at any step: the citizen may send them before being asked."""
+        if not tracker.get_slot("classification"):
+            # No draft (action_start_report refused one: the daily limit): the form ends at once.
+            return [SlotSet("requested_slot", None)]
         shared = shared_media_events(dispatcher, tracker)
         if not tracker.get_slot("idempotency_key"):  # a draft started before keys were fixed at its start
             shared.append(SlotSet("idempotency_key", draft_key()))
@@ -104,6 +114,9 @@ class ValidateReportForm(FormValidationAction):
             return {"judul": None, "judul_saran": None}
         if len(reply.text) < 5:
             dispatcher.utter_message(text=texts.TITLE_TOO_SHORT)
+            return {"judul": None}
+        if is_only_introduction(reply.text):
+            dispatcher.utter_message(text=texts.TITLE_IS_NAME)
             return {"judul": None}
         return {"judul": reply.text[:150]}
 
@@ -247,17 +260,35 @@ class ValidateReportForm(FormValidationAction):
             return {}
         reply = CitizenMessage.of(tracker)
         editing = tracker.get_slot("sedang_ubah")
+        changing = reply.has(*CHANGE_WORDS)
+        if not editing and not changing and holds_personal_numbers(tracker):
+            choice = _numbers_choice(reply)
+            if choice:  # the summary again, as it will now be sent
+                privacy = {"privasi": "rahasia"} if choice == MADE_CONFIDENTIAL else {}
+                return {"nomor_pribadi": choice, "konfirmasi": None} | privacy
         step = _step_named(reply, steps_for(tracker))
-        if step and (editing or reply.has("ubah", "ganti", "edit", "koreksi", "perbaiki", "revisi")):
+        if step and (editing or changing):
             return {e["name"]: e["value"] for e in clear_steps(step, "konfirmasi")} | {"sedang_ubah": None}
         if editing and reply.yes():
             return {"konfirmasi": None, "sedang_ubah": None}  # nothing to change after all: summary again
-        if editing or reply.no() or reply.has("ubah", "ganti", "edit", "koreksi", "perbaiki", "revisi"):
+        if editing or reply.no() or changing:
             return {"konfirmasi": None, "sedang_ubah": True}
         if reply.yes() or reply.has("kirim", "lanjut", "sudah benar", "sdh benar", "udah benar"):
             return {"konfirmasi": True}  # the draft's key was fixed when it started (steps.fresh_draft)
         dispatcher.utter_message(text=texts.CONFIRM_CHOICES)
         return {"konfirmasi": None}
+
+
+def _numbers_choice(reply: CitizenMessage) -> Optional[str]:
+    """What the citizen wants done with a NIK or phone number in the report: "biarin aja", "samarkan",
+    "jadikan rahasia" (a "tidak usah disamarkan" leaves it)."""
+    if reply.has("biar", "apa adanya", "tidak usah", "tdk usah", "gak usah", "ga usah", "nggak usah", "gpp"):
+        return LEFT_AS_IS
+    if reply.has("samar", "disamar", "sensor", "tutupi", "sembunyi"):
+        return MASK
+    if reply.has("rahasia", "privat"):
+        return MADE_CONFIDENTIAL
+    return None
 
 
 def _steps_asked(events: list[EventType]) -> list[str]:

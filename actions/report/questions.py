@@ -13,11 +13,19 @@ from rasa_sdk.types import DomainDict
 from actions import clients
 from actions.report import texts
 from actions.report.dates import format_date
-from actions.report.draft import summary
+from actions.report.draft import needs_number_warning, summary
 from actions.report.form import ADMIN_BUTTON, SKIP_BUTTON, as_buttons
 from actions.report.places import region_named_in
 from actions.report.routing import suggest_agency, suggest_category
-from actions.report.steps import ASPIRASI, MAX_ATTACHMENTS, steps_for
+from actions.report.steps import (
+    ASPIRASI,
+    LEFT_AS_IS,
+    MADE_CONFIDENTIAL,
+    MASK,
+    MAX_ATTACHMENTS,
+    SAFER_PRIVACY,
+    steps_for,
+)
 from lapor_client.errors import LaporError
 
 
@@ -185,8 +193,22 @@ class AskKonfirmasi(Action):
                 buttons=[{"title": label, "payload": f"ubah {label.lower()}"} for label in labels],
             )
             return []
+        change = [(texts.CHANGE, "/deny"), (texts.CANCEL, "/cancel")]
+        if not needs_number_warning(tracker):
+            text, choices = texts.CONFIRM, [(texts.SEND, "/affirm")]
+        elif (tracker.get_slot("privasi") or SAFER_PRIVACY) == "rahasia":
+            text, choices = (
+                texts.NUMBERS_IN_CONFIDENTIAL_REPORT,
+                [(texts.SEND, "/affirm"), (texts.MASK_NUMBERS, MASK)],
+            )
+        else:
+            text = texts.NUMBERS_IN_PUBLIC_REPORT
+            choices = [
+                (texts.MASK_NUMBERS, MASK),
+                (texts.MAKE_CONFIDENTIAL, f"jadikan {MADE_CONFIDENTIAL}"),
+                (texts.LEAVE_NUMBERS, LEFT_AS_IS),
+            ]
         dispatcher.utter_message(
-            text=texts.CONFIRM.format(summary=summary(tracker)),
-            buttons=as_buttons((texts.SEND, "/affirm"), (texts.CHANGE, "/deny"), (texts.CANCEL, "/cancel")),
+            text=text.format(summary=summary(tracker)), buttons=as_buttons(*choices, *change)
         )
         return []

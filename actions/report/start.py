@@ -6,11 +6,13 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
+from redis import RedisError
 
 from actions import clients
 from actions.message import CitizenMessage
 from actions.report import texts
 from actions.report.steps import CLASSIFICATION_OF_INTENT, DRAFT_SLOTS, INFORMASI, PENGADUAN, fresh_draft
+from actions.report.submission import daily_limit_reached
 from actions.report.titles import describes_problem
 from common import activity
 
@@ -27,6 +29,15 @@ class StartReport(Action):
     ) -> list[EventType]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         classification = CLASSIFICATION_OF_INTENT.get(intent, PENGADUAN)
+        try:
+            limited = await daily_limit_reached(clients.redis(), tracker.sender_id)
+        except RedisError:
+            limited = False  # checked again, and enforced, when the report is sent
+        if limited:
+            # No draft is opened: the report form that follows finds nothing to ask (form.py).
+            limit = clients.settings().reports_per_day
+            dispatcher.utter_message(text=texts.DAILY_LIMIT_AT_START.format(limit=limit))
+            return []
         events = fresh_draft(classification)
         await activity.record(
             clients.redis(), "filing_started", classification=classification, **activity.of(tracker.sender_id)

@@ -80,6 +80,7 @@ DRAFT_SLOTS = [
     "privasi",
     "konfirmasi",
     "sedang_ubah",
+    "nomor_pribadi",
     "idempotency_key",
 ]
 
@@ -92,6 +93,8 @@ PRIVACY = {  # choice → (anonymous, confidential); what each means to the citi
     "biasa": (False, False),
 }
 SAFER_PRIVACY = "rahasia"
+# What a citizen chose when warned that the story or title holds a NIK or phone number.
+MASK, MADE_CONFIDENTIAL, LEFT_AS_IS = "samarkan", "rahasia", "biarkan"
 
 
 def steps_for(tracker: Tracker) -> list[str]:

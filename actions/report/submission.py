@@ -4,7 +4,9 @@ report, and telling the citizen when a kept one arrived."""
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime, time
 
+import redis.asyncio as aioredis
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -14,6 +16,7 @@ from redis import RedisError
 from actions import clients
 from actions.message import from_notifier
 from actions.report import texts
+from actions.report.dates import JAKARTA, today
 from actions.report.draft import pending_report
 from actions.report.steps import DRAFT_SLOTS
 from common import outbox
@@ -30,6 +33,25 @@ def delivered_message(report: DeliveredReport, dispatcher: CollectingDispatcher,
     )
 
 
+async def daily_limit_reached(redis: aioredis.Redis, sender: str) -> bool:
+    """True when the citizen already has REPORTS_PER_DAY reports today: filed since midnight (Jakarta)
+    or confirmed and still waiting in the outbox."""
+    limit = clients.settings().reports_per_day
+    if limit <= 0:
+        return False
+    midnight = datetime.combine(today(), time(), JAKARTA).timestamp()
+    filed = await ReportsStore(redis).count_filed_since(sender, midnight)
+    return filed + len(await outbox.pending_for(redis, sender)) >= limit
+
+
+async def _over_daily_limit(redis: aioredis.Redis, pending: outbox.PendingReport) -> bool:
+    """The limit, for a draft not yet kept or filed (a repeated confirmation is answered, never refused)."""
+    key = pending.idempotency_key
+    if await outbox.is_pending(redis, key) or await outbox.sent_report(redis, key):
+        return False
+    return await daily_limit_reached(redis, pending.sender)
+
+
 async def submit(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
     """Sends the confirmed draft; the draft is cleared once the outbox (or LAPOR) has it."""
     reset = [SlotSet(slot, None) for slot in DRAFT_SLOTS]
@@ -38,6 +60,11 @@ async def submit(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[Eve
     pending = pending_report(tracker)
     redis = clients.redis()
     try:
+        if await _over_daily_limit(redis, pending):
+            # The confirmed draft stays, with its key: "kirim" tomorrow sends it (ConfirmAgain).
+            limit = clients.settings().reports_per_day
+            dispatcher.utter_message(text=texts.DAILY_LIMIT_AT_SUBMISSION.format(limit=limit))
+            return []
         already = await outbox.enqueue(redis, pending)  # durable before the first attempt
     except RedisError:
         # Nothing was written: the confirmed draft stays, and "kirim" again sends it (ConfirmAgain).

@@ -41,6 +41,8 @@ STORY_TOO_SHORT = "Mohon ceritakan sedikit lebih lengkap, setidaknya satu kalima
 TITLE_EXAMPLE = '"Jalan berlubang di Jl. Merdeka"'
 ASK_TITLE = f"Ketik judul singkat laporan Anda, misalnya {TITLE_EXAMPLE}."
 TITLE_TOO_SHORT = f"Judulnya terlalu pendek. Tulis beberapa kata, misalnya {TITLE_EXAMPLE}."
+TITLE_IS_NAME = f"Judul sebaiknya menyebut masalahnya, bukan nama atau salam 🙂. Misalnya {TITLE_EXAMPLE}."
+UNTITLED = "Laporan warga"  # a title when the story gives none (it starts with nothing but a greeting)
 USE_TITLE = "✅ Pakai judul ini"
 
 
@@ -183,6 +185,16 @@ WHICH_PART = "Bagian mana yang ingin diubah?"
 SEND, CHANGE, CANCEL = "✅ Kirim", "✏️ Ubah", "❌ Batal"
 CONFIRM = "{summary}\n\nKirim laporan ini?"
 CONFIRM_CHOICES = "Pilih Kirim untuk mengirim, Ubah untuk memperbaiki, atau Batal."
+# A NIK or phone number in the story or title (common/privacy.py): said once, before sending.
+NUMBERS_IN_PUBLIC_REPORT = (
+    "{summary}\n\n⚠️ Laporan Anda memuat NIK/nomor HP, dan laporan ini dapat dilihat publik. "
+    "Samarkan nomornya, jadikan laporan rahasia, atau biarkan?"
+)
+NUMBERS_IN_CONFIDENTIAL_REPORT = (
+    "{summary}\n\nℹ️ Laporan Anda memuat NIK/nomor HP. Laporan rahasia tidak tampil ke publik, hanya "
+    "petugas yang membacanya. Kirim laporan ini, atau samarkan dulu nomornya?"
+)
+MASK_NUMBERS, MAKE_CONFIDENTIAL, LEAVE_NUMBERS = "🙈 Samarkan", "🔒 Jadikan rahasia", "Biarkan"
 
 
 def summary_heading(kind: str) -> str:
@@ -190,6 +202,15 @@ def summary_heading(kind: str) -> str:
 
 
 # --- sending ---
+
+DAILY_LIMIT_AT_START = (
+    "🙏 Hari ini Anda sudah mengirim {limit} laporan, batas harian per warga. Laporan baru bisa dibuat "
+    'lagi besok. Untuk mengecek laporan yang sudah dikirim, ketik "cek status".'
+)
+DAILY_LIMIT_AT_SUBMISSION = (
+    "🙏 Hari ini Anda sudah mengirim {limit} laporan, batas harian per warga. Laporan ini tidak hilang: "
+    'saya simpan, dan besok cukup ketik "kirim" untuk mengirimnya.'
+)
 
 KEPT = (
     "⏳ LAPOR! sedang lambat atau tidak dapat dihubungi. Laporan Anda sudah kami simpan dan akan "

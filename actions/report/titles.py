@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from actions.report import texts
+
 _FILLER = {
     "saya",
     "sy",
@@ -63,6 +65,71 @@ _FILLER = {
 }
 
 
+# Greetings and polite openings a story may start with, before what happened ("Bapak" only as an
+# address: "Ibu saya sakit" is the story).
+_GREETING = re.compile(
+    r"^(?:assalamu'?alaikum(?:\s+(?:wr\.?\s*wb\.?|warahmatullahi\s+wabarakatuh))?|salam(?:\s+sejahtera)?"
+    r"|selamat\s+(?:pagi|siang|sore|malam)|nuwun\s+sewu|punten|permisi|(?:mohon\s+)?maaf(?:\s+mengganggu)?"
+    r"|sebelumnya|halo|hallo|hai|hi|perkenalkan|kenalkan|pak|bu|mas|mbak|kak|min|admin|gan|om"
+    r"|sis|wr\.?\s*wb\.?|(?:bapak|ibu)(?:/(?:bapak|ibu))?(?=\s*[,.!]))\b[\s,.!?:;-]*",
+    re.IGNORECASE,
+)
+_I = r"(?:saya|sy|aku|abdi|kulo|kula)"  # "I", as citizens write it (Sundanese abdi, Javanese kulo)
+# "nama saya X", "saya bernama X", "saya X" (X capitalised): the citizen's own name, never a title.
+_INTRODUCTION = re.compile(
+    rf"^(?:nama\s+(?:{_I}|ku)(?:\s+adalah)?|{_I}\s+(?:bernama|adalah)|{_I}(?=\s+(?-i:[A-Z])))\s+",
+    re.IGNORECASE,
+)
+# Where the reporter lives: "dari RT 03 RW 05", "warga Desa Sukamaju", "tinggal di Jl. Melati".
+_RESIDENCE = re.compile(rf"^(?:{_I}\s+)?(?:dari|warga|tinggal\s+di|beralamat\s+di)\s+", re.IGNORECASE)
+# Where a name or an address stops: the story goes on with one of these (or a comma, a full stop).
+_ABBREVIATIONS = {"jl.", "jln.", "gg.", "no.", "kel.", "kec.", "ds.", "kab.", "rt.", "rw.", "perum."}
+_STORY_GOES_ON = _FILLER | {
+    "dari",
+    "warga",
+    "tinggal",
+    "beralamat",
+    "akan",
+    "hendak",
+    "dan",
+    "sudah",
+    "mengenai",
+}
+
+
+def _drop_words(text: str, most: int, name: bool = False) -> str:
+    """Drops a name or an address: up to `most` words, stopping at punctuation or where the story goes on
+    (for a name written capitalised, at the first word that is not; a lowercase one is taken shorter)."""
+    words = text.split()
+    capitalised = name and bool(words) and words[0][:1].isupper()
+    most = most - 1 if name and not capitalised else most
+    for count, word in enumerate(words[:most]):
+        if re.sub(r"\W", "", word.lower()) in _STORY_GOES_ON or (capitalised and not word[:1].isupper()):
+            return " ".join(words[count:])
+        if re.search(r"[,.!?;:]$", word) and word.lower() not in _ABBREVIATIONS:
+            return " ".join(words[count + 1 :])
+    return " ".join(words[most:])
+
+
+def without_introduction(text: str) -> str:
+    """The text without its greetings and self-introduction ("Selamat siang, nama saya Budi dari RT 03,")."""
+    while True:
+        before = text
+        text = _GREETING.sub("", text.lstrip(" \t\n,.!?:;-"))
+        if intro := _INTRODUCTION.match(text):
+            text = _drop_words(text[intro.end() :], most=4, name=True)
+        if residence := _RESIDENCE.match(text):
+            text = _drop_words(text[residence.end() :], most=8)
+        if text == before:
+            return text
+
+
+def is_only_introduction(title: str) -> bool:
+    """True when a typed title is only a greeting, the citizen's name or where they live."""
+    rest = re.findall(r"\w+", without_introduction(title).lower())
+    return not [w for w in rest if w not in _FILLER]
+
+
 def describes_problem(text: str) -> bool:
     """True when the opening message already tells what happened, beyond "saya mau lapor"."""
     words = re.findall(r"\w+", text.lower())
@@ -70,8 +137,8 @@ def describes_problem(text: str) -> bool:
 
 
 def suggest_title(body: str, limit: int = 60) -> str:
-    """A short title from the first sentence, without "saya mau lapor" and the like."""
-    first = re.split(r"(?<=[.!?])\s|\n", body.strip())[0]
+    """A short title from the first sentence, without greetings, the citizen's name and "saya mau lapor"."""
+    first = re.split(r"(?<=[.!?])\s|\n", without_introduction(body.strip()))[0]
     clause = first.split(",")[0]
     words = (clause if len(clause.split()) >= 3 else first).split()
     while words and re.sub(r"\W", "", words[0].lower()) in _FILLER:
@@ -81,5 +148,5 @@ def suggest_title(body: str, limit: int = 60) -> str:
         if len(title) + len(word) + 1 > limit:
             break
         title = f"{title} {word}".strip()
-    title = title.strip(" ,.;:-") or first[:limit]
+    title = title.strip(" ,.;:-") or first[:limit].strip(" ,.;:-") or texts.UNTITLED
     return title[:1].upper() + title[1:]
