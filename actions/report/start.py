@@ -98,6 +98,8 @@ class NoWrongDoor(Action):
     ) -> list[EventType]:
         message = CitizenMessage.of(tracker)
         emergency = warn_if_emergency(dispatcher, message.text)
+        if tracker.get_slot(CANCEL_ASKED):  # neither yes nor no to "Batalkan laporan ini?": the draft stays
+            return keep_draft(dispatcher, tracker)
         if not emergency and asks_if_bot(message.text):
             dispatcher.utter_message(text=texts.I_AM_A_BOT)
             dispatcher.utter_message(response="utter_human_handoff")
@@ -174,5 +176,9 @@ class KeepDraft(Action):
         if not tracker.get_slot(CANCEL_ASKED):  # a no after the draft was already dropped
             dispatcher.utter_message(response="utter_help")
             return []
-        dispatcher.utter_message(text=texts.DRAFT_KEPT)
-        return [SlotSet(CANCEL_ASKED, None)] + resume_draft(tracker)
+        return keep_draft(dispatcher, tracker)
+
+
+def keep_draft(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    dispatcher.utter_message(text=texts.DRAFT_KEPT)
+    return [SlotSet(CANCEL_ASKED, None)] + resume_draft(tracker)

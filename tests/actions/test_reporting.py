@@ -183,3 +183,10 @@ async def test_a_citizen_asking_for_a_person_is_not_offered_the_form_instead():
     events, messages = await run(NoWrongDoor(), make_tracker(text=text, intent="human_handoff"))
     assert [m.get("response") for m in messages] == ["utter_human_handoff"]
     assert slots_of(events) == {"cerita_tawaran": None}
+
+
+async def test_an_answer_that_is_neither_yes_nor_no_to_cancelling_keeps_the_draft():
+    asked = {**OLD_DRAFT, "batal_ditanya": True}
+    events, _ = await run(NoWrongDoor(), make_tracker(asked, text="jl merdeka no 5", intent="out_of_scope"))
+    assert slots_of(events) == {"batal_ditanya": None}
+    assert events[-1]["event"] == "active_loop" and events[-1]["name"] == "report_form"
