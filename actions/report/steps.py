@@ -57,6 +57,7 @@ DETAILS = {
     "kategori": ["kategori_nama", "kategori_saran"],
     "instansi": ["instansi_nama", "instansi_saran"],
 }
+CANCEL_ASKED = "batal_ditanya"  # "Batalkan laporan ini?" waits for its answer (report/start.py)
 DRAFT_SLOTS = [
     "classification",
     "isi",
@@ -82,6 +83,7 @@ DRAFT_SLOTS = [
     "sedang_ubah",
     "nomor_pribadi",
     "idempotency_key",
+    CANCEL_ASKED,
 ]
 
 SKIPPED = "-"  # an optional step the citizen skipped

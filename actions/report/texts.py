@@ -35,6 +35,28 @@ def opening(kind: str) -> str:
 
 STORY_KEPT = "Cerita Anda sudah saya catat."
 
+# --- no wrong door: a story the NLU did not take for a report, emergencies, who answers ---
+
+OFFER_TO_FILE = "Mau saya bantu laporkan ini?"
+FILE_IT, DO_NOT_FILE = "✅ Ya, laporkan", "Tidak"
+EMERGENCY = (
+    "🚨 Jika ini darurat dan sedang terjadi, segera hubungi:\n"
+    "• 112 (panggilan darurat)\n• Polisi 110\n• Pemadam kebakaran 113\n• Ambulans 119\n"
+    "• BPBD setempat (bencana)\n"
+    "LAPOR! bukan layanan darurat: laporan di sini tidak ditangani seketika."
+)
+# Followed by utter_human_handoff (dialogue/domain.yml): how to reach a person.
+I_AM_A_BOT = (
+    "Saya asisten otomatis (bot) LAPOR!: saya membantu membuat laporan dan mengecek statusnya. "
+    "Pesan di sini tidak dibaca petugas secara langsung."
+)
+
+# --- cancelling ---
+
+CANCEL_DRAFT = "Batalkan laporan ini? Isinya akan hilang."
+CANCEL_IT, KEEP_IT = "🗑️ Ya, batalkan", "↩️ Tidak, lanjutkan"
+DRAFT_KEPT = "Baik, kita lanjutkan."
+
 # --- isi, judul ---
 
 STORY_TOO_SHORT = "Mohon ceritakan sedikit lebih lengkap, setidaknya satu kalimat."

@@ -130,10 +130,11 @@ def is_only_introduction(title: str) -> bool:
     return not [w for w in rest if w not in _FILLER]
 
 
-def describes_problem(text: str) -> bool:
-    """True when the opening message already tells what happened, beyond "saya mau lapor"."""
+def describes_problem(text: str, min_words: int = 4) -> bool:
+    """True when the message already tells what happened, beyond "saya mau lapor": at least `min_words`
+    words that are not filler."""
     words = re.findall(r"\w+", text.lower())
-    return len([w for w in words if w not in _FILLER]) >= 4
+    return len([w for w in words if w not in _FILLER]) >= min_words
 
 
 def suggest_title(body: str, limit: int = 60) -> str:

@@ -104,9 +104,10 @@ async def test_permintaan_informasi_with_body_and_purpose(citizen, admin):
     assert (stored["anonymous"], stored["confidential"]) == (False, True)
 
 
-async def test_cancel_midway_says_nothing_was_sent(citizen):
+async def test_cancel_midway_asks_first_then_says_nothing_was_sent(citizen):
     await citizen.says("saya mau lapor jalan rusak")
     await citizen.says("Lampu jalan di gang kami mati sudah seminggu")
-    answer = await citizen.says("batal")
-    assert "batal" in answer.lower() and "tidak" in answer.lower()
+    assert "Isinya akan hilang" in await citizen.says("batal")
+    answer = await citizen.says("ya")
+    assert "dibatalkan" in answer.lower() and "tidak ada laporan" in answer.lower()
     assert not TRACKING.search(answer)
