@@ -287,7 +287,7 @@ async def _upload(
                 text=texts.FILE_NOT_ATTACHED.format(name=item.get("filename") or texts.UNNAMED_FILE)
             )
             continue
-        store.mark_submitted(item["ref"])
+        store.discard(item["ref"])  # LAPOR has it (retention)
         ids.append(attachment.attachment_id)
     return ids
 
