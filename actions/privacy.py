@@ -11,9 +11,7 @@ from rasa_sdk.types import DomainDict
 from actions import clients
 from common import erasure
 
-ERASED = (
-    "Data Anda di asisten ini sudah dihapus: percakapan, daftar laporan, langganan kabar, dan berkas."
-)
+ERASED = "Data Anda di asisten ini sudah dihapus: percakapan, daftar laporan, langganan kabar, dan berkas."
 UNSENT_DROPPED = "{count} laporan yang belum terkirim ke LAPOR! ikut dibatalkan."
 STAYS_IN_LAPOR = (
     "Laporan yang sudah masuk LAPOR! tetap tersimpan di sana. Untuk menanyakan atau meminta "

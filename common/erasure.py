@@ -35,14 +35,20 @@ async def erase(redis: aioredis.Redis, media: MediaStore, sender: str) -> int:
         keys.offered_payloads(sender),
         keys.status_lookups(sender),
         *(keys.rate_limit(limit, subject) for limit in _RATE_LIMITS for subject in (sender, who.user_id)),
-        *(keys.rate_limit_told(limit, subject) for limit in _RATE_LIMITS for subject in (sender, who.user_id)),
+        *(
+            keys.rate_limit_told(limit, subject)
+            for limit in _RATE_LIMITS
+            for subject in (sender, who.user_id)
+        ),
     ]
     if who.channel == "console":
         doomed += [keys.console_inbox(who.user_id), keys.console_uploads(who.user_id)]
     if who.channel == "whatsapp":
         phone = await redis.get(keys.whatsapp_phone(who.user_id))
         doomed += [keys.whatsapp_phone(who.user_id), keys.whatsapp_window(who.user_id)]
-        doomed += [keys.whatsapp_user_of_phone(p) for p in {who.user_id, *([phone.decode()] if phone else [])}]
+        doomed += [
+            keys.whatsapp_user_of_phone(p) for p in {who.user_id, *([phone.decode()] if phone else [])}
+        ]
     await redis.delete(*doomed)
     await rewrite_append_only_file(redis)
     return dropped

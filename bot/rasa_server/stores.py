@@ -11,9 +11,7 @@ tracker after every turn, so only here can the conversation before `action_delet
 
 from __future__ import annotations
 
-from typing import Any
-
-from typing import Optional
+from typing import Any, Optional
 
 from rasa.core.lock_store import RedisLockStore
 from rasa.core.tracker_store import RedisTrackerStore
@@ -43,7 +41,9 @@ class UrlRedisTrackerStore(RedisTrackerStore):
 def _after_erasure(tracker: DialogueStateTracker, domain: Any) -> Optional[DialogueStateTracker]:
     """The conversation from the citizen's erasure on, or None when they asked for none."""
     events = list(tracker.events)
-    erasures = [i for i, e in enumerate(events) if isinstance(e, ActionExecuted) and e.action_name == ERASURE_ACTION]
+    erasures = [
+        i for i, e in enumerate(events) if isinstance(e, ActionExecuted) and e.action_name == ERASURE_ACTION
+    ]
     if not erasures:
         return None
     return DialogueStateTracker.from_events(tracker.sender_id, events[erasures[-1] + 1 :], domain.slots)

@@ -269,7 +269,9 @@ async def test_an_erasure_leaves_only_the_conversation_after_it(redis_url, redis
     await store.save(tracker(erasing))
 
     stored = redis_sync.get(keys.rasa_tracker("console:uji")).decode()
-    assert not any(words in stored for words in ("jalan rusak", "halo", "hapus data saya", "3273010101010001"))
+    assert not any(
+        words in stored for words in ("jalan rusak", "halo", "hapus data saya", "3273010101010001")
+    )
     kept = await store.retrieve("console:uji")
     assert kept.get_slot("isi") is None
     assert [e.as_dict()["event"] for e in kept.events] == ["bot", "action"]
