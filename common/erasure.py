@@ -42,6 +42,8 @@ async def erase(redis: aioredis.Redis, media: MediaStore, sender: str) -> int:
         ),
     ]
     if who.channel == "console":
+        for ref in await redis.hkeys(keys.console_uploads(who.user_id)):
+            media.discard(ref.decode())  # files they sent but never filed
         doomed += [keys.console_inbox(who.user_id), keys.console_uploads(who.user_id)]
     if who.channel == "whatsapp":
         phone = await redis.get(keys.whatsapp_phone(who.user_id))

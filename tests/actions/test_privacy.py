@@ -26,6 +26,8 @@ async def test_erasure_removes_every_index_and_says_what_stays_in_lapor(env):
     await ConsoleInbox(env).put("warga-1", [BotMessage(text="Kabar laporan")])
     await env.zadd(keys.offered_payloads(CITIZEN), {"/affirm": 1})
     await env.zadd(keys.rate_limit("messages", CITIZEN), {"1": 1})
+    unfiled = await MediaStore(media_dir()).save(JPEG, "ktp.jpg")
+    await env.hset(keys.console_uploads("warga-1"), unfiled.ref, "{}")
 
     events, messages = await run(DeleteMyData(), make_tracker({"isi": "rahasia"}, sender=CITIZEN))
 
@@ -42,8 +44,10 @@ async def test_erasure_removes_every_index_and_says_what_stays_in_lapor(env):
         keys.console_inbox("warga-1"),
         keys.offered_payloads(CITIZEN),
         keys.rate_limit("messages", CITIZEN),
+        keys.console_uploads("warga-1"),
     ):
         assert not await env.exists(key), key
+    assert not MediaStore(media_dir()).path_for(unfiled.ref).exists()
     # The neighbour's data is untouched.
     assert [r.tracking_id for r in await reports.list_for(NEIGHBOUR)] == [theirs]
     assert NEIGHBOUR in await reports.followers(theirs)
