@@ -35,10 +35,14 @@ Key (type) — owner: what it holds — lifetime:
 - `app:outbox:last:<sender>` — action server: the key of the citizen's last confirmed draft — 1 hour
 - `app:outbox:delivered` (stream) — outbox → notifier: reports that left the outbox after the citizen's
   turn, to be announced; written in the same transaction as the removal — trimmed to ~10,000 entries
-- `app:reports:filed:<sender>` (sorted set) — action server: a citizen's reports by filing time — kept
-- `app:reports:meta:<tracking id>` (hash) — action server: title, classification, reporter — kept
-- `app:reports:followers:<tracking id>` (set) — action server: who hears of a report's changes — kept
-- `app:reports:following:<sender>` (set) — action server: what a citizen follows — kept
+- `app:reports:filed:<sender>` (sorted set) — action server: a citizen's reports by filing time —
+  `RETENTION_DAYS` since last written
+- `app:reports:meta:<tracking id>` (hash) — action server: title, classification, reporter —
+  `RETENTION_DAYS` since last written
+- `app:reports:followers:<tracking id>` (set) — action server: who hears of a report's changes —
+  `RETENTION_DAYS` since last written
+- `app:reports:following:<sender>` (set) — action server: what a citizen follows — `RETENTION_DAYS`
+  since last written
 - `app:status:lookups:<sender>` (integer) — action server: reports of other people a citizen looked up
   this hour (enumeration of tracking numbers) — 1 hour
 - `app:clarifications:<sender>` (hash event id → JSON) — action server: agency questions awaiting an
@@ -64,6 +68,11 @@ from __future__ import annotations
 APP = "app"
 # Rasa's key_prefix (dialogue/endpoints.yml); Rasa appends "tracker:" or "lock:" itself.
 RASA_PREFIX = "rasa"
+
+
+def rasa_tracker(sender: str) -> str:
+    """Rasa's own key for a conversation (its RedisTrackerStore builds it; written here to find it)."""
+    return f"{RASA_PREFIX}:tracker:{sender}"
 
 
 def delivery_seen(channel: str, delivery_id: str) -> str:

@@ -6,7 +6,8 @@ bytes to `MediaStore.save`. The store trusts nothing the platform or the citizen
 is read from the bytes themselves and checked against an allow-list, the size is limited, and the
 file is named by its content (`<sha256>.<ext>`), so no name from outside ever becomes a path.
 The action server later finds a file with `MediaStore(root).path_for(ref)` to upload it to LAPOR,
-and marks it with `mark_submitted(ref)`; `cleanup` removes files that never became part of a report.
+and deletes it with `discard(ref)` once LAPOR has it (retention: docs/operations.md); `cleanup` removes
+files that never became part of a report.
 """
 
 from __future__ import annotations
@@ -98,25 +99,24 @@ class MediaStore:
             raise ValueError("not a media reference")
         return self.root / ref
 
-    def mark_submitted(self, ref: str) -> None:
-        """Keeps the file for good: it is part of a filed report."""
-        self.path_for(ref)  # validates
-        marker = self.root / _SUBMITTED / ref
-        marker.parent.mkdir(parents=True, exist_ok=True)
-        marker.touch()
+    def discard(self, ref: str) -> None:
+        """Deletes the file: LAPOR has it now, or the citizen asked for their data to be erased."""
+        self.path_for(ref).unlink(missing_ok=True)
+        (self.root / _SUBMITTED / ref).unlink(missing_ok=True)  # a marker older versions kept
 
     def cleanup(self, max_age_seconds: float) -> int:
-        """Deletes files older than `max_age_seconds` that were never submitted; returns how many.
+        """Deletes files older than `max_age_seconds`; returns how many. Files that joined a report were
+        deleted when LAPOR took them; those older versions kept (marked as submitted) go now too.
 
         Blocking (file system); the gateway runs it in a thread.
         """
         cutoff = time.time() - max_age_seconds
-        submitted = self.root / _SUBMITTED
         removed = 0
         for path in self.root.glob("*") if self.root.is_dir() else ():
-            is_media = _REF.fullmatch(path.name) and not (submitted / path.name).exists()
-            if (is_media or path.name.startswith(_TMP_PREFIX)) and path.stat().st_mtime < cutoff:
+            is_ours = _REF.fullmatch(path.name) or path.name.startswith(_TMP_PREFIX)
+            if is_ours and path.is_file() and path.stat().st_mtime < cutoff:
                 path.unlink(missing_ok=True)
+                (self.root / _SUBMITTED / path.name).unlink(missing_ok=True)
                 removed += 1
         return removed
 

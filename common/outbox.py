@@ -154,6 +154,30 @@ async def pending_for(redis: aioredis.Redis, sender: str) -> list[PendingReport]
     return [p for p in kept if p.sender == sender]
 
 
+async def cancel_for(redis: aioredis.Redis, media: MediaStore, sender: str) -> int:
+    """Drops the sender's reports not yet in LAPOR, pending or refused, and deletes their files (the
+    citizen asked for their data to be erased). A report being sent at this moment holds its lock and
+    is left to finish. Returns how many were dropped."""
+    dropped = 0
+    for bucket in (PENDING, FAILED):
+        for raw in await redis.hvals(bucket):
+            kept = PendingReport.from_json(raw)
+            if kept.sender != sender:
+                continue
+            lock = keys.outbox_lock(kept.idempotency_key)
+            if not await redis.set(lock, "erasing", nx=True, ex=LOCK_SECONDS):
+                continue  # on its way to LAPOR now
+            try:
+                await redis.hdel(bucket, kept.idempotency_key)
+                for item in kept.attachments:
+                    media.discard(item["ref"])
+                dropped += 1
+            finally:
+                await redis.delete(lock)
+    await redis.delete(keys.outbox_last(sender))
+    return dropped
+
+
 async def deliver(
     lapor: LaporClient, redis: aioredis.Redis, media: MediaStore, key: str, announce: bool = False
 ) -> Optional[DeliveredReport]:
@@ -237,7 +261,7 @@ async def _upload_attachments(
                 store.path_for(ref), item.get("filename"), idempotency_key=f"{pending.idempotency_key}:{ref}"
             )
             pending.uploaded[ref] = attachment.attachment_id
-            store.mark_submitted(ref)  # the gateway's cleanup must not remove it now
+            store.discard(ref)  # LAPOR has it: not kept here any longer (retention)
         except (AttachmentRejected, FileNotFoundError, ValueError) as exc:
             # A file LAPOR will never take (or that is gone) must not hold the report back.
             log.warning(

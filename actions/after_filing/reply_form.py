@@ -287,7 +287,7 @@ async def _upload(
                 text=texts.FILE_NOT_ATTACHED.format(name=item.get("filename") or texts.UNNAMED_FILE)
             )
             continue
-        store.mark_submitted(item["ref"])
+        # Kept for a retried answer (uploaded again with the same key); the media cleanup deletes it.
         ids.append(attachment.attachment_id)
     return ids
 

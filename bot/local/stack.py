@@ -313,6 +313,10 @@ class Stack:
                 "bind 127.0.0.1",
                 f"dir {self.run_dir / 'redis'}",
                 "appendonly yes",
+                # Rewritten as it doubles (and after each erasure, common/erasure.py), so deleted
+                # personal data does not linger in the AOF's history (docs/operations.md "Retention").
+                "auto-aof-rewrite-percentage 100",
+                "auto-aof-rewrite-min-size 16mb",
                 'save ""',
                 f"requirepass {self.secrets.redis_password}",
             ]

@@ -246,3 +246,35 @@ async def test_the_loaded_model_is_kept_out_of_the_garbage_collectors_way(monkey
         assert app.ctx.agent is loaded and gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+
+
+async def test_an_erasure_leaves_only_the_conversation_after_it(redis_url, redis_sync):
+    """Rasa saves the whole tracker after the erasure action: the store must drop what came before, the
+    earlier sessions kept only in Redis included."""
+    from bot.rasa_server.stores import UrlRedisTrackerStore
+    from common import keys
+
+    store = UrlRedisTrackerStore(DOMAIN, host=redis_url, key_prefix="rasa")
+    await store.save(tracker(CONVERSATION))  # an earlier session, with the citizen's words
+    erasing = LAST_SESSION[1:] + [
+        UserUttered("hapus data saya", {"name": "delete_my_data"}, timestamp=20),
+        SlotSet("isi", "NIK 3273010101010001", timestamp=20.5),
+        ActionExecuted("utter_confirm_delete_my_data", timestamp=21),
+        ActionExecuted("action_listen", timestamp=22),
+        UserUttered("ya", {"name": "affirm"}, timestamp=23),
+        ActionExecuted("action_delete_my_data", timestamp=24),
+        BotUttered("Data Anda sudah dihapus.", timestamp=25),
+        ActionExecuted("action_listen", timestamp=26),
+    ]
+    await store.save(tracker(erasing))
+
+    stored = redis_sync.get(keys.rasa_tracker("console:uji")).decode()
+    assert not any(
+        words in stored for words in ("jalan rusak", "halo", "hapus data saya", "3273010101010001")
+    )
+    kept = await store.retrieve("console:uji")
+    assert kept.get_slot("isi") is None
+    assert [e.as_dict()["event"] for e in kept.events] == ["bot", "action"]
+    # The next turn is stored as usual after it.
+    await store.save(tracker(list(kept.events) + [UserUttered("halo lagi", {"name": "greet"}, timestamp=30)]))
+    assert "halo lagi" in redis_sync.get(keys.rasa_tracker("console:uji")).decode()

@@ -78,17 +78,25 @@ def test_path_for_accepts_only_content_addresses(store, ref):
         store.path_for(ref)
 
 
-async def test_cleanup_removes_only_old_files_that_never_joined_a_report(store):
+async def test_cleanup_removes_old_files_and_those_an_older_version_kept(store):
     old = await store.save(SAMPLES["jpg"])
     submitted = await store.save(SAMPLES["png"])
     fresh = await store.save(SAMPLES["pdf"])
-    store.mark_submitted(submitted.ref)
+    (store.root / "submitted").mkdir()
+    (store.root / "submitted" / submitted.ref).touch()  # marked by an older version
     long_ago = time.time() - 8 * 24 * 3600
     for ref in (old.ref, submitted.ref):
         os.utime(store.path_for(ref), (long_ago, long_ago))
-    assert store.cleanup(7 * 24 * 3600) == 1
-    assert not store.path_for(old.ref).exists()
-    assert store.path_for(submitted.ref).exists() and store.path_for(fresh.ref).exists()
+    assert store.cleanup(7 * 24 * 3600) == 2
+    assert not store.path_for(old.ref).exists() and not store.path_for(submitted.ref).exists()
+    assert not (store.root / "submitted" / submitted.ref).exists()
+    assert store.path_for(fresh.ref).exists()
+
+
+async def test_discard_deletes_the_file(store):
+    stored = await store.save(SAMPLES["jpg"])
+    store.discard(stored.ref)
+    assert not store.path_for(stored.ref).exists()
 
 
 async def test_sending_a_file_again_keeps_it_fresh(store):
