@@ -125,9 +125,11 @@ class MediaStore:
         if path.exists():
             os.utime(path)  # the same file sent again: it is fresh again for `cleanup`
             return
-        self.root.mkdir(parents=True, exist_ok=True)
+        self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
         tmp = self.root / f"{_TMP_PREFIX}{uuid.uuid4().hex}"
-        tmp.write_bytes(data)
+        # Evidence (ID photos among it) is readable by the assistant's user only, whatever the umask.
+        with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as file:
+            file.write(data)
         os.replace(tmp, path)
 
 
