@@ -5,9 +5,9 @@ Both chat channels download a file as soon as it arrives (WhatsApp media URLs ex
 bytes to `MediaStore.save`. The store trusts nothing the platform or the citizen declares: the type
 is read from the bytes themselves and checked against an allow-list, the size is limited, and the
 file is named by its content (`<sha256>.<ext>`), so no name from outside ever becomes a path.
-The action server later finds a file with `MediaStore(root).path_for(ref)` to upload it to LAPOR,
-and deletes it with `discard(ref)` once LAPOR has it (retention: docs/operations.md); `cleanup` removes
-files that never became part of a report.
+The action server later finds a file with `MediaStore(root).path_for(ref)` to upload it to LAPOR;
+`cleanup` removes every file some time after it last arrived (retention: docs/operations.md), and
+`discard(ref)` at once when the citizen asks for their data to be erased.
 """
 
 from __future__ import annotations

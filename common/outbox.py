@@ -261,7 +261,8 @@ async def _upload_attachments(
                 store.path_for(ref), item.get("filename"), idempotency_key=f"{pending.idempotency_key}:{ref}"
             )
             pending.uploaded[ref] = attachment.attachment_id
-            store.discard(ref)  # LAPOR has it: not kept here any longer (retention)
+            # Kept until the media cleanup (MEDIA_RETENTION_HOURS after it last arrived): files are named by
+            # their content, so the same photo (a forwarded one) may belong to other citizens' reports too.
         except (AttachmentRejected, FileNotFoundError, ValueError) as exc:
             # A file LAPOR will never take (or that is gone) must not hold the report back.
             log.warning(

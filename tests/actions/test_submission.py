@@ -126,13 +126,16 @@ async def test_lapor_slow_answers_the_citizen_in_time_and_never_files_twice(env,
     assert (await outbox.sent_report(env, slots["idempotency_key"])).tracking_id == again.tracking_id
 
 
-async def test_evidence_files_are_uploaded_with_the_report_then_deleted_here(env):
-    stored = await MediaStore(media_dir()).save(JPEG, "lubang.jpg")
+async def test_the_same_photo_sent_by_two_citizens_reaches_lapor_with_both_reports(env, admin):
+    stored = await MediaStore(media_dir()).save(
+        JPEG, "lubang.jpg"
+    )  # a forwarded photo: one file, two reports
     attachment = stored.to_json()
-    _, messages = await run(SubmitReport(), make_tracker(confirmed_pengaduan(lampiran=[attachment])))
-    assert "Nomor pelacakan" in texts(messages)
-    # Deleted only after a successful upload (a skipped file stays for the cleanup): LAPOR has it.
-    assert not MediaStore(media_dir()).path_for(stored.ref).exists()
+    for sender in ("whatsapp:62811", "telegram:42"):
+        slots = confirmed_pengaduan(lampiran=[attachment])
+        _, messages = await run(SubmitReport(), make_tracker(slots, sender=sender))
+        report = await admin.report(tracking_number(texts(messages)))
+        assert len(report["attachment_ids"]) == 1
 
 
 async def test_a_report_lapor_refuses_is_parked_and_explained(env):
