@@ -17,22 +17,6 @@ CLASSIFICATION_OF_INTENT = {
     "share_evidence": PENGADUAN,
     "share_location": PENGADUAN,
 }
-# What each classification asks, in order; the last step shows the summary.
-STEPS = {
-    PENGADUAN: [
-        "isi",
-        "judul",
-        "tanggal_kejadian",
-        "lokasi",
-        "lampiran_selesai",
-        "kategori",
-        "instansi",
-        "privasi",
-        "konfirmasi",
-    ],
-    ASPIRASI: ["isi", "judul", "lokasi", "instansi", "privasi", "konfirmasi"],
-    INFORMASI: ["isi", "instansi", "tujuan", "privasi", "konfirmasi"],
-}
 # Every step in the order of the form's required slots (dialogue/domain.yml); each classification asks a
 # subset in this same order, and marks the others NOT_ASKED: a form resumed after an interruption
 # (rasa then follows the domain's order) asks exactly the classification's next step.
@@ -48,6 +32,12 @@ FORM_STEPS = [
     "privasi",
     "konfirmasi",
 ]
+# What each classification asks, in order; the last step shows the summary.
+STEPS = {
+    PENGADUAN: [step for step in FORM_STEPS if step != "tujuan"],  # everything but the purpose of a request
+    ASPIRASI: ["isi", "judul", "lokasi", "instansi", "privasi", "konfirmasi"],
+    INFORMASI: ["isi", "instansi", "tujuan", "privasi", "konfirmasi"],
+}
 NOT_ASKED = "tidak ditanyakan"
 # Slots cleared with each step when it is asked again from the summary.
 DETAILS = {
