@@ -108,28 +108,13 @@ async def _whatsapp(app: web.Application):
     await app[WHATSAPP].close()
 
 
-async def telegram_webhook(request: web.Request) -> web.StreamResponse:
-    return await request.app[TELEGRAM].webhook(request)
+def _to(channel: web.AppKey, method: str):
+    """A route's handler: the channel made at start-up (cleanup contexts) answers with its `method`."""
 
+    async def handler(request: web.Request) -> web.StreamResponse:
+        return await getattr(request.app[channel], method)(request)
 
-async def whatsapp_verify(request: web.Request) -> web.StreamResponse:
-    return await request.app[WHATSAPP].verify(request)
-
-
-async def whatsapp_webhook(request: web.Request) -> web.StreamResponse:
-    return await request.app[WHATSAPP].receive(request)
-
-
-async def console_message(request: web.Request) -> web.StreamResponse:
-    return await request.app[CONSOLE].message(request)
-
-
-async def console_media(request: web.Request) -> web.StreamResponse:
-    return await request.app[CONSOLE].media(request)
-
-
-async def console_inbox(request: web.Request) -> web.StreamResponse:
-    return await request.app[CONSOLE].inbox(request)
+    return handler
 
 
 async def health(request: web.Request) -> web.Response:
@@ -150,18 +135,18 @@ def create_app(settings: GatewaySettings | None = None) -> web.Application:
     app.router.add_get("/health", health)
     gateway_health.install(app, REDIS, HTTP, SETTINGS)  # /ready, /metrics, turns by channel
     if settings.console_enabled:
-        app.router.add_post("/console/messages", console_message)
-        app.router.add_post("/console/media", console_media)
-        app.router.add_get("/console/inbox", console_inbox)
+        app.router.add_post("/console/messages", _to(CONSOLE, "message"))
+        app.router.add_post("/console/media", _to(CONSOLE, "media"))
+        app.router.add_get("/console/inbox", _to(CONSOLE, "inbox"))
     channels = settings.channels
     if channels.telegram:
         app.cleanup_ctx.append(_telegram)
         if channels.telegram.webhook_url:
-            app.router.add_post(telegram.WEBHOOK_PATH, telegram_webhook)
+            app.router.add_post(telegram.WEBHOOK_PATH, _to(TELEGRAM, "webhook"))
     if channels.whatsapp:
         app.cleanup_ctx.append(_whatsapp)
-        app.router.add_get(whatsapp.WEBHOOK_PATH, whatsapp_verify)
-        app.router.add_post(whatsapp.WEBHOOK_PATH, whatsapp_webhook)
+        app.router.add_get(whatsapp.WEBHOOK_PATH, _to(WHATSAPP, "verify"))
+        app.router.add_post(whatsapp.WEBHOOK_PATH, _to(WHATSAPP, "receive"))
     return app
 
 
