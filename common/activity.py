@@ -115,11 +115,11 @@ async def record(
 async def conversation_seen(redis: aioredis.Redis, conversation: str, channel: str) -> None:
     """Called at each message a citizen sends: records `conversation_started` after a silence."""
     try:
-        fresh = await redis.set(
-            keys.activity_active(conversation), "1", nx=True, ex=CONVERSATION_IDLE_SECONDS
+        # One round trip on every turn: the silence restarts, and the previous value says whether one ended.
+        fresh = (
+            await redis.set(keys.activity_active(conversation), "1", ex=CONVERSATION_IDLE_SECONDS, get=True)
+            is None
         )
-        if not fresh:
-            await redis.expire(keys.activity_active(conversation), CONVERSATION_IDLE_SECONDS)
     except RedisError as exc:
         log.warning("conversation not tracked: %s", type(exc).__name__)
         return

@@ -24,6 +24,8 @@ predicts the same numbers (tests/bot/test_rasa_server.py compares each with the 
 5. Once the model is loaded, the process holds ~540 000 long-lived objects (TensorFlow's among
    them), and every full garbage collection walks them all: a ~270 ms pause in whichever turn it
    falls. `gc.freeze()` after the load takes them out of the collector's way.
+6. Each policy, at each prediction, replays the whole conversation to read its past states: four
+   replays a turn. The history is worked out once per turn and carried forward (history.py).
 """
 
 from __future__ import annotations
@@ -45,6 +47,8 @@ from rasa.utils.tensorflow.constants import LEARNING_RATE, RUN_EAGERLY
 from rasa.utils.tensorflow.data_generator import RasaBatchDataGenerator
 from rasa.utils.tensorflow.model_data import RasaModelData
 from rasa.utils.tensorflow.models import RasaModel
+
+from bot.rasa_server import history
 
 # Rasa's own code, kept to fall back on and to compare against in tests.
 original_validate = RemoteAction._validate_action_result
@@ -101,9 +105,21 @@ def _stored_events(stored: list[dict], tracker: DialogueStateTracker) -> list[di
     past = list(takewhile(lambda event: event["timestamp"] <= last_timestamp, events))
     if past == stored:
         return events
+    if past and past == stored[-len(past) :]:
+        # The usual turn: Rasa read back only the conversation's last session, which ends the stored
+        # events; what follows is new unless already stored (equal in every field, timestamp included).
+        new = events[len(past) :]
+        timestamps = {event["timestamp"] for event in new}
+        return _merged(stored, new, [event for event in stored if event["timestamp"] in timestamps])
     if len(past) == len(stored):
         return None
-    merged, seen = list(stored), {_event_key(event) for event in stored}
+    return _merged(stored, events, stored)
+
+
+def _merged(stored: list[dict], events: list[dict], comparable: list[dict]) -> list[dict]:
+    """`stored` followed by those of `events` that neither `comparable` (of `stored`) nor an earlier
+    one of `events` already holds: Rasa's merge of `_merge_trackers`, on serialised events."""
+    merged, seen = list(stored), {_event_key(event) for event in comparable}
     for event in events:
         key = _event_key(event)
         if key not in seen:
@@ -177,3 +193,4 @@ RedisTrackerStore._merge_trackers = staticmethod(_merge_trackers)
 RedisTrackerStore.save = _save
 Event.resolve_by_type = staticmethod(_resolve_event_type)
 rasa.core.run.load_agent_on_start = _load_agent_on_start
+history.install()
