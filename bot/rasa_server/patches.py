@@ -15,7 +15,8 @@ predicts the same numbers (tests/bot/test_rasa_server.py compares each with the 
    `save` rebuilds the whole stored tracker from JSON, every turn: the stored tracker holds every
    session while the one being saved holds only the last, so they always differ and the merge
    always runs. Stored events survive Rasa's JSON round trip unchanged, so the same merge is
-   worked out on the serialised events without rebuilding anything.
+   worked out on the serialised events without rebuilding anything; and in the usual turn, where
+   the session read back ends the stored events, only the new events are compared.
 3. Rebuilding a tracker from JSON looks up each event's class by walking every subclass of `Event`
    (with `inspect.isabstract` on each): most of the cost of reading a tracker. A table finds it.
 4. Loading a TensorFlow model (DIETClassifier) first *trains* it on one example, only to create its
