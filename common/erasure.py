@@ -26,10 +26,12 @@ _RATE_LIMITS = ("messages", "console-uploads")
 
 async def erase(redis: aioredis.Redis, media: MediaStore, sender: str) -> int:
     """Erases the citizen's indexes, subscriptions, open questions, pending reports and their files,
-    offered buttons, rate counters and channel aliases. Returns how many unsent reports were dropped."""
+    news not yet delivered, offered buttons, rate counters and channel aliases. Returns how many unsent
+    reports were dropped."""
     who = Sender.parse(sender)
     await ReportsStore(redis).forget(sender)
     dropped = await outbox.cancel_for(redis, media, sender)
+    await _forget_undelivered_news(redis, sender)
     doomed = [
         keys.open_clarifications(sender),
         keys.offered_payloads(sender),
@@ -54,6 +56,24 @@ async def erase(redis: aioredis.Redis, media: MediaStore, sender: str) -> int:
     await redis.delete(*doomed)
     await rewrite_append_only_file(redis)
     return dropped
+
+
+async def _forget_undelivered_news(redis: aioredis.Redis, sender: str) -> None:
+    """The notifier's jobs for the citizen (bot/notifier/queue.py), waiting or given up: each holds the
+    news's text. A stream entry left without its job is acknowledged away by the notifier that reads it."""
+    waiting = [job_id.decode() for job_id in await redis.lrange(keys.notifier_order(sender), 0, -1)]
+    suffix = f":{sender}"  # a job's id is "<event id>:<sender>"
+    given_up = [
+        job_id for job_id in await redis.hkeys(keys.NOTIFIER_DEAD) if job_id.decode().endswith(suffix)
+    ]
+    async with redis.pipeline(transaction=True) as pipe:
+        if waiting:
+            pipe.hdel(keys.NOTIFIER_JOBS, *waiting)
+            pipe.zrem(keys.NOTIFIER_PENDING, *waiting)
+        if given_up:
+            pipe.hdel(keys.NOTIFIER_DEAD, *given_up)
+        pipe.delete(keys.notifier_order(sender))
+        await pipe.execute()
 
 
 async def rewrite_append_only_file(redis: aioredis.Redis) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from actions.privacy import DeleteMyData
 from actions.report.submission import SubmitReport
+from bot.notifier.queue import MAX_ATTEMPTS, DeliveryQueue, Job
 from common import keys, outbox
 from common.clarifications import OpenClarifications
 from common.inbox import ConsoleInbox
@@ -66,6 +67,27 @@ async def test_erasure_cancels_an_unsent_report_and_deletes_its_file(env, admin)
     assert not await outbox.is_pending(env, slots["idempotency_key"])
     assert not MediaStore(media_dir()).path_for(stored.ref).exists()
     assert not await env.exists(keys.outbox_last(CITIZEN))
+
+
+async def test_erasure_drops_the_news_not_yet_delivered_to_the_citizen(env):
+    queue = DeliveryQueue(env)
+    news = [
+        Job({"event_id": str(n), "tracking_id": "1234567"}, sender)
+        for n in (1, 2)
+        for sender in (CITIZEN, NEIGHBOUR)
+    ]
+    await queue.enqueue(news)
+    given_up = Job({"event_id": "0", "tracking_id": "1234567"}, CITIZEN, attempts=MAX_ATTEMPTS - 1)
+    await queue.retry_later(given_up)  # the last attempt: a dead letter
+    assert await env.hexists(keys.NOTIFIER_DEAD, given_up.id)
+
+    await run(DeleteMyData(), make_tracker(sender=CITIZEN))
+
+    assert not await env.hexists(keys.NOTIFIER_DEAD, given_up.id)
+    assert not await env.exists(keys.notifier_order(CITIZEN))
+    taken = await queue.take(count=10)
+    assert [(job.sender, job.event["event_id"]) for job in taken] == [(NEIGHBOUR, "1"), (NEIGHBOUR, "2")]
+    assert await queue.backlog() == 2
 
 
 async def test_erasure_removes_the_whatsapp_aliases(env):
