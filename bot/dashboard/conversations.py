@@ -19,7 +19,7 @@ from bot.dashboard import keys
 from common import keys as common_keys
 
 # Read, never written, here: the notifier's dead letters and the outbox of confirmed reports (their owners'
-# modules document them: bot/notifier_queue.py, actions/outbox.py).
+# modules document them: bot/notifier/queue.py, common/outbox.py).
 NOTIFIER_DEAD = common_keys.NOTIFIER_DEAD
 OUTBOX_PENDING = common_keys.OUTBOX_PENDING
 OUTBOX_FAILED = common_keys.OUTBOX_FAILED
