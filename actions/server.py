@@ -21,6 +21,7 @@ from rasa_sdk.interfaces import ActionExecutionRejection, ActionNotFoundExceptio
 from sanic import Sanic, response
 from sanic.request import Request
 
+from actions import clients
 from actions.settings import ActionSettings
 from common.privacy import protect_logs
 
@@ -58,6 +59,11 @@ def create_app(token: str) -> Sanic:
         return response.json({"error": "internal error"}, status=500)
 
     app.error_handler.add(Exception, without_the_request_body)
+
+    @app.listener("after_server_stop")
+    async def close_clients(app: Sanic, loop) -> None:  # LAPOR's session and Redis's pool, cleanly
+        await clients.reset()
+
     return app
 
 
