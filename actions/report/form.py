@@ -18,7 +18,7 @@ from actions.report import texts
 from actions.report.dates import format_date, parse_incident_date
 from actions.report.draft import holds_personal_numbers
 from actions.report.evidence import shared_media_events
-from actions.report.noted import purpose_told, what_story_tells
+from actions.report.noted import date_told, place_told, purpose_told, what_story_tells
 from actions.report.places import resolve_place
 from actions.report.routing import find_topic, pick
 from actions.report.steps import (
@@ -147,7 +147,7 @@ class ValidateReportForm(FormValidationAction):
         dispatcher.utter_message(text=texts.NOTED_CHOICES)
         return {"catatan": None}
 
-    def validate_judul(
+    async def validate_judul(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Slots:
         if value is None:
@@ -155,6 +155,10 @@ class ValidateReportForm(FormValidationAction):
         reply, suggestion = CitizenMessage.of(tracker), tracker.get_slot("judul_saran")
         if reply.yes() and suggestion:
             return {"judul": suggestion}
+        if _goes_on_with_the_story(reply, tracker):
+            # A story told in several quick messages: the rest joins it, and what it tells is confirmed.
+            story = f"{tracker.get_slot('isi')}\n{reply.text}"
+            return await story_slots(story, tracker, again=True) | {"judul": None}
         if reply.no() or not reply.text:
             return {"judul": None, "judul_saran": None}
         if len(reply.text) < 5:
@@ -333,7 +337,7 @@ class ValidateReportForm(FormValidationAction):
         return {"konfirmasi": None}
 
 
-async def story_slots(text: str, tracker: Tracker) -> Slots:
+async def story_slots(text: str, tracker: Tracker, again: bool = False) -> Slots:
     """The story and what it already tells: the title suggestion, and the date, place and routing to
     confirm in one step (catatan); a request's title and purpose."""
     slots: Slots = {"isi": text, "judul_saran": suggest_title(text)}
@@ -344,7 +348,7 @@ async def story_slots(text: str, tracker: Tracker) -> Slots:
             slots["tujuan"] = purpose
         return slots
     noted = {}
-    if "catatan" in steps_for(tracker) and tracker.get_slot("catatan") is None:
+    if "catatan" in steps_for(tracker) and (again or tracker.get_slot("catatan") is None):
         try:
             categories, agencies = await clients.categories(), await clients.agencies()
         except LaporError:
@@ -352,6 +356,19 @@ async def story_slots(text: str, tracker: Tracker) -> Slots:
         noted = what_story_tells(text, categories, agencies)
         slots["catatan"] = None if noted else NOT_ASKED
     return slots | {"catatan_awal": noted or None}
+
+
+# How a second message goes on with the story rather than naming a title ("itu di jl. ...").
+_GOES_ON = re.compile(
+    r"^(?:itu|di|lokasinya|tempatnya|kejadiannya|oh iya|oiya|tambahan|terus|trus|dan|sejak)\b"
+)
+
+
+def _goes_on_with_the_story(reply: CitizenMessage, tracker: Tracker) -> bool:
+    """True when the answer to the title question continues the story with its date or place."""
+    if not reply.text or changed_title(reply.text) or "catatan" not in steps_for(tracker):
+        return False
+    return bool(date_told(reply.text)) or bool(_GOES_ON.match(reply.plain) and place_told(reply.text))
 
 
 def noted_slots(noted: dict, tracker: Tracker, steps: list[str]) -> Slots:

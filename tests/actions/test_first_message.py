@@ -145,3 +145,13 @@ async def test_a_place_in_another_region_asks_the_agency_again():
     assert slots["lokasi_kode"].startswith("51.03") and slots["instansi"] is None
     same, _ = await validate("lokasi", "jl. dago, kota bandung", chosen)
     assert "instansi" not in same
+
+
+async def test_a_story_told_in_two_quick_messages_is_one_story(env):
+    state = {**TOLD, "isi": "mau lapor selokan mampet jadi banjir, air masuk rumah warga"}
+    said = "itu di perumahan griya asri, kota banjarmasin kemarin"
+    slots, _ = await validate("judul", said, state)
+    assert slots["judul"] is None and slots["catatan"] is None  # the story's facts are confirmed next
+    assert slots["isi"].endswith(said) and slots["catatan_awal"]["lokasi_kode"] == "63.71"
+    typed, _ = await validate("judul", "Banjir di Kota Banjarmasin", state)
+    assert typed == {"judul": "Banjir di Kota Banjarmasin"}
