@@ -25,6 +25,7 @@ _TIME_CUE = re.compile(
     re.IGNORECASE,
 )
 _PHRASE_WORDS = 4
+_SAID_AFTER = {"lalu", "yg", "kemarin", "kmrn", "ini"}
 # Where an address starts in a story: "di jl. ...", "depan sd 3", "kec. cicalengka".
 _PLACE_START = re.compile(
     r"\b(?:di|depan|dekat|deket|sekitar|jl|jln|jalan|gg|gang|kel|kelurahan|desa|ds|kec|kecamatan|kab"
@@ -39,10 +40,15 @@ def date_told(story: str) -> Optional[tuple[str, str]]:
     for cue in _TIME_CUE.finditer(story):
         clause = re.split(r"[,.;!?]", story[cue.start() :])[0]
         words = clause.split()[:_PHRASE_WORDS]
-        for count in range(1, len(words) + 1):  # the shortest phrase that reads as a date
+        # The shortest phrase with the whole cue that reads as a date ("2 minggu lalu": not "2", the 2nd).
+        for count in range(len(cue[0].split()), len(words) + 1):
             phrase = " ".join(words[:count])
             answer = parse_incident_date(phrase)
             if answer.value and not answer.problem and not answer.unknown and not answer.very_old:
+                # Shown as the citizen said it: "2 minggu lalu" rather than "2 minggu".
+                rest = words[count : count + 1]
+                if rest and rest[0].lower() in _SAID_AFTER:
+                    phrase = f"{phrase} {rest[0]}"
                 return answer.value.isoformat(), phrase
     return None
 

@@ -155,3 +155,8 @@ async def test_a_story_told_in_two_quick_messages_is_one_story(env):
     assert slots["isi"].endswith(said) and slots["catatan_awal"]["lokasi_kode"] == "63.71"
     typed, _ = await validate("judul", "Banjir di Kota Banjarmasin", state)
     assert typed == {"judul": "Banjir di Kota Banjarmasin"}
+
+
+def test_a_number_in_a_time_phrase_goes_with_its_unit():
+    two_weeks = (today() - timedelta(weeks=2)).isoformat()
+    assert date_told("sampah numpuk di pasar minggu 2 minggu lalu") == (two_weeks, "2 minggu lalu")
