@@ -114,3 +114,6 @@ def purpose_told(request: str) -> Optional[str]:
     """The purpose an information request states, else None."""
     found = _PURPOSE.search(request)
     return found[1].strip(" ,.;:") if found else None
+
+
+_region_names()  # built as the action server starts (~0.3 s), not in a citizen's turn

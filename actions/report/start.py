@@ -18,7 +18,6 @@ from actions.report.steps import (
     CANCEL_ASKED,
     CLASSIFICATION_OF_INTENT,
     DRAFT_SLOTS,
-    INFORMASI,
     PENGADUAN,
     fresh_draft,
     resume_draft,
@@ -32,9 +31,6 @@ OFFERED = "cerita_tawaran"  # the message offered to be filed, until the citizen
 # Words beyond the filler that make a message a story worth offering to file: with 5, citizens' stranded
 # complaints were caught with almost no wrong offers (issue 13).
 OFFER_MIN_WORDS = 5
-STORY_MIN_WORDS = 4
-# "saya mau minta informasi" is no subject; "minta data anggaran jalan desa" is.
-REQUEST_MIN_WORDS = 4
 # What a message that is no story gets, by the NLU's guess; anything else gets utter_default.
 PLAIN_ANSWERS = {
     "out_of_scope": "utter_out_of_scope",
@@ -93,9 +89,9 @@ class StartReport(Action):
         classification = CLASSIFICATION_OF_INTENT.get(message.intent, PENGADUAN)
         warn_if_emergency(dispatcher, message.text)
         # A photo or pin in the opening message is taken by the form, which runs next in this turn. A
-        # request keeps its subject ("minta data anggaran jalan 2023 untuk penelitian").
-        words = REQUEST_MIN_WORDS if classification == INFORMASI else STORY_MIN_WORDS
-        tells = message.text and describes_problem(message.text, words)
+        # request keeps its subject too ("minta data anggaran jalan 2023 untuk penelitian"; "saya mau
+        # minta informasi publik" tells none).
+        tells = message.text and describes_problem(message.text)
         return await open_draft(dispatcher, tracker, classification, message.text if tells else None)
 
 
