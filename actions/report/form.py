@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, Optional
 
 from rasa_sdk import FormValidationAction, Tracker
@@ -17,14 +18,17 @@ from actions.report import texts
 from actions.report.dates import format_date, parse_incident_date
 from actions.report.draft import holds_personal_numbers
 from actions.report.evidence import shared_media_events
+from actions.report.noted import date_told, place_told, purpose_told, what_story_tells
 from actions.report.places import resolve_place
-from actions.report.routing import pick
+from actions.report.routing import find_topic, pick
 from actions.report.steps import (
+    DETAILS,
     FOR_ADMINS,
     INFORMASI,
     LEFT_AS_IS,
     MADE_CONFIDENTIAL,
     MASK,
+    NOT_ASKED,
     SAFER_PRIVACY,
     SKIPPED,
     clear_steps,
@@ -32,6 +36,7 @@ from actions.report.steps import (
     steps_for,
 )
 from actions.report.titles import is_only_introduction, suggest_title
+from actions.safety import asks_if_bot
 from common import activity
 from lapor_client.errors import LaporError
 
@@ -54,6 +59,19 @@ EDITABLE = [
 
 
 CHANGE_WORDS = ("ubah", "ganti", "edit", "koreksi", "perbaiki", "revisi")
+WRONG_WORDS = ("salah", "keliru", "bukan")
+# "judulnya ganti jd X", "ganti judul: X", "judul diubah menjadi X": sets the title at any step.
+TITLE_CHANGE = re.compile(
+    r"\bjudul(?:nya)?\s*(?:di)?(?:ganti|ubah|jadi|jd|jadiin|bikin|buat)(?:\s+(?:jadi|jd|menjadi|dengan|ke))?"
+    r"\s*[:\-]?\s*(?P<title>.{5,})$"
+    r"|\b(?:ganti|ubah)\s+judul(?:nya)?(?:\s+(?:jadi|jd|menjadi|dengan|ke))?\s*[:\-]?\s*(?P<title2>.{5,})$",
+    re.IGNORECASE,
+)
+# Menu buttons tapped while filling: answered and the step asked again, never taken as the answer.
+MENU_INTENTS = {"file_complaint", "file_aspiration", "request_information", "greet"}
+# A remark to the assistant ("kamu kerja 24 jam ya?", "ngomong2 kamu orang bali jg?").
+_TO_THE_ASSISTANT = re.compile(r"\b(?:kamu|km|kmu|lu|lo|elu|anda|kau|sampeyan|mimin|bot|botnya)\b")
+SMALL_TALK_MOST_WORDS = 14
 
 
 def as_buttons(*pairs: tuple[str, str]) -> list[dict[str, str]]:
@@ -80,14 +98,24 @@ class ValidateReportForm(FormValidationAction):
         if not tracker.get_slot("idempotency_key"):  # a draft started before keys were fixed at its start
             shared.append(SlotSet("idempotency_key", draft_key()))
         tracker.add_slots(shared)
-        events = shared + await super().run(dispatcher, tracker, domain)
+        requested = tracker.get_slot("requested_slot")
+        answered = _digression(dispatcher, tracker, requested)
+        if requested and answered is not None:
+            # Answered, never stored: the step's candidate is dropped and the step asked again.
+            tracker.add_slots([SlotSet(requested, None)])
+            shared.append(SlotSet(requested, None))
+            tracker.slots.update({e["name"]: e["value"] for e in answered})  # not validated as answers
+        said_before = len(dispatcher.messages)
+        events = shared + await super().run(dispatcher, tracker, domain) + (answered or [])
+        if requested and answered is None:
+            events += _count_failure(dispatcher, tracker, requested, len(dispatcher.messages) > said_before)
         for step in _steps_asked(events):
             await activity.record(clients.redis(), "step_asked", step=step, **activity.of(tracker.sender_id))
         return events
 
     # --- isi, judul, tanggal ---
 
-    def validate_isi(
+    async def validate_isi(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Slots:
         if value is None:
@@ -97,12 +125,29 @@ class ValidateReportForm(FormValidationAction):
         if len(text) < 15 or len(text.split()) < 3:
             dispatcher.utter_message(text=texts.STORY_TOO_SHORT)
             return {"isi": None}
-        slots: Slots = {"isi": text, "judul_saran": suggest_title(text)}
-        if tracker.get_slot("classification") == INFORMASI:
-            slots["judul"] = texts.INFORMATION_TITLE.format(subject=suggest_title(text, 50))
-        return slots
+        return await story_slots(text, tracker)
 
-    def validate_judul(
+    def validate_catatan(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
+        """Yes takes all the story told; "lokasinya salah" all but the place (and the agency that
+        follows it); Ubah none of it: each step is asked as usual, with the story's suggestions."""
+        if value is None:
+            return {}
+        reply, noted = CitizenMessage.of(tracker), tracker.get_slot("catatan_awal") or {}
+        steps = steps_for(tracker)
+        wrong = _step_named(reply, steps)
+        if reply.yes() and not wrong:
+            return {"catatan": True} | noted_slots(noted, tracker, steps)
+        if wrong and (reply.no() or reply.has(*WRONG_WORDS, *CHANGE_WORDS)):
+            left_out = {wrong, "instansi"} if wrong == "lokasi" else {wrong}
+            return {"catatan": True} | noted_slots(noted, tracker, [s for s in steps if s not in left_out])
+        if reply.no() or reply.has(*CHANGE_WORDS):
+            return {"catatan": True}
+        dispatcher.utter_message(text=texts.NOTED_CHOICES)
+        return {"catatan": None}
+
+    async def validate_judul(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Slots:
         if value is None:
@@ -110,11 +155,17 @@ class ValidateReportForm(FormValidationAction):
         reply, suggestion = CitizenMessage.of(tracker), tracker.get_slot("judul_saran")
         if reply.yes() and suggestion:
             return {"judul": suggestion}
+        if _goes_on_with_the_story(reply, tracker):
+            # A story told in several quick messages: the rest joins it, and what it tells is confirmed.
+            story = f"{tracker.get_slot('isi')}\n{reply.text}"
+            return await story_slots(story, tracker, again=True) | {"judul": None}
         if reply.no() or not reply.text:
             return {"judul": None, "judul_saran": None}
         if len(reply.text) < 5:
             dispatcher.utter_message(text=texts.TITLE_TOO_SHORT)
             return {"judul": None}
+        if changed := changed_title(reply.text):
+            return {"judul": changed}
         if is_only_introduction(reply.text):
             dispatcher.utter_message(text=texts.TITLE_IS_NAME)
             return {"judul": None}
@@ -153,7 +204,9 @@ class ValidateReportForm(FormValidationAction):
         if pending:
             chosen = _choose_place(reply, pending["choices"])
             if chosen:
-                return {"lokasi": pending["text"], "lokasi_kode": chosen["code"], "lokasi_pilihan": None}
+                return {"lokasi": pending["text"], "lokasi_kode": chosen["code"], "lokasi_pilihan": None} | (
+                    _agency_rechecked(tracker, chosen["code"])
+                )
             if reply.no():
                 dispatcher.utter_message(text=texts.PLACE_MORE_DETAIL)
                 return {"lokasi": None, "lokasi_pilihan": None}
@@ -163,7 +216,9 @@ class ValidateReportForm(FormValidationAction):
             return {"lokasi": None}
         answer = resolve_place(_with_region_synonyms(reply.text, tracker))
         if answer.place:
-            return {"lokasi": reply.text, "lokasi_kode": answer.place.code, "lokasi_pilihan": None}
+            return {"lokasi": reply.text, "lokasi_kode": answer.place.code, "lokasi_pilihan": None} | (
+                _agency_rechecked(tracker, answer.place.code)
+            )
         if answer.choices:
             return {
                 "lokasi": None,
@@ -260,7 +315,7 @@ class ValidateReportForm(FormValidationAction):
             return {}
         reply = CitizenMessage.of(tracker)
         editing = tracker.get_slot("sedang_ubah")
-        changing = reply.has(*CHANGE_WORDS)
+        changing = reply.has(*CHANGE_WORDS, *WRONG_WORDS)  # "lokasinya salah"
         if not editing and not changing and holds_personal_numbers(tracker):
             choice = _numbers_choice(reply)
             if choice:  # the summary again, as it will now be sent
@@ -268,7 +323,10 @@ class ValidateReportForm(FormValidationAction):
                 return {"nomor_pribadi": choice, "konfirmasi": None} | privacy
         step = _step_named(reply, steps_for(tracker))
         if step and (editing or changing):
-            return {e["name"]: e["value"] for e in clear_steps(step, "konfirmasi")} | {"sedang_ubah": None}
+            # The agency follows the place: a Kuta report must not keep "Pemerintah Kota Bandung".
+            follows = ["instansi"] if step == "lokasi" and _agency_chosen(tracker) else []
+            cleared = clear_steps(step, *follows, "konfirmasi")
+            return {e["name"]: e["value"] for e in cleared} | {"sedang_ubah": None}
         if editing and reply.yes():
             return {"konfirmasi": None, "sedang_ubah": None}  # nothing to change after all: summary again
         if editing or reply.no() or changing:
@@ -277,6 +335,137 @@ class ValidateReportForm(FormValidationAction):
             return {"konfirmasi": True}  # the draft's key was fixed when it started (steps.fresh_draft)
         dispatcher.utter_message(text=texts.CONFIRM_CHOICES)
         return {"konfirmasi": None}
+
+
+async def story_slots(text: str, tracker: Tracker, again: bool = False) -> Slots:
+    """The story and what it already tells: the title suggestion, and the date, place and routing to
+    confirm in one step (catatan); a request's title and purpose."""
+    slots: Slots = {"isi": text, "judul_saran": suggest_title(text)}
+    classification = tracker.get_slot("classification")
+    if classification == INFORMASI:
+        slots["judul"] = texts.INFORMATION_TITLE.format(subject=suggest_title(text, 50))
+        if (purpose := purpose_told(text)) and not tracker.get_slot("tujuan"):
+            slots["tujuan"] = purpose
+        return slots
+    noted = {}
+    if "catatan" in steps_for(tracker) and (again or tracker.get_slot("catatan") is None):
+        try:
+            categories, agencies = await clients.categories(), await clients.agencies()
+        except LaporError:
+            categories, agencies = [], []
+        noted = what_story_tells(text, categories, agencies)
+        slots["catatan"] = None if noted else NOT_ASKED
+    return slots | {"catatan_awal": noted or None}
+
+
+# How a second message goes on with the story rather than naming a title ("itu di jl. ...").
+_GOES_ON = re.compile(
+    r"^(?:itu|di|lokasinya|tempatnya|kejadiannya|oh iya|oiya|tambahan|terus|trus|dan|sejak)\b"
+)
+
+
+def _goes_on_with_the_story(reply: CitizenMessage, tracker: Tracker) -> bool:
+    """True when the answer to the title question continues the story with its date or place."""
+    if not reply.text or changed_title(reply.text) or "catatan" not in steps_for(tracker):
+        return False
+    return bool(date_told(reply.text)) or bool(_GOES_ON.match(reply.plain) and place_told(reply.text))
+
+
+def noted_slots(noted: dict, tracker: Tracker, steps: list[str]) -> Slots:
+    """The slots the confirmed story fills, for the steps given that are still open."""
+    slots: Slots = {}
+    if "judul" in steps and tracker.get_slot("judul") is None and tracker.get_slot("judul_saran"):
+        slots["judul"] = tracker.get_slot("judul_saran")
+    for step in ("tanggal_kejadian", "lokasi", "kategori", "instansi"):
+        if step in steps and step in noted and tracker.get_slot(step) is None:
+            slots[step] = noted[step]
+            slots |= {detail: noted[detail] for detail in DETAILS.get(step, []) if detail in noted}
+    return slots
+
+
+def _agency_chosen(tracker: Tracker) -> bool:
+    return tracker.get_slot("instansi") not in (None, NOT_ASKED, FOR_ADMINS)
+
+
+def _agency_rechecked(tracker: Tracker, code: str) -> Slots:
+    """A place in another region than the one the agency was chosen for asks the agency again."""
+    before = tracker.get_slot("lokasi_kode")
+    if _agency_chosen(tracker) and before and before != code:
+        return {"instansi": None, "instansi_nama": None, "instansi_saran": None}
+    return {}
+
+
+def _digression(
+    dispatcher: CollectingDispatcher, tracker: Tracker, requested: Optional[str]
+) -> Optional[list]:
+    """Answers a message that is no answer to the step ("ini bot atau orang?", small talk, a menu
+    button, "judulnya ganti jd X"): the events it sets, or None when the message is for the step."""
+    if not requested:
+        return None
+    raw = ((tracker.latest_message or {}).get("text") or "").strip()
+    message = CitizenMessage.of(tracker)
+    if raw.startswith("/") and message.intent in MENU_INTENTS:
+        dispatcher.utter_message(text=texts.MENU_WHILE_FILLING)
+        return []
+    if message.intent == "greet":  # "halo" when coming back: the step is asked again
+        return []
+    if not message.text:
+        return None
+    if requested != "judul" and "judul" in steps_for(tracker) and (title := changed_title(message.text)):
+        dispatcher.utter_message(text=texts.TITLE_CHANGED.format(title=title))
+        return [SlotSet("judul", title), SlotSet("judul_saran", title)]
+    if asks_if_bot(message.text):
+        dispatcher.utter_message(text=texts.I_AM_A_BOT)
+        return []
+    if _is_small_talk(message, requested):
+        dispatcher.utter_message(text=texts.SMALL_TALK)
+        return []
+    return None
+
+
+def changed_title(text: str) -> Optional[str]:
+    """X of "judulnya ganti jd X", else None."""
+    found = TITLE_CHANGE.search(text)
+    return (found["title"] or found["title2"]).strip(" \"'.")[:150] if found else None
+
+
+def _is_small_talk(message: CitizenMessage, requested: str) -> bool:
+    """A short remark to the assistant that names no public problem, and is no answer the step reads."""
+    if message.intent not in ("out_of_scope", "nlu_fallback", "thank", "goodbye"):
+        return False
+    if len(message.plain.split()) > SMALL_TALK_MOST_WORDS or not _TO_THE_ASSISTANT.search(message.plain):
+        return False
+    if requested == "tanggal_kejadian" and parse_incident_date(message.text).value:
+        return False
+    return find_topic(message.text) is None
+
+
+def _count_failure(
+    dispatcher: CollectingDispatcher, tracker: Tracker, step: str, complained: bool
+) -> list[EventType]:
+    """A step answered but not taken twice in a row gets an example and a way out."""
+    failed = complained and tracker.get_slot(step) is None and tracker.get_slot("requested_slot") == step
+    if not failed:
+        return [SlotSet("gagal", None)] if tracker.get_slot("gagal") else []
+    before = tracker.get_slot("gagal") or {}
+    count = before.get("count", 0) + 1 if before.get("step") == step else 1
+    if count >= 2 and step in texts.STUCK:
+        dispatcher.utter_message(text=texts.STUCK_INTRO + texts.STUCK[step], buttons=_ways_out(tracker, step))
+        count = 0
+    return [SlotSet("gagal", {"step": step, "count": count})]
+
+
+def _ways_out(tracker: Tracker, step: str) -> list[dict[str, str]]:
+    buttons = []
+    if step in ("lokasi", "lampiran_selesai"):
+        buttons.append(SKIP_BUTTON)
+    if step == "judul" and tracker.get_slot("judul_saran"):
+        buttons.append({"title": texts.USE_TITLE, "payload": "/affirm"})
+    if step == "tanggal_kejadian":
+        buttons.append({"title": texts.FORGOT_DATE, "payload": "lupa"})
+    if step in ("kategori", "instansi"):
+        buttons.append(ADMIN_BUTTON)
+    return buttons + [{"title": texts.ASK_OFFICER, "payload": "/human_handoff"}]
 
 
 def _numbers_choice(reply: CitizenMessage) -> Optional[str]:

@@ -29,6 +29,35 @@ from actions.report.steps import (
 from lapor_client.errors import LaporError
 
 
+class AskCatatan(Action):
+    """What the opening story told, confirmed in one step: "Saya catat: ... Benar?"."""
+
+    def name(self) -> str:
+        return "action_ask_catatan"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        noted, steps = tracker.get_slot("catatan_awal") or {}, steps_for(tracker)
+        shown = {"judul": tracker.get_slot("judul") or tracker.get_slot("judul_saran")}
+        if noted.get("tanggal_kejadian"):
+            day = format_date(date.fromisoformat(noted["tanggal_kejadian"]))
+            shown["tanggal_kejadian"] = f"{noted['tanggal_teks']} ({day})"
+        if noted.get("lokasi"):
+            shown["lokasi"] = f"{noted['lokasi']} ({noted['lokasi_wilayah']})"
+        shown["kategori"], shown["instansi"] = noted.get("kategori_nama"), noted.get("instansi_nama")
+        lines = [
+            texts.NOTED_LINE.format(label=texts.NOTED_LABELS[step], value=value)
+            for step, value in shown.items()
+            if value and step in steps
+        ]
+        dispatcher.utter_message(
+            text=texts.NOTED.format(lines="\n".join(lines)),
+            buttons=as_buttons((texts.NOTED_RIGHT, "/affirm"), (texts.NOTED_CHANGE, "/deny")),
+        )
+        return []
+
+
 class AskJudul(Action):
     def name(self) -> str:
         return "action_ask_judul"

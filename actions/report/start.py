@@ -13,18 +13,17 @@ from redis import RedisError
 from actions import clients
 from actions.message import CitizenMessage
 from actions.report import texts
-from actions.report.form import as_buttons
+from actions.report.form import as_buttons, story_slots
 from actions.report.steps import (
     CANCEL_ASKED,
     CLASSIFICATION_OF_INTENT,
     DRAFT_SLOTS,
-    INFORMASI,
     PENGADUAN,
     fresh_draft,
     resume_draft,
 )
 from actions.report.submission import ConfirmAgain, daily_limit_reached
-from actions.report.titles import describes_problem, suggest_title
+from actions.report.titles import describes_problem
 from actions.safety import asks_if_bot, is_emergency
 from common import activity
 
@@ -89,8 +88,10 @@ class StartReport(Action):
         message = CitizenMessage.of(tracker)
         classification = CLASSIFICATION_OF_INTENT.get(message.intent, PENGADUAN)
         warn_if_emergency(dispatcher, message.text)
-        # A photo or pin in the opening message is taken by the form, which runs next in this turn.
-        tells = message.text and classification != INFORMASI and describes_problem(message.text)
+        # A photo or pin in the opening message is taken by the form, which runs next in this turn. A
+        # request keeps its subject too ("minta data anggaran jalan 2023 untuk penelitian"; "saya mau
+        # minta informasi publik" tells none).
+        tells = message.text and describes_problem(message.text)
         return await open_draft(dispatcher, tracker, classification, message.text if tells else None)
 
 
@@ -140,12 +141,13 @@ class FileOffered(Action):
         # A short emergency message ("ada kebakaran") is no story yet: the form asks for one.
         story = offered if describes_problem(offered) else None
         events = await open_draft(dispatcher, tracker, PENGADUAN, story)
-        # The form is made active here, so it skips the check of its first answer that sets the title
-        # suggestion (form.validate_isi).
-        suggestion = [SlotSet("judul_saran", suggest_title(story))] if story else []
+        # The form is made active here, so it skips the check of its first answer (form.validate_isi):
+        # the title suggestion and what the story tells are worked out now.
+        tracker.add_slots([e for e in events if e.get("event") == "slot"])  # the draft the form will see
+        told = await story_slots(story, tracker) if story and events else {}
         return (
             events
-            + suggestion
+            + [SlotSet(slot, value) for slot, value in told.items() if slot != "isi"]
             + [SlotSet(OFFERED, None), SlotSet("requested_slot", None)]
             + [ActiveLoop("report_form")]
         )

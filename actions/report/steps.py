@@ -22,6 +22,7 @@ CLASSIFICATION_OF_INTENT = {
 # (rasa then follows the domain's order) asks exactly the classification's next step.
 FORM_STEPS = [
     "isi",
+    "catatan",  # what the story told (date, place, routing), confirmed at once (report/noted.py)
     "judul",
     "tanggal_kejadian",
     "lokasi",
@@ -35,7 +36,7 @@ FORM_STEPS = [
 # What each classification asks, in order; the last step shows the summary.
 STEPS = {
     PENGADUAN: [step for step in FORM_STEPS if step != "tujuan"],  # everything but the purpose of a request
-    ASPIRASI: ["isi", "judul", "lokasi", "instansi", "privasi", "konfirmasi"],
+    ASPIRASI: ["isi", "catatan", "judul", "lokasi", "instansi", "privasi", "konfirmasi"],
     INFORMASI: ["isi", "instansi", "tujuan", "privasi", "konfirmasi"],
 }
 NOT_ASKED = "tidak ditanyakan"
@@ -51,6 +52,9 @@ CANCEL_ASKED = "batal_ditanya"  # "Batalkan laporan ini?" waits for its answer (
 DRAFT_SLOTS = [
     "classification",
     "isi",
+    "catatan",
+    "catatan_awal",
+    "gagal",
     "judul",
     "judul_saran",
     "tanggal_kejadian",

@@ -256,3 +256,41 @@ def delivered(tracking_id: str, title: str, later: bool) -> str:
         f"{opening}\nNomor pelacakan: #{tracking_id}\nSimpan nomor ini. Admin LAPOR! akan "
         "memverifikasinya dalam 3 hari kerja; perkembangannya akan saya kabarkan di sini."
     )
+
+
+# --- what the opening story already told, confirmed in one step (report/noted.py) ---
+NOTED = "Saya catat dari cerita Anda:\n{lines}\nBenar?"
+NOTED_LINE = "• {label}: {value}"
+NOTED_LABELS = {
+    "judul": "Judul",
+    "tanggal_kejadian": "Waktu",
+    "lokasi": "Lokasi",
+    "kategori": "Kategori",
+    "instansi": "Instansi",
+}
+NOTED_RIGHT, NOTED_CHANGE = "✅ Benar", "✏️ Ubah"
+NOTED_CHOICES = (
+    'Pilih Benar, atau Ubah untuk menjawabnya satu per satu (atau ketik misalnya "lokasinya salah").'
+)
+TITLE_CHANGED = 'Judul diganti: "{title}"'
+
+# --- digressions while filling: answered, then the step is asked again ---
+SMALL_TALK = "🙂 Saya asisten otomatis LAPOR!, siap membantu kapan saja. Kita lanjutkan laporannya ya."
+MENU_WHILE_FILLING = (
+    'Anda sedang membuat laporan. Jawab pertanyaan di bawah untuk melanjutkan, atau ketik "batal".'
+)
+# A step whose answer failed twice: an example and a way out.
+STUCK = {
+    "isi": 'Contoh: "Jalan di depan SD 3 berlubang besar sejak seminggu, motor sering jatuh."',
+    "judul": f"Contoh judul: {TITLE_EXAMPLE}. Atau pilih Pakai judul usulan.",
+    "tanggal_kejadian": 'Contoh: "kemarin", "3 hari lalu", "tgl 5". Kalau lupa, pilih Lupa tanggalnya.',
+    "lokasi": 'Contoh: "Jl. Merdeka, Sumur Bandung, Kota Bandung". Lokasi boleh dilewati.',
+    "lampiran_selesai": "Kirim foto/dokumennya, atau pilih Lewati kalau tidak ada.",
+    "kategori": "Kalau bingung, serahkan saja ke admin LAPOR! untuk memilihkan.",
+    "instansi": "Kalau bingung, serahkan saja ke admin LAPOR! untuk memilihkan.",
+    "privasi": "Ketik salah satu: rahasia, anonim, atau biasa.",
+    "konfirmasi": "Pilih Kirim, Ubah, atau Batal.",
+}
+STUCK_INTRO = "Sepertinya jawabannya belum pas. "
+FORGOT_DATE = "🤷 Lupa tanggalnya"
+ASK_OFFICER = "👤 Hubungi petugas"

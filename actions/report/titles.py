@@ -9,6 +9,7 @@ from actions.report import texts
 _FILLER = {
     "saya",
     "sy",
+    "sa",  # Papuan and eastern "saya"
     "aku",
     "gue",
     "gw",
@@ -137,9 +138,18 @@ def describes_problem(text: str, min_words: int = 4) -> bool:
     return len([w for w in words if w not in _FILLER]) >= min_words
 
 
+def _first_sentence(text: str) -> str:
+    """Up to the first full stop that ends a sentence: "jl. ahmad yani" goes on ("Jalan di jl" was one)."""
+    for end in re.finditer(r"[.!?](?=\s)|\n", text):
+        words = text[: end.end()].split()
+        if end[0] == "\n" or not words or words[-1].lower() not in _ABBREVIATIONS:
+            return text[: end.start()]
+    return text
+
+
 def suggest_title(body: str, limit: int = 60) -> str:
     """A short title from the first sentence, without greetings, the citizen's name and "saya mau lapor"."""
-    first = re.split(r"(?<=[.!?])\s|\n", without_introduction(body.strip()))[0]
+    first = _first_sentence(without_introduction(body.strip()))
     clause = first.split(",")[0]
     words = (clause if len(clause.split()) >= 3 else first).split()
     while words and re.sub(r"\W", "", words[0].lower()) in _FILLER:
@@ -149,5 +159,5 @@ def suggest_title(body: str, limit: int = 60) -> str:
         if len(title) + len(word) + 1 > limit:
             break
         title = f"{title} {word}".strip()
-    title = title.strip(" ,.;:-") or first[:limit].strip(" ,.;:-") or texts.UNTITLED
+    title = title.strip(" ,.;:!?-") or first[:limit].strip(" ,.;:!?-") or texts.UNTITLED
     return title[:1].upper() + title[1:]

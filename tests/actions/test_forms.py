@@ -62,6 +62,7 @@ def form_run_tracker(
             "pengaduan",
             [
                 "isi",
+                "catatan",
                 "judul",
                 "tanggal_kejadian",
                 "lokasi",
@@ -72,7 +73,7 @@ def form_run_tracker(
                 "konfirmasi",
             ],
         ),
-        ("aspirasi", ["isi", "judul", "lokasi", "instansi", "privasi", "konfirmasi"]),
+        ("aspirasi", ["isi", "catatan", "judul", "lokasi", "instansi", "privasi", "konfirmasi"]),
         ("permintaan_informasi", ["isi", "instansi", "tujuan", "privasi", "konfirmasi"]),
     ],
 )
@@ -82,15 +83,16 @@ async def test_each_classification_asks_only_its_steps(classification, steps):
 
 
 async def test_the_form_asks_the_next_missing_step_after_a_valid_answer():
-    text = "Lampu jalan di gang kami mati sudah seminggu, gelap sekali"
+    text = "Lampu jalan di gang kami mati, gelap sekali"
     events, _ = await run(FORM, form_run_tracker({"classification": "pengaduan"}, {"isi": text}, text=text))
     slots = slots_of(events)
-    assert slots["isi"] == text and slots["judul_saran"] == "Lampu jalan di gang kami mati sudah seminggu"
+    assert slots["isi"] == text and slots["judul_saran"] == "Lampu jalan di gang kami mati"
+    assert slots["catatan"] == "tidak ditanyakan"  # it tells no date and no place: nothing to confirm
     assert slots["requested_slot"] == "judul"
 
 
 async def test_each_step_the_form_asks_is_recorded_for_the_dashboard(env):
-    text = "Lampu jalan di gang kami mati sudah seminggu, gelap sekali"
+    text = "Lampu jalan di gang kami mati, gelap sekali"
     await run(FORM, form_run_tracker({"classification": "pengaduan"}, {"isi": text}, text=text))
     await run(FORM, form_run_tracker({"classification": "pengaduan"}, {"isi": "mati"}, text="mati"))
     assert await facts(env, "step_asked") == [

@@ -67,15 +67,15 @@ def test_a_story_of_only_a_greeting_and_a_name_gets_a_plain_title_not_the_name(s
         "Perkenalkan, saya Siti dari RT 03",
     ],
 )
-def test_a_typed_title_of_only_a_name_or_greeting_is_refused_with_an_example(typed):
+async def test_a_typed_title_of_only_a_name_or_greeting_is_refused_with_an_example(typed):
     assert is_only_introduction(typed)
     dispatcher = CollectingDispatcher()
     tracker = make_tracker({"classification": "pengaduan"}, text=typed, intent="greet")
-    slots = ValidateReportForm().validate_judul(typed, dispatcher, tracker, DOMAIN)
+    slots = await ValidateReportForm().validate_judul(typed, dispatcher, tracker, DOMAIN)
     assert slots == {"judul": None}
     assert dispatcher.messages[0]["text"] == texts.TITLE_IS_NAME
     assert texts.TITLE_EXAMPLE in texts.TITLE_IS_NAME
     for problem in ("Jalan rusak di Jl. Merdeka", "Pak RT tidak menanggapi keluhan warga"):
         tracker = make_tracker({"classification": "pengaduan"}, text=problem, intent="out_of_scope")
-        taken = ValidateReportForm().validate_judul(problem, CollectingDispatcher(), tracker, DOMAIN)
+        taken = await ValidateReportForm().validate_judul(problem, CollectingDispatcher(), tracker, DOMAIN)
         assert taken == {"judul": problem}  # a title about the problem is taken as typed

@@ -111,3 +111,54 @@ async def test_cancel_midway_asks_first_then_says_nothing_was_sent(citizen):
     answer = await citizen.says("ya")
     assert "dibatalkan" in answer.lower() and "tidak ada laporan" in answer.lower()
     assert not TRACKING.search(answer)
+
+
+async def test_a_first_message_with_what_where_when_is_confirmed_in_one_step(citizen, admin):
+    """The story's date, place, category and agency are confirmed together: four messages after it."""
+    tracking_id = await citizen.conversation(
+        [
+            (
+                "pak jalan di jl. ahmad yani kota bandung berlubang besar sejak kemarin, motor sering jatuh",
+                "Saya catat dari cerita Anda",
+            ),
+            ("iya bener", "bukti"),
+            ("ga ada fotonya", "kerahasiaan"),
+            ("rahasia", "Ringkasan pengaduan"),
+            ("/affirm", "Nomor pelacakan"),
+        ]
+    )
+    stored = await admin.report(tracking_id)
+    yesterday = (datetime.now(ZoneInfo("Asia/Jakarta")) - timedelta(days=1)).date().isoformat()
+    assert stored["incident_date"] == yesterday
+    assert stored["location"]["region_code"] == "32.73"
+    assert "ahmad yani" in stored["location"]["address"].lower()
+    assert (stored["category_id"], stored["agency_id"]) == ("jalan-rusak", "dpupr-kota-bandung")
+
+
+async def test_digressions_are_answered_and_the_draft_waits_for_the_citizen(citizen, admin):
+    """ "ini bot atau orang?" and small talk are answered, never stored; "nanti sy lanjut" parks the
+    draft at its step and the next answer continues it; "judulnya ganti jd X" sets the title; a place
+    changed from the summary asks the agency again (a Kuta report must not keep Kota Bandung's)."""
+    await citizen.says("saya mau lapor jalan rusak")
+    assert "Usulan judul" in await citizen.says("Jalan berlubang besar di depan sekolah, motor sering jatuh")
+    answer = await citizen.says("ini bot atau orang?")
+    assert "asisten otomatis" in answer and "Usulan judul" in answer
+    answer = await citizen.says("ok nanti sy lanjut ya")
+    assert "tetap tersimpan" in answer and "Usulan judul" in answer
+    assert "Kapan kejadiannya" in await citizen.says("judulnya ganti jd Jalan rusak depan SD 3")
+    assert "lokasinya" in (await citizen.says("kemarin")).lower()
+    answer = await citizen.says("wah cepet jg ya balesnya, kamu kerja 24 jam ya?")
+    assert "asisten otomatis" in answer and "lokasinya" in answer.lower()
+    assert "bukti" in await citizen.says("jl. cicadas, kota bandung")
+    assert "kategori" in await citizen.says("lewati")
+    assert "Dinas Pekerjaan Umum dan Penataan Ruang Kota Bandung" in await citizen.says("/affirm")
+    assert "kerahasiaan" in await citizen.says("/affirm")
+    assert "Ringkasan" in await citizen.says("rahasia")
+    assert "lokasinya" in (await citizen.says("lokasinya salah")).lower()
+    assert "Kabupaten Badung" in await citizen.says("jl. pantai kuta, kuta, kabupaten badung")
+    assert "Ringkasan" in await citizen.says("/affirm")
+    tracking_id = TRACKING.search(await citizen.says("/affirm"))[1]
+    stored = await admin.report(tracking_id)
+    assert stored["title"] == "Jalan rusak depan SD 3"
+    assert stored["location"]["region_code"].startswith("51.03")
+    assert stored["agency_id"] == "dpupr-kabupaten-badung"
