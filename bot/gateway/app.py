@@ -57,6 +57,7 @@ async def _shared_clients(app: web.Application):
         app[REDIS],
         max_text_chars=settings.max_text_chars,
         messages_per_minute=settings.messages_per_minute,
+        turn_seconds=settings.rasa_timeout + 5,
     )
     if settings.console_enabled:
         app[CONSOLE] = ConsoleChannel(
