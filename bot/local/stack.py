@@ -336,21 +336,21 @@ class Stack:
     def _write_redis_config(self) -> None:
         """Redis's settings in a file of its own (0600): a password on the command line is visible to
         every local user in the process list."""
-        config = "\n".join(
-            [
-                f"port {self.ports.redis}",
-                "bind 127.0.0.1",
-                f"dir {self.run_dir / 'redis'}",
-                "appendonly yes",
-                # Rewritten as it doubles (and after each erasure, common/erasure.py), so deleted
-                # personal data does not linger in the AOF's history (docs/operations.md "Retention").
-                "auto-aof-rewrite-percentage 100",
-                "auto-aof-rewrite-min-size 16mb",
-                'save ""',
-                f"requirepass {self.secrets.redis_password}",
-            ]
-        )
-        write_private(self.run_dir / "redis" / "redis.conf", config + "\n")
+        write_private(self.run_dir / "redis" / "redis.conf", "\n".join(self.redis_settings()) + "\n")
+
+    def redis_settings(self) -> list[str]:
+        return [
+            f"port {self.ports.redis}",
+            "bind 127.0.0.1",
+            f"dir {self.run_dir / 'redis'}",
+            "appendonly yes",
+            # Rewritten as it doubles (and after each erasure, common/erasure.py), so deleted
+            # personal data does not linger in the AOF's history (docs/operations.md "Retention").
+            "auto-aof-rewrite-percentage 100",
+            "auto-aof-rewrite-min-size 16mb",
+            'save ""',
+            f"requirepass {self.secrets.redis_password}",
+        ]
 
     def _log_path(self, service: Service) -> Path:
         return self.logs_dir / f"{service.name}.log"

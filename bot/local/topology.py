@@ -81,6 +81,10 @@ class Topology(Stack):
         # -db: in the foreground, so that it is our child and its log ours.
         return Service("haproxy", ["haproxy", "-db", "-f", str(HAPROXY_CONFIG)], self.ports.gateway)
 
+    def redis_settings(self) -> list[str]:
+        # As deploy/redis.conf: every write on disk before it is answered, so a killed Redis loses nothing.
+        return [*super().redis_settings(), "appendfsync always"]
+
     def instance_url(self, name: str) -> str:
         return f"http://127.0.0.1:{self.service(name).port}"
 
