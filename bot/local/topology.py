@@ -17,11 +17,15 @@ import shutil
 import signal
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from bot.local.stack import ROOT, Ports, Service, Stack, StackError, _stop_on_signal, free_port, shown_path
 
 HAPROXY_CONFIG = ROOT / "deploy" / "haproxy.cfg"
+# deploy/haproxy.cfg's health checks ("default-server inter 2s fall 2 rise 2"): a server HAProxy found down
+# at its start is taken in after two passed checks.
+HAPROXY_TAKES_IN_SECONDS = 2 * 2.0
 # deploy/haproxy.cfg's backends, and the tier each one balances.
 BALANCED = {"GATEWAY": "gateway", "RASA": "rasa", "ACTIONS": "action-server"}
 
@@ -74,6 +78,17 @@ class Topology(Stack):
         if self.start_notifier:
             services += [self.notifier(n, free_port()) for n in self.named("notifier")]
         return services
+
+    def start(self, say=print) -> None:
+        super().start(say)
+        # HAProxy checked every server before it could answer: once the way in answers, wait for the
+        # checks that take the last servers in, so that the load meets every instance.
+        try:
+            self._wait_ready(replace(self.service("haproxy"), ready_path="/ready", ready_timeout=60))
+        except BaseException:
+            self.stop()
+            raise
+        time.sleep(HAPROXY_TAKES_IN_SECONDS + 1)
 
     def haproxy(self) -> Service:
         if shutil.which("haproxy") is None:

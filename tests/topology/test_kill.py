@@ -15,6 +15,8 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import subprocess
+import sys
 import time
 from collections import Counter
 
@@ -26,6 +28,8 @@ from actions.report.texts import NOT_SAVED
 from actions.server import ACTION_FAILED
 from bench.loadgen import Citizen, ConversationError, Goal, LoadStats
 from bot.gateway.conversations import ASSISTANT_UNAVAILABLE, SLOW_DOWN
+from bot.local.stack import ROOT, free_port
+from common.media import VOLUME_MARKER
 from lapor_client import SandboxAdmin
 
 pytestmark = [pytest.mark.topology, pytest.mark.model]
@@ -163,6 +167,8 @@ async def test_killing_one_of_each_loses_and_doubles_nothing(topology):
     assert len(confirmed) >= CITIZENS_AT_ONCE, summary  # the load really ran through the kills
     assert all(len(set(c.tracking_ids)) <= 1 for c in citizens), "a citizen got two tracking numbers"
     assert sorted(set(confirmed)) == sorted(sandbox["reports"]), "confirmed reports ≠ the sandbox's reports"
+    # Each citizen's photo, received by either gateway, reached LAPOR from either action server or notifier.
+    assert all(len(report["attachment_ids"]) == 1 for report in sandbox["reports"].values())
     news = Counter(
         (c.user_id, t)
         for c in citizens
@@ -173,3 +179,18 @@ async def test_killing_one_of_each_loses_and_doubles_nothing(topology):
     assert {key: news[key] for key in news} == {
         (c.user_id, t): 1 for c in citizens for t in set(c.tracking_ids)
     }
+
+
+def test_a_service_on_a_media_directory_of_its_own_refuses_to_start(topology, tmp_path):
+    """A third gateway, as on a host that did not mount the shared volume: it refuses to start and
+    says why; on the shared directory the same command starts."""
+    command = [sys.executable, "-m", "bot.gateway"]
+    env = {**topology.env, "GATEWAY_PORT": str(free_port()), "MEDIA_DIR": str(tmp_path / "own")}
+    refused = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert refused.returncode != 0 and "not the media directory" in refused.stderr
+    assert not (tmp_path / "own" / VOLUME_MARKER).exists()
+
+    shared = topology.gateway("gateway-3", free_port())
+    topology.services.append(shared)  # stopped with the topology
+    topology.relaunch("gateway-3")
+    assert topology.service("gateway-3").process.poll() is None
