@@ -2,7 +2,7 @@
 PY := .venv/bin/python
 RASA := .venv/bin/rasa
 
-.PHONY: setup run test test-fast lint nlu-eval train clean
+.PHONY: setup run test test-fast test-topology lint nlu-eval train clean
 
 setup:
 	@./scripts/setup.sh
@@ -14,7 +14,13 @@ test:
 	@./scripts/setup.sh --test
 	@$(MAKE) --no-print-directory lint
 	$(RASA) data validate --config dialogue/config.yml --domain dialogue/domain.yml --data nlu_data dialogue/data
-	$(PY) -m pytest
+	$(PY) -m pytest -m "not topology"
+
+# Two of every service behind HAProxy, one of each tier killed in turn under load (tests/topology/test_kill.py):
+# about 5 minutes; .ci/run runs it after `make test`.
+test-topology:
+	@./scripts/setup.sh --test
+	$(PY) -m pytest -m topology tests/topology
 
 # Unit and channel tests only, without the full stack or the model: seconds, not minutes.
 test-fast: setup

@@ -23,6 +23,7 @@ from sanic.request import Request
 
 from actions import clients
 from actions.settings import ActionSettings
+from common.media import MediaNotShared, require_shared_volume
 from common.privacy import protect_logs
 
 log = logging.getLogger(__name__)
@@ -75,6 +76,10 @@ def main() -> None:
     settings = ActionSettings.from_env()
     if not settings.token:
         raise SystemExit("ACTION_SERVER_TOKEN is not set: the action server refuses to run unauthenticated.")
+    try:
+        require_shared_volume(settings.redis_url, settings.media_dir)
+    except MediaNotShared as exc:
+        raise SystemExit(str(exc)) from None
     utils.configure_colored_logging(os.environ.get("LOG_LEVEL", "INFO"))
     utils.update_sanic_log_level()
     ActionExecutor.run = _run_safely

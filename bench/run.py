@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.run [--conversations 100] [--concurrency 50] [--max-seconds 180]
                                   [--env SANIC_WORKERS=1] [--config candidate.yml] [--update-readme]
+                                  [--topology]
 
 For each variant — `ours` (models/lapor.tar.gz, or a model trained from --config) and `stock`
 (bench/stock_config.yml, trained once into run/bench/models and cached by fingerprint) — it starts
@@ -9,6 +10,10 @@ the whole stack on free loopback ports with a fresh run directory, times Rasa's 
 start → first answered turn through the gateway), runs one conversation alone (idle latency), then
 the load of simulated citizens, samples every service's memory and CPU, and stops the stack.
 The figures go to bench/results/<timestamp>.json and a table with ratios ours/stock is printed.
+
+With --topology the variants are instead our model in the production topology (bot/local/topology.py,
+citizens through HAProxy, one Sanic worker per Rasa server) with one of each tier and with two of
+each, and the ratios are two/one.
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ import redis
 from bench.loadgen import run_load
 from bench.sampler import ResourceSampler
 from bot.local.stack import MODEL, ROOT, Ports, Stack, StackError
+from bot.local.topology import Topology
 from bot.local.train import CONFIG, train_command, training_inputs
 
 BENCH = ROOT / "bench"
@@ -44,6 +50,8 @@ RESULTS = BENCH / "results"
 README = BENCH / "README.md"
 WORK = ROOT / "run" / "bench"
 TARGETS = {"turns_per_s_ratio": 3.0, "p95_ms": 100.0, "cold_start_s": 20.0}
+# The table's ratio columns: the first variant's figures over the second's, when both ran.
+RATIOS = [("ours", "stock"), ("two-of-each", "one-of-each")]
 
 
 @dataclass
@@ -53,6 +61,7 @@ class Variant:
     env: dict[str, str] = field(default_factory=dict)
     profiled: list[str] = field(default_factory=list)  # services to run under cProfile
     stock_rasa: bool = False  # Rasa as released, on its own settings (Stack's stock_rasa)
+    instances: int = 0  # >0: the production topology with this many of each tier, through HAProxy
 
 
 class ProfiledStack(Stack):
@@ -152,17 +161,19 @@ def busy_cpu_seconds() -> float:
     return sum(times) - times.idle - getattr(times, "iowait", 0.0)
 
 
-def bench_variant(variant: Variant, run_dir: Path, args: argparse.Namespace) -> dict:
-    stack = ProfiledStack(
-        Ports.free(),
-        run_dir,
-        model=variant.model,
-        start_notifier=False,
-        extra_env=variant.env,
-        profiled=variant.profiled,
-        stock_rasa=variant.stock_rasa,
+def variant_stack(variant: Variant, run_dir: Path) -> Stack:
+    common = {"model": variant.model, "start_notifier": False, "extra_env": variant.env}
+    if variant.instances:
+        return Topology(Ports.free(), run_dir, instances=variant.instances, **common)
+    return ProfiledStack(
+        Ports.free(), run_dir, profiled=variant.profiled, stock_rasa=variant.stock_rasa, **common
     )
+
+
+def bench_variant(variant: Variant, run_dir: Path, args: argparse.Namespace) -> dict:
+    stack = variant_stack(variant, run_dir)
     pids = lambda: [(s.name, s.process.pid) for s in list(stack.services)]  # noqa: E731
+    first_of = lambda tier: next(s.name for s in stack.services if s.tier == tier)  # noqa: E731
     print(f"[bench] {variant.name}: starting the stack ({variant.model.name})...", flush=True)
     with ResourceSampler(pids) as sampler:
         try:
@@ -206,10 +217,10 @@ def bench_variant(variant: Variant, run_dir: Path, args: argparse.Namespace) -> 
                 "model": str(variant.model.relative_to(ROOT)),
                 "model_mb": round(variant.model.stat().st_size / 2**20, 1),
                 "env": variant.env,
-                "cold_start_s": round(idle.first_answer_at - spawned["rasa"], 2)
+                "cold_start_s": round(idle.first_answer_at - spawned[first_of("rasa")], 2)
                 if idle.first_answer_at
                 else None,
-                "rasa_ready_s": round(spawned["gateway"] - spawned["rasa"], 2),
+                "rasa_ready_s": round(spawned[first_of("gateway")] - spawned[first_of("rasa")], 2),
                 "idle": idle.summary(),
                 "load": load.summary(),
                 "cpu_ms_per_turn": per_turn({**cpu_before, "loadgen": 0.0}, {**cpu_after, **own}, turns),
@@ -243,7 +254,7 @@ def bench_variant(variant: Variant, run_dir: Path, args: argparse.Namespace) -> 
         finally:
             stack.stop()
     result["peak_rss_mb"] = sampler.peak_rss_mb()
-    if variant.profiled:
+    if variant.profiled and isinstance(stack, ProfiledStack):
         result["profiles"] = stack.write_profile_reports()
     return result
 
@@ -290,14 +301,15 @@ def figures(result: dict) -> dict[str, float | None]:
 def table(report: dict) -> str:
     variants = report["variants"]
     names = list(variants)
-    columns = names + (["ours/stock"] if {"ours", "stock"} <= set(names) else [])
+    ratios = [(top, bottom) for top, bottom in RATIOS if {top, bottom} <= set(names)]
+    columns = names + [f"{top}/{bottom}" for top, bottom in ratios]
     per_variant = {name: figures(result) for name, result in variants.items()}
     lines = ["| | " + " | ".join(columns) + " |", "|---" * (len(columns) + 1) + "|"]
     for row in per_variant[names[0]]:
         cells = [per_variant[name].get(row) for name in names]
-        if "ours/stock" in columns:
-            ours, stock = per_variant["ours"].get(row), per_variant["stock"].get(row)
-            cells.append(f"{ours / stock:.2f}×" if ours is not None and stock else None)
+        for top, bottom in ratios:
+            over, under = per_variant[top].get(row), per_variant[bottom].get(row)
+            cells.append(f"{over / under:.2f}×" if over is not None and under else None)
         lines.append(f"| {row} | " + " | ".join("–" if c is None else str(c) for c in cells) + " |")
     m = report["machine"]
     lines.append("")
@@ -367,6 +379,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--without-baseline", action="store_true", help="only ours (no ratios): for quick experiments"
     )
+    parser.add_argument(
+        "--topology",
+        action="store_true",
+        help="our model through HAProxy with two of each tier against one of each (bot/local/topology.py)",
+    )
     parser.add_argument("--update-readme", action="store_true", help="put the table into bench/README.md")
     args = parser.parse_args(argv)
 
@@ -375,7 +392,13 @@ def main(argv: list[str] | None = None) -> int:
     if "rasa" in args.profile:
         ours_env.setdefault("SANIC_WORKERS", "1")  # cProfile sees only the process it started
     variants = [Variant("ours", ours_model, ours_env, args.profile)]
-    if not args.without_baseline:
+    if args.topology:
+        if args.profile:
+            raise SystemExit("--profile is for the local stack, not --topology")
+        variants = [
+            Variant(f"{n}-of-each", ours_model, ours_env, instances=i) for n, i in (("one", 1), ("two", 2))
+        ]
+    elif not args.without_baseline:
         # Stock Rasa as `rasa init` sets it up: its default config, its own code, its own settings.
         variants.append(Variant("stock", trained_model(STOCK_CONFIG, "stock"), stock_rasa=True))
 

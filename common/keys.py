@@ -24,6 +24,8 @@ Key (type) — owner: what it holds — lifetime:
   console user's uploads) within a rate limit's window — one window
 - `app:gateway:rate-told:<limit>:<subject>` — gateway: the citizen was told to slow down — one window
 - `app:console:inbox:<user id>` (list of JSON) — notifier: news for a console user — 7 days
+- `app:media:volume` — the first process to start: the id of the one shared media directory (MEDIA_DIR), also
+  in its marker file, so a process on a directory of its own refuses to start (common/media.py) — kept
 - `app:console:uploads:<user id>` (hash ref → JSON) — gateway: files a console user uploaded, the only
   ones that user may attach — 7 days
 - `app:outbox:pending` (hash key → JSON) — action server, notifier: confirmed reports not yet in LAPOR —
@@ -100,6 +102,7 @@ def whatsapp_notice(wamid: str) -> str:
 
 
 WHATSAPP_FAILED = f"{APP}:gateway:whatsapp:failed"
+MEDIA_VOLUME = f"{APP}:media:volume"
 
 
 def offered_payloads(sender: str) -> str:

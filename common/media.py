@@ -13,6 +13,7 @@ The action server later finds a file with `MediaStore(root).path_for(ref)` to up
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import os
 import re
@@ -23,7 +24,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import filetype
+import redis
 
+from common import keys
 from common.images import without_metadata
 
 # Extensions as `filetype` names what the bytes are; the types LAPOR takes (models.ATTACHMENT_TYPES).
@@ -43,6 +46,50 @@ NOT_ALLOWED = (
     "PDF, atau dokumen Word/Excel/PowerPoint."
 )
 EMPTY = "Maaf, berkas yang Anda kirim kosong. Mohon kirim ulang."
+
+
+VOLUME_MARKER = ".lapor-volume"  # not a ref: `cleanup` leaves it alone
+
+
+class MediaNotShared(Exception):
+    """This process's MEDIA_DIR is not the directory the other processes share."""
+
+
+def require_shared_volume(redis_url: str, root: Path, wait_seconds: float = 60.0) -> None:
+    """Refuses to start a gateway, action server or notifier whose MEDIA_DIR is not the one shared
+    volume (docs/operations.md, "Media"): evidence one gateway received must be readable by whichever
+    action server or notifier sends the report. The first process to start names the volume: a
+    random id in a marker file there and in Redis. A process finding another id, or none while Redis
+    knows one, is on a directory of its own. Waits up to `wait_seconds` for Redis."""
+    client = redis.Redis.from_url(redis_url, socket_timeout=5, socket_connect_timeout=5)
+    marker = root / VOLUME_MARKER
+    deadline = time.monotonic() + wait_seconds
+    try:
+        while True:
+            try:
+                known = client.get(keys.MEDIA_VOLUME)
+                break
+            except redis.ConnectionError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(1.0)
+        if known is None:
+            if not marker.exists():
+                root.mkdir(mode=0o700, parents=True, exist_ok=True)
+                with contextlib.suppress(FileExistsError):  # another process named it just now
+                    with os.fdopen(os.open(marker, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as f:
+                        f.write(uuid.uuid4().hex)
+            client.set(keys.MEDIA_VOLUME, marker.read_text().strip(), nx=True)
+            known = client.get(keys.MEDIA_VOLUME)
+    finally:
+        client.close()
+    mine = marker.read_text().strip() if marker.exists() else None
+    if mine != known.decode():
+        raise MediaNotShared(
+            f"MEDIA_DIR {root} is not the media directory the other services share (its {VOLUME_MARKER} "
+            f"{'differs' if mine else 'is missing'}): mount the shared volume there "
+            "(docs/operations.md, Media)"
+        )
 
 
 class MediaRefused(Exception):

@@ -30,7 +30,7 @@ from bot.gateway.limits import ConnectionGuard, read_body_within
 from bot.gateway.settings import GatewaySettings
 from bot.rasa_client import RasaClient
 from common import logs
-from common.media import MediaStore
+from common.media import MediaNotShared, MediaStore, require_shared_volume
 from common.redis import async_client
 
 log = logging.getLogger(__name__)
@@ -57,6 +57,7 @@ async def _shared_clients(app: web.Application):
         app[REDIS],
         max_text_chars=settings.max_text_chars,
         messages_per_minute=settings.messages_per_minute,
+        turn_seconds=settings.rasa_timeout + 5,
     )
     if settings.console_enabled:
         app[CONSOLE] = ConsoleChannel(
@@ -152,7 +153,12 @@ def create_app(settings: GatewaySettings | None = None) -> web.Application:
 
 def main() -> None:
     logs.configure()
-    asyncio.run(_serve_until_signalled(GatewaySettings.from_env()))
+    settings = GatewaySettings.from_env()
+    try:
+        require_shared_volume(settings.redis_url, settings.media_dir)
+    except MediaNotShared as exc:
+        raise SystemExit(str(exc)) from None
+    asyncio.run(_serve_until_signalled(settings))
 
 
 @contextlib.asynccontextmanager

@@ -38,6 +38,10 @@ from common.offers import OfferedPayloads
 log = logging.getLogger(__name__)
 
 DEDUPE_TTL_SECONDS = 7 * 24 * 3600  # platforms redeliver for hours at most; a week is ample
+# A delivery being answered is marked so, for this long at most: a gateway that crashed mid-turn
+# leaves the mark behind, and the platform's redelivery is answered once it expires.
+IN_PROGRESS = "in-progress"
+DONE = "1"
 
 TEXT_TOO_LONG = (
     "Maaf, pesan Anda terlalu panjang (maksimal {limit} karakter). "
@@ -146,8 +150,10 @@ class Conversations:
         *,
         max_text_chars: int = 4096,
         messages_per_minute: int = 20,
+        turn_seconds: float = 35.0,
     ) -> None:
         self._rasa = rasa
+        self._turn_seconds = turn_seconds  # the longest a turn can take: Rasa's timeout and a margin
         self._redis = redis
         self._max_text_chars = max_text_chars
         self._offers = OfferedPayloads(redis)
@@ -161,15 +167,34 @@ class Conversations:
         return keys.delivery_seen(incoming.channel, str(incoming.message_id))
 
     async def seen(self, incoming: Incoming) -> bool:
-        """True when the delivery was claimed already; lets a channel skip a redelivery's side
+        """True when the delivery was answered already; lets a channel skip a redelivery's side
         effects (downloads, read receipts) before `handle`, which claims it."""
-        return incoming.message_id is not None and bool(await self._redis.exists(self._seen_key(incoming)))
+        if incoming.message_id is None:
+            return False
+        return await self._redis.get(self._seen_key(incoming)) == DONE.encode()
 
     async def claim(self, incoming: Incoming) -> bool:
-        """Claims the delivery; False when it was already claimed (a platform's redelivery)."""
+        """Takes the delivery as answered; False when it was already (a platform's redelivery)."""
         if incoming.message_id is None:
             return True
-        return bool(await self._redis.set(self._seen_key(incoming), "1", nx=True, ex=DEDUPE_TTL_SECONDS))
+        return bool(await self._redis.set(self._seen_key(incoming), DONE, nx=True, ex=DEDUPE_TTL_SECONDS))
+
+    async def _begin(self, incoming: Incoming) -> bool:
+        """Marks the delivery as being answered; False when it was answered already. A delivery being
+        answered elsewhere (a retry racing the first attempt, or a crashed gateway's) is waited for."""
+        if incoming.message_id is None:
+            return True
+        key = self._seen_key(incoming)
+        deadline = asyncio.get_running_loop().time() + self._turn_seconds
+        while not await self._redis.set(key, IN_PROGRESS, nx=True, px=int(self._turn_seconds * 1000)):
+            if await self._redis.get(key) == DONE.encode() or asyncio.get_running_loop().time() > deadline:
+                return False
+            await asyncio.sleep(0.25)
+        return True
+
+    async def _done(self, incoming: Incoming) -> None:
+        if incoming.message_id is not None:
+            await self._redis.set(self._seen_key(incoming), DONE, ex=DEDUPE_TTL_SECONDS)
 
     async def release(self, incoming: Incoming) -> None:
         """Forgets a claimed delivery that was not processed, so the platform's retry is taken."""
@@ -184,26 +209,31 @@ class Conversations:
         """
         # The lock is taken before the first await, so a user's messages keep their arrival order.
         async with self._user_locks.hold(incoming.sender):
-            if not await self.claim(incoming):
+            if not await self._begin(incoming):
                 log.info(
                     "duplicate delivery dropped channel=%s user=%s",
                     incoming.channel,
                     pseudonym(incoming.sender),
                 )
                 return None
-            await activity.conversation_seen(self._redis, pseudonym(incoming.sender), incoming.channel)
-            if not await self._rate.allow(incoming.sender):
-                log.info("rate limit hit channel=%s user=%s", incoming.channel, pseudonym(incoming.sender))
-                # A flood gets one answer a minute, not one per message.
-                return [BotMessage(text=SLOW_DOWN)] if await self._rate.first_refusal(incoming.sender) else []
-            if len(incoming.text) > self._max_text_chars:
-                limit = f"{self._max_text_chars:,}".replace(",", ".")
-                return [BotMessage(text=TEXT_TOO_LONG.format(limit=limit))]
             try:
-                return await self._post_to_rasa(incoming)
+                replies = await self._answer(incoming)
             except RasaUnavailable:
                 await self.release(incoming)
                 raise
+            await self._done(incoming)
+            return replies
+
+    async def _answer(self, incoming: Incoming) -> list[BotMessage]:
+        await activity.conversation_seen(self._redis, pseudonym(incoming.sender), incoming.channel)
+        if not await self._rate.allow(incoming.sender):
+            log.info("rate limit hit channel=%s user=%s", incoming.channel, pseudonym(incoming.sender))
+            # A flood gets one answer a minute, not one per message.
+            return [BotMessage(text=SLOW_DOWN)] if await self._rate.first_refusal(incoming.sender) else []
+        if len(incoming.text) > self._max_text_chars:
+            limit = f"{self._max_text_chars:,}".replace(",", ".")
+            return [BotMessage(text=TEXT_TOO_LONG.format(limit=limit))]
+        return await self._post_to_rasa(incoming)
 
     async def respond(self, incoming: Incoming, refusal: str | None = None) -> list[BotMessage] | None:
         """`handle` for channels that acknowledged the delivery already (no platform retry will

@@ -12,6 +12,7 @@ what a developer runs.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import secrets as secrets_module
@@ -69,7 +70,15 @@ class Service:
     # An HTTP path that answers 200 once the service is ready; None: the port accepting is enough.
     ready_path: str | None = None
     ready_timeout: float = 60.0
+    # Settings of this instance only (its own port), over the stack's.
+    env: dict[str, str] = field(default_factory=dict)
+    # Consecutive services of one tier are launched together, then waited for (two Rasa servers
+    # load their models at the same time).
+    tier: str = ""
     process: subprocess.Popen | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        self.tier = self.tier or self.name
 
 
 def shown_path(path: Path) -> str:
@@ -213,71 +222,88 @@ class Stack:
         }
 
     def plan(self) -> list[Service]:
-        py = sys.executable
         services = [
-            Service(
-                "redis",
-                ["redis-server", str(self.run_dir / "redis" / "redis.conf")],
-                self.ports.redis,
-                ready_timeout=20,
-            ),
-            Service(
-                "lapor-sandbox",
-                [
-                    py,
-                    "-m",
-                    "lapor_client.sandbox",
-                    "--host",
-                    "127.0.0.1",
-                    "--port",
-                    str(self.ports.sandbox),
-                    "--data-dir",
-                    str(self.run_dir / "sandbox"),
-                ],
-                self.ports.sandbox,
-                ready_timeout=30,
-            ),
-            Service(
-                "action-server",
-                [py, "-m", "actions.server", "--port", str(self.ports.actions)],
-                self.ports.actions,
-                ready_path="/health",
-                ready_timeout=120,
-            ),
-            Service(
-                "rasa",
-                [
-                    py,
-                    "-m",
-                    "rasa" if self.stock_rasa else "bot.rasa_server",
-                    "run",
-                    "--enable-api",
-                    "--model",
-                    str(self.model),
-                    "--endpoints",
-                    "dialogue/endpoints.yml",
-                    "--credentials",
-                    "dialogue/credentials.yml",
-                    "--interface",
-                    "127.0.0.1",
-                    "--port",
-                    str(self.ports.rasa),
-                ],
-                self.ports.rasa,
-                ready_path=f"/status?token={self.secrets.rasa_token}",
-                ready_timeout=360,
-            ),
-            Service(
-                "gateway",
-                [py, "-m", "bot.gateway"],
-                self.ports.gateway,
-                ready_path="/health",
-                ready_timeout=30,
-            ),
+            self.redis_service(),
+            self.sandbox_service(),
+            self.action_server("action-server", self.ports.actions),
+            self.rasa_server("rasa", self.ports.rasa),
+            self.gateway("gateway", self.ports.gateway),
         ]
         if self.start_notifier:
-            services.append(Service("notifier", [py, "-m", "bot.notifier"], 0))
+            services.append(self.notifier("notifier"))
         return services
+
+    # One method per kind of service: the topology (bot/local/topology.py) starts several of each.
+    def redis_service(self) -> Service:
+        return Service(
+            "redis",
+            ["redis-server", str(self.run_dir / "redis" / "redis.conf")],
+            self.ports.redis,
+            ready_timeout=20,
+        )
+
+    def sandbox_service(self) -> Service:
+        command = ["-m", "lapor_client.sandbox", "--host", "127.0.0.1", "--port", str(self.ports.sandbox)]
+        command += ["--data-dir", str(self.run_dir / "sandbox")]
+        return Service("lapor-sandbox", [sys.executable, *command], self.ports.sandbox, ready_timeout=30)
+
+    def action_server(self, name: str, port: int) -> Service:
+        return Service(
+            name,
+            [sys.executable, "-m", "actions.server", "--port", str(port)],
+            port,
+            ready_path="/health",
+            ready_timeout=120,
+            tier="action-server",
+        )
+
+    def rasa_server(self, name: str, port: int) -> Service:
+        return Service(
+            name,
+            [
+                sys.executable,
+                "-m",
+                "rasa" if self.stock_rasa else "bot.rasa_server",
+                "run",
+                "--enable-api",
+                "--model",
+                str(self.model),
+                "--endpoints",
+                "dialogue/endpoints.yml",
+                "--credentials",
+                "dialogue/credentials.yml",
+                "--interface",
+                "127.0.0.1",
+                "--port",
+                str(port),
+            ],
+            port,
+            ready_path=f"/status?token={self.secrets.rasa_token}",
+            ready_timeout=360,
+            tier="rasa",
+        )
+
+    def gateway(self, name: str, port: int) -> Service:
+        return Service(
+            name,
+            [sys.executable, "-m", "bot.gateway"],
+            port,
+            ready_path="/health",
+            ready_timeout=30,
+            env={"GATEWAY_PORT": str(port)},
+            tier="gateway",
+        )
+
+    def notifier(self, name: str, port: int = 0) -> Service:
+        """A notifier; with a port it serves /health there (NOTIFIER_PORT) and is waited for."""
+        return Service(
+            name,
+            [sys.executable, "-m", "bot.notifier"],
+            port,
+            ready_path="/health" if port else None,
+            env={"NOTIFIER_PORT": str(port)} if port else {},
+            tier="notifier",
+        )
 
     # -- lifecycle -------------------------------------------------------------------------------
     def start(self, say=print) -> None:
@@ -295,11 +321,14 @@ class Stack:
             private_dir(self.run_dir / sub)
         self._write_redis_config()
         try:
-            for service in planned:
-                self._launch(service)
-                self._wait_ready(service)
-                where = f"127.0.0.1:{service.port}" if service.port else "background worker"
-                say(f"  ✓ {service.name:<14} {where:<18} log: {shown_path(self._log_path(service))}")
+            for _, tier in itertools.groupby(planned, key=lambda s: s.tier):
+                launched = list(tier)
+                for service in launched:
+                    self._launch(service)
+                for service in launched:
+                    self._wait_ready(service)
+                    where = f"127.0.0.1:{service.port}" if service.port else "background worker"
+                    say(f"  ✓ {service.name:<14} {where:<18} log: {shown_path(self._log_path(service))}")
         except BaseException:
             self.stop()
             raise
@@ -307,21 +336,21 @@ class Stack:
     def _write_redis_config(self) -> None:
         """Redis's settings in a file of its own (0600): a password on the command line is visible to
         every local user in the process list."""
-        config = "\n".join(
-            [
-                f"port {self.ports.redis}",
-                "bind 127.0.0.1",
-                f"dir {self.run_dir / 'redis'}",
-                "appendonly yes",
-                # Rewritten as it doubles (and after each erasure, common/erasure.py), so deleted
-                # personal data does not linger in the AOF's history (docs/operations.md "Retention").
-                "auto-aof-rewrite-percentage 100",
-                "auto-aof-rewrite-min-size 16mb",
-                'save ""',
-                f"requirepass {self.secrets.redis_password}",
-            ]
-        )
-        write_private(self.run_dir / "redis" / "redis.conf", config + "\n")
+        write_private(self.run_dir / "redis" / "redis.conf", "\n".join(self.redis_settings()) + "\n")
+
+    def redis_settings(self) -> list[str]:
+        return [
+            f"port {self.ports.redis}",
+            "bind 127.0.0.1",
+            f"dir {self.run_dir / 'redis'}",
+            "appendonly yes",
+            # Rewritten as it doubles (and after each erasure, common/erasure.py), so deleted
+            # personal data does not linger in the AOF's history (docs/operations.md "Retention").
+            "auto-aof-rewrite-percentage 100",
+            "auto-aof-rewrite-min-size 16mb",
+            'save ""',
+            f"requirepass {self.secrets.redis_password}",
+        ]
 
     def _log_path(self, service: Service) -> Path:
         return self.logs_dir / f"{service.name}.log"
@@ -332,7 +361,7 @@ class Stack:
         service.process = subprocess.Popen(
             service.command,
             cwd=ROOT,
-            env=self.env,
+            env={**self.env, **service.env},
             stdin=subprocess.DEVNULL,
             stdout=log_file,
             stderr=subprocess.STDOUT,
@@ -371,6 +400,22 @@ class Stack:
                 return resp.status == 200
         except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
             return False
+
+    def service(self, name: str) -> Service:
+        return next(s for s in self.services if s.name == name)
+
+    def kill(self, name: str) -> None:
+        """SIGKILL, as a crash: the service and whatever it forked, with no chance to clean up."""
+        service = self.service(name)
+        self._signal(service, signal.SIGKILL)
+        service.process.wait()
+
+    def relaunch(self, name: str) -> None:
+        """Starts a killed (or exited) service again with the same command, and waits until it answers."""
+        service = self.service(name)
+        self.services.remove(service)
+        self._launch(service)
+        self._wait_ready(service)
 
     def dead_service(self) -> Service | None:
         return next((s for s in self.services if s.process and s.process.poll() is not None), None)

@@ -37,7 +37,7 @@ from bot.notifier.settings import NotifierSettings
 from bot.rasa_client import RasaClient, RasaUnavailable
 from common import activity, keys, logs, outbox
 from common.identity import Sender, pseudonym
-from common.media import MediaStore
+from common.media import MediaNotShared, MediaStore, require_shared_volume
 from common.messages import BotMessage
 from common.offers import OfferedPayloads
 from common.outbox import DeliveredReport
@@ -324,6 +324,11 @@ def main() -> None:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-        await serve(stop, NotifierSettings.from_env())
+        await serve(stop, settings)
 
+    settings = NotifierSettings.from_env()
+    try:
+        require_shared_volume(settings.redis_url, settings.media_dir)
+    except MediaNotShared as exc:
+        raise SystemExit(str(exc)) from None
     asyncio.run(run())

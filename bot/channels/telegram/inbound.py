@@ -2,7 +2,8 @@
 conversations.
 
 Updates arrive by long polling (development) or by a webhook on the gateway (production, when
-TELEGRAM_WEBHOOK_URL is set; Telegram's secret-token header is checked). Updates of different
+TELEGRAM_WEBHOOK_URL is set; Telegram's secret-token header is checked, and an update is acknowledged
+once it is handled, so that one cut by a crash is redelivered). Updates of different
 chats run concurrently, one chat's updates one after another (`PerChatOrder`); duplicates are
 dropped by `bot.gateway.conversations`. Photos, documents, videos, voice notes and audio are downloaded into
 the media store on receipt, their caption carried as `metadata.caption`. Rasa's buttons become inline
@@ -169,7 +170,11 @@ class TelegramChannel:
         if update is None:
             log.warning("Telegram update empty, dropped")
             return web.Response()
-        await self.application.update_queue.put(update)
+        # Answered once handled, not on receipt: an update cut by a crash of this gateway is
+        # redelivered by Telegram (through HAProxy, to another gateway), and the conversations'
+        # dedupe answers it once — neither lost nor answered twice.
+        app = self.application
+        await app.update_processor.process_update(update, app.process_update(update))
         return web.Response()
 
     # --- handlers: each turns an update into an Incoming for the one relay path ---
