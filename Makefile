@@ -15,9 +15,11 @@ test:
 	@$(MAKE) --no-print-directory lint
 	$(RASA) data validate --config dialogue/config.yml --domain dialogue/domain.yml --data nlu_data dialogue/data
 	$(PY) -m pytest -m "not topology"
+	$(PY) -m pytest -m topology tests/topology
 
-# Two of every service behind HAProxy, one of each tier killed in turn under load (tests/topology/test_kill.py):
-# about 5 minutes; .ci/run runs it after `make test`.
+# Only the topology's tests: two of every service behind HAProxy, one of each tier killed in turn under load
+# (tests/topology/test_kill.py), about 3 minutes. `make test` runs them last, in a pytest run of their own
+# (their stack of two of each would otherwise run beside the session's stack).
 test-topology:
 	@./scripts/setup.sh --test
 	$(PY) -m pytest -m topology tests/topology
