@@ -12,7 +12,7 @@ Every kind of update is handled on purpose: an *edited* text is relayed as the c
 corrected text is what they mean now), other edits (live locations, captions) are ignored; service messages
 (pins, permissions) are ignored; other kinds (stickers, contacts, polls...) are answered kindly; group chats
 are not served. A webhook update the library cannot parse is answered 200 (Telegram would retry it forever)
-and logged.
+and logged; if it is a private chat's message, the citizen gets the kind "cannot process this" answer.
 """
 
 from __future__ import annotations
@@ -47,6 +47,7 @@ from bot.channels.telegram.outbound import TelegramOutbound
 from bot.gateway.conversations import Conversations, Incoming, KeyedLock, typed_text
 from common.identity import pseudonym
 from common.media import MediaRefused, MediaStore, StoredMedia
+from common.messages import BotMessage
 
 log = logging.getLogger(__name__)
 
@@ -161,16 +162,33 @@ class TelegramChannel:
         """Telegram's delivery of one update; the secret header proves it comes from Telegram."""
         if not hmac.compare_digest(request.headers.get(SECRET_HEADER, ""), self._settings.webhook_secret):
             raise web.HTTPForbidden()
+        # Anything unreadable is taken (200) and dropped: a 400 would only make Telegram retry it.
         try:
-            update = Update.de_json(await request.json(), self.application.bot)
-        except Exception as exc:  # anything PTB cannot read: a 400 would only make Telegram retry it
+            raw = await request.json()
+        except ValueError:
+            log.warning("Telegram update not JSON, dropped")
+            return web.Response()
+        try:
+            update = Update.de_json(raw, self.application.bot)
+        except Exception as exc:  # PTB cannot read it, e.g. a field of a newer Bot API
             log.warning("Telegram update not understood, dropped: %s", type(exc).__name__)
+            await self._answer_unreadable(raw)
             return web.Response()
         if update is None:
             log.warning("Telegram update empty, dropped")
             return web.Response()
         await self.application.update_queue.put(update)
         return web.Response()
+
+    async def _answer_unreadable(self, raw: Any) -> None:
+        """A citizen's private message that the library cannot read (a field of a newer Bot API) is
+        answered kindly rather than with silence; anything else unreadable stays dropped."""
+        message = raw.get("message") if isinstance(raw, dict) else None
+        chat = message.get("chat") if isinstance(message, dict) else None
+        if not isinstance(chat, dict) or chat.get("type") != "private" or not isinstance(chat.get("id"), int):
+            return
+        with contextlib.suppress(UserUnreachable, TelegramError):
+            await self.sender.send(chat["id"], [BotMessage(text=UNSUPPORTED)])
 
     # --- handlers: each turns an update into an Incoming for the one relay path ---
 
