@@ -12,7 +12,8 @@ Every kind of update is handled on purpose: an *edited* text is relayed as the c
 corrected text is what they mean now), other edits (live locations, captions) are ignored; service messages
 (pins, permissions) are ignored; other kinds (stickers, contacts, polls...) are answered kindly; group chats
 are not served. A webhook update the library cannot parse is answered 200 (Telegram would retry it forever)
-and logged; if it is a private chat's message, the citizen gets the kind "cannot process this" answer.
+and logged, a polled one skipped (`ReadingBot`); if it is a private chat's message, the citizen gets the
+kind "cannot process this" answer.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import contextlib
 import hmac
 import html
 import logging
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import replace
 from typing import Any
 
@@ -37,6 +38,7 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
+    ExtBot,
     MessageHandler,
     filters,
 )
@@ -99,6 +101,32 @@ class PerChatOrder(BaseUpdateProcessor):
         """Nothing to tear down."""
 
 
+class ReadingBot(ExtBot):
+    """Reads each polled update on its own. python-telegram-bot fails a whole `getUpdates` batch on one
+    update it cannot read (a field of a newer Bot API), logging its raw text, and polling then asks for
+    the same batch again, for ever: every chat would go silent. Such an update is replaced by an empty
+    one (polling goes on past it) and handed to `unreadable`."""
+
+    def __init__(self, *args: Any, unreadable: Callable[[Any], Awaitable[None]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._unreadable = unreadable
+
+    async def _post(self, endpoint: str, data: Any = None, **kwargs: Any) -> Any:
+        result = await super()._post(endpoint, data, **kwargs)
+        if endpoint != "getUpdates" or not isinstance(result, list):
+            return result
+        readable = []
+        for raw in result:
+            try:
+                Update.de_json(raw, self)
+                readable.append(raw)
+            except Exception as exc:
+                log.warning("Telegram update not understood, skipped: %s", type(exc).__name__)
+                await self._unreadable(raw)
+                readable.append({"update_id": raw["update_id"]})
+        return readable
+
+
 class TelegramChannel:
     def __init__(
         self,
@@ -110,13 +138,13 @@ class TelegramChannel:
         self._settings = settings
         self._conversations = conversations
         self._store = store
-        builder = (
-            Application.builder()
-            .token(settings.token)
-            .base_url(settings.bot_api_url)
-            .base_file_url(settings.file_api_url)
-            .concurrent_updates(PerChatOrder())
+        bot = ReadingBot(
+            settings.token,
+            base_url=settings.bot_api_url,
+            base_file_url=settings.file_api_url,
+            unreadable=self._answer_unreadable,
         )
+        builder = Application.builder().bot(bot).concurrent_updates(PerChatOrder())
         if settings.webhook_url:
             builder = builder.updater(None)
         self.application = builder.build()

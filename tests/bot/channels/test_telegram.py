@@ -268,6 +268,16 @@ async def test_a_private_message_the_library_cannot_read_is_answered_kindly(
     assert rasa[1] == []
 
 
+async def test_polling_goes_on_past_an_update_the_library_cannot_read(telegram_gateway, fake_telegram, rasa):
+    fake_telegram.push(fake_telegram.message(CHAT, poll={"id": "1"}))  # without the fields required
+    fake_telegram.push(fake_telegram.text(CHAT, "halo"))
+    assert await eventually(lambda: len(fake_telegram.texts(CHAT)) == 2 and fake_telegram.texts(CHAT)) == [
+        UNSUPPORTED,
+        "echo halo",
+    ]
+    assert [b["message"] for b in rasa[1]] == ["halo"]
+
+
 async def test_the_location_question_brings_a_one_tap_keyboard_taken_away_after(
     telegram_gateway, fake_telegram
 ):
