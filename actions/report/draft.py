@@ -58,8 +58,30 @@ def summary(tracker: Tracker) -> str:
 
 
 def holds_personal_numbers(tracker: Tracker) -> bool:
-    """True when the story or the title holds a NIK or a phone number (common/privacy.py)."""
-    return bool(personal_numbers(f"{tracker.get_slot('judul') or ''}\n{tracker.get_slot('isi') or ''}"))
+    """True when the story, the title or a caption holds a NIK or a phone number (common/privacy.py)."""
+    said = (tracker.get_slot("judul") or "", tracker.get_slot("isi") or "", evidence_notes(tracker))
+    return bool(personal_numbers("\n".join(said)))
+
+
+# A caption is a note, not a second story: kept short so that the body stays within LAPOR's limit.
+NOTE_MAX_CHARS = 500
+
+
+def shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def evidence_notes(tracker: Tracker) -> str:
+    """The captions the citizen sent with their files, as the report's body ends with them ("" for none):
+    what they wrote beside a photo belongs in the report as much as the story."""
+    lines = [
+        texts.EVIDENCE_NOTE.format(
+            name=item.get("filename") or texts.UNNAMED_FILE, note=shorten(item["caption"], NOTE_MAX_CHARS)
+        )
+        for item in tracker.get_slot("lampiran") or []
+        if item.get("caption")
+    ]
+    return "\n".join([texts.EVIDENCE_NOTES, *lines]) if lines else ""
 
 
 def needs_number_warning(tracker: Tracker) -> bool:
@@ -92,6 +114,8 @@ def pending_report(tracker: Tracker) -> PendingReport:
     body = slot("isi")
     if classification == INFORMASI:
         body = texts.INFORMATION_BODY.format(body=body, purpose=slot("tujuan"))
+    if notes := evidence_notes(tracker):
+        body = f"{body}\n\n{notes}"
     body = as_sent(tracker, body)
     pin = slot("lokasi_titik") or {}
     location = None

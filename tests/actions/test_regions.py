@@ -1,3 +1,6 @@
+import pytest
+
+from actions.report.pins import region_of_pin
 from actions.report.places import region_named_in, resolve_place
 
 
@@ -34,3 +37,23 @@ def test_a_region_named_in_free_text_is_found_and_none_is_invented():
     assert region_named_in("Data anggaran perbaikan jalan tahun 2026 di Kabupaten Banyuasin") == "16.07"
     assert region_named_in("jadwal vaksin di puskesmas kota bandung") == "32.73"
     assert region_named_in("data penerima bansos tahun lalu") is None
+
+
+@pytest.mark.parametrize(
+    ("lat", "lon", "code"),
+    [
+        (-6.9147, 107.6098, "32.73"),  # Alun-alun Bandung: Kota Bandung
+        (-6.9800, 107.6300, "32.04"),  # Dayeuhkolot, south of the city: Kabupaten Bandung
+        (-7.7956, 110.3695, "34.71"),  # Malioboro: Kota Yogyakarta
+        (-8.6500, 115.2167, "51.71"),  # Kota Denpasar
+        (-2.9800, 104.7500, "16.71"),  # Kota Palembang ("South Sumatra")
+        (-6.1754, 106.8272, "31"),  # Monas: GeoNames names no kota in Jakarta, so the province
+    ],
+)
+def test_a_pin_lies_in_its_kemendagri_region(lat, lon, code):
+    assert region_of_pin(lat, lon).code == code
+
+
+def test_a_pin_outside_indonesia_or_far_at_sea_has_no_region():
+    assert region_of_pin(1.2903, 103.8519) is None  # Singapore
+    assert region_of_pin(-5.0, 90.0) is None  # the Indian Ocean

@@ -138,6 +138,15 @@ async def test_the_same_photo_sent_by_two_citizens_reaches_lapor_with_both_repor
         assert len(report["attachment_ids"]) == 1
 
 
+async def test_a_caption_sent_with_a_photo_reaches_lapor_in_the_report_body(env, admin):
+    stored = await MediaStore(media_dir()).save(JPEG, "foto.jpg")
+    photo = {**stored.to_json(), "caption": "ini lubangnya, sudah 2 minggu"}
+    _, messages = await run(SubmitReport(), make_tracker(confirmed_pengaduan(lampiran=[photo])))
+    report = await admin.report(tracking_number(texts(messages)))
+    assert report["body"].endswith("Keterangan pada lampiran:\n- foto.jpg: ini lubangnya, sudah 2 minggu")
+    assert report["body"].startswith(confirmed_pengaduan()["isi"]) and len(report["attachment_ids"]) == 1
+
+
 async def test_a_report_lapor_refuses_is_parked_and_explained(env):
     slots = confirmed_pengaduan(kategori="kategori-yang-tidak-ada")
     _, messages = await run(SubmitReport(), make_tracker(slots))

@@ -8,6 +8,7 @@ import hashlib
 import json
 import re
 import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import aiohttp
@@ -15,6 +16,7 @@ import pytest
 
 from bot.channels.settings import ChannelSettings
 from bot.gateway.settings import GatewaySettings
+from lapor_client.sandbox import seed
 from tests.support import free_port
 from tests.support.fake_graph import signed
 from tests.support.gateway import SAMPLES, WA_APP_SECRET
@@ -55,8 +57,9 @@ async def settle(count, before: int, quiet: float = 1.5, timeout: float = 60.0) 
     )
 
 
-async def file_a_report(citizen) -> str:
-    """Answers the assistant's questions like a citizen would; returns the tracking number."""
+async def file_a_report(citizen, evidence: Callable[[Any], Awaitable[list]] | None = None) -> str:
+    """Answers the assistant's questions like a citizen would, sending `evidence` (a photo by default)
+    when asked for it; returns the tracking number."""
     replies = await citizen.text(OPENING)
     located = photographed = False
     for _ in range(25):
@@ -70,7 +73,7 @@ async def file_a_report(citizen) -> str:
         if "di mana lokasinya" in said.lower() and not located:
             located, replies = True, await citizen.location(-6.9147, 107.6098)
         elif "bukti" in asked and not photographed:
-            photographed, replies = True, await citizen.photo(SAMPLES["jpg"])
+            photographed, replies = True, await (evidence or (lambda c: c.photo(SAMPLES["jpg"])))(citizen)
         elif choice:
             replies = await citizen.press(choice)
         elif "kapan kejadiannya" in asked:
@@ -89,13 +92,18 @@ def sandbox_state(stack) -> dict[str, Any]:
     return json.loads((stack.run_dir / "sandbox" / "sandbox.json").read_text(encoding="utf-8"))
 
 
-def assert_filed_with_photo(stack, tracking_id: str) -> None:
-    """The report exists in the sandbox, at the shared location, and carries our photo."""
+def assert_filed_with_photo(stack, tracking_id: str, sample: str = "jpg") -> dict[str, Any]:
+    """The report exists in the sandbox, at the shared pin in central Bandung with that pin's Kemendagri
+    region (Kota Bandung) and an agency of that region, and carries our photo (or `sample`)."""
     state = sandbox_state(stack)
     report = state["reports"][tracking_id]
     assert report["location"]["lat"] == pytest.approx(-6.9147), report
+    assert report["location"]["region_code"] == "32.73", report
+    agencies = {a["id"]: a for a in seed.agencies()}
+    assert agencies[report["agency_id"]]["region_code"] == "32.73", report  # not a national ministry
     attachments = [state["attachments"][a] for a in report["attachment_ids"]]
-    assert [a["sha256"] for a in attachments] == [hashlib.sha256(SAMPLES["jpg"]).hexdigest()]
+    assert [a["sha256"] for a in attachments] == [hashlib.sha256(SAMPLES[sample]).hexdigest()]
+    return report
 
 
 class TelegramCitizen:
@@ -126,8 +134,11 @@ class TelegramCitizen:
     async def location(self, lat: float, lon: float):
         return await self._send(self.fake.location(self.chat_id, lat, lon))
 
-    async def photo(self, data: bytes):
-        return await self._send(self.fake.photo(self.chat_id, data))
+    async def photo(self, data: bytes, caption: str | None = None):
+        update = self.fake.photo(self.chat_id, data)
+        if caption:
+            update["message"]["caption"] = caption
+        return await self._send(update)
 
     async def press(self, title: str):
         sent = next(m for m in reversed(self._messages()) if title in str(m.get("reply_markup")))
@@ -135,15 +146,23 @@ class TelegramCitizen:
 
 
 class WhatsAppCitizen:
-    def __init__(self, fake, wa_id: str, webhook: str, http: aiohttp.ClientSession) -> None:
-        self.fake, self.wa_id, self.webhook, self.http = fake, wa_id, webhook, http
+    """Known by phone number (`wa_id`), or with a username only by the business-scoped user id (`bsuid`)."""
+
+    def __init__(
+        self, fake, wa_id: str | None, webhook: str, http: aiohttp.ClientSession, bsuid: str | None = None
+    ) -> None:
+        self.fake, self.wa_id, self.bsuid, self.webhook, self.http = fake, wa_id, bsuid, webhook, http
+        self.address = wa_id or bsuid  # where the assistant's answers go
+
+    def received(self) -> list[dict[str, Any]]:
+        return self.fake.to(self.address)
 
     async def _send(self, message: dict) -> list[dict[str, Any]]:
-        before = len(self.fake.to(self.wa_id))
-        self.last_delivery = self.fake.delivery(self.wa_id, message)
+        before = len(self.received())
+        self.last_delivery = self.fake.delivery(self.wa_id, message, bsuid=self.bsuid)
         await self.redeliver()
-        await settle(lambda: len(self.fake.to(self.wa_id)), before)
-        return [self._read(m) for m in self.fake.to(self.wa_id)[before:]]
+        await settle(lambda: len(self.received()), before)
+        return [self._read(m) for m in self.received()[before:]]
 
     async def redeliver(self) -> None:
         """Posts the last delivery (again, when Meta retries it)."""
@@ -166,13 +185,16 @@ class WhatsAppCitizen:
     async def location(self, lat: float, lon: float):
         return await self._send(self.fake.location(lat, lon))
 
-    async def photo(self, data: bytes):
-        return await self._send(self.fake.image(data))
+    async def photo(self, data: bytes, caption: str | None = None):
+        return await self._send(self.fake.image(data, **({"caption": caption} if caption else {})))
+
+    async def voice_note(self, data: bytes):
+        return await self._send(self.fake.media("audio", data, "audio/ogg; codecs=opus", voice=True))
 
     async def press(self, title: str):
         sent = next(
             m
-            for m in reversed(self.fake.to(self.wa_id))
+            for m in reversed(self.received())
             if m["type"] == "interactive" and title in json.dumps(m, ensure_ascii=False)
         )
         return await self._send(self.fake.choose(sent, title))

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 import time
+import zipfile
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +33,16 @@ WA_TOKEN, WA_PHONE_NUMBER_ID, WA_APP_SECRET, WA_VERIFY_TOKEN = (
     "verify-me",
 )
 
+
+def _word_document() -> bytes:
+    """The smallest .docx: a zip with the parts that name it a Word document."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as document:
+        document.writestr("[Content_Types].xml", "<Types/>")
+        document.writestr("word/document.xml", "<w:document/>")
+    return buffer.getvalue()
+
+
 # The smallest files whose bytes say what they are.
 SAMPLES = {
     "jpg": b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x01" * 200,
@@ -38,6 +50,9 @@ SAMPLES = {
     "pdf": b"%PDF-1.4\n%uji\n" + b"x" * 200,
     "mp4": b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 200,
     "ogg": b"OggS\x00\x02" + b"\x00" * 22 + b"OpusHead" + b"\x01" * 200,  # a voice note
+    "mov": b"\x00\x00\x00\x14ftypqt  \x00\x00\x00\x00qt  " + b"\x00" * 200,  # an iPhone video
+    "mp3": b"ID3\x03\x00\x00\x00\x00\x00\x00\xff\xfb\x90\x00" + b"\x00" * 200,
+    "docx": _word_document(),
     "exe": b"MZ" + b"\x00" * 200,
 }
 LONG_TEXT = ("Paragraf <penting> & *tebal* " * 60 + "\n\n") * 4  # > 4096 characters, needs escaping

@@ -13,7 +13,8 @@ Every kind of update is handled on purpose: an *edited* text is relayed as the c
 corrected text is what they mean now), other edits (live locations, captions) are ignored; service messages
 (pins, permissions) are ignored; other kinds (stickers, contacts, polls...) are answered kindly; group chats
 are not served. A webhook update the library cannot parse is answered 200 (Telegram would retry it forever)
-and logged.
+and logged, a polled one skipped (`ReadingBot`); if it is a private chat's message, the citizen gets the
+kind "cannot process this" answer.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import contextlib
 import hmac
 import html
 import logging
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import replace
 from typing import Any
 
@@ -38,6 +39,7 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
+    ExtBot,
     MessageHandler,
     filters,
 )
@@ -48,6 +50,7 @@ from bot.channels.telegram.outbound import TelegramOutbound
 from bot.gateway.conversations import Conversations, Incoming, KeyedLock, typed_text
 from common.identity import pseudonym
 from common.media import MediaRefused, MediaStore, StoredMedia
+from common.messages import BotMessage
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +102,32 @@ class PerChatOrder(BaseUpdateProcessor):
         """Nothing to tear down."""
 
 
+class ReadingBot(ExtBot):
+    """Reads each polled update on its own. python-telegram-bot fails a whole `getUpdates` batch on one
+    update it cannot read (a field of a newer Bot API), logging its raw text, and polling then asks for
+    the same batch again, for ever: every chat would go silent. Such an update is replaced by an empty
+    one (polling goes on past it) and handed to `unreadable`."""
+
+    def __init__(self, *args: Any, unreadable: Callable[[Any], Awaitable[None]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._unreadable = unreadable
+
+    async def _post(self, endpoint: str, data: Any = None, **kwargs: Any) -> Any:
+        result = await super()._post(endpoint, data, **kwargs)
+        if endpoint != "getUpdates" or not isinstance(result, list):
+            return result
+        readable = []
+        for raw in result:
+            try:
+                Update.de_json(raw, self)
+                readable.append(raw)
+            except Exception as exc:
+                log.warning("Telegram update not understood, skipped: %s", type(exc).__name__)
+                await self._unreadable(raw)
+                readable.append({"update_id": raw["update_id"]})
+        return readable
+
+
 class TelegramChannel:
     def __init__(
         self,
@@ -110,13 +139,13 @@ class TelegramChannel:
         self._settings = settings
         self._conversations = conversations
         self._store = store
-        builder = (
-            Application.builder()
-            .token(settings.token)
-            .base_url(settings.bot_api_url)
-            .base_file_url(settings.file_api_url)
-            .concurrent_updates(PerChatOrder())
+        bot = ReadingBot(
+            settings.token,
+            base_url=settings.bot_api_url,
+            base_file_url=settings.file_api_url,
+            unreadable=self._answer_unreadable,
         )
+        builder = Application.builder().bot(bot).concurrent_updates(PerChatOrder())
         if settings.webhook_url:
             builder = builder.updater(None)
         self.application = builder.build()
@@ -162,10 +191,17 @@ class TelegramChannel:
         """Telegram's delivery of one update; the secret header proves it comes from Telegram."""
         if not hmac.compare_digest(request.headers.get(SECRET_HEADER, ""), self._settings.webhook_secret):
             raise web.HTTPForbidden()
+        # Anything unreadable is taken (200) and dropped: a 400 would only make Telegram retry it.
         try:
-            update = Update.de_json(await request.json(), self.application.bot)
-        except Exception as exc:  # anything PTB cannot read: a 400 would only make Telegram retry it
+            raw = await request.json()
+        except ValueError:
+            log.warning("Telegram update not JSON, dropped")
+            return web.Response()
+        try:
+            update = Update.de_json(raw, self.application.bot)
+        except Exception as exc:  # PTB cannot read it, e.g. a field of a newer Bot API
             log.warning("Telegram update not understood, dropped: %s", type(exc).__name__)
+            await self._answer_unreadable(raw)
             return web.Response()
         if update is None:
             log.warning("Telegram update empty, dropped")
@@ -176,6 +212,16 @@ class TelegramChannel:
         app = self.application
         await app.update_processor.process_update(update, app.process_update(update))
         return web.Response()
+
+    async def _answer_unreadable(self, raw: Any) -> None:
+        """A citizen's private message that the library cannot read (a field of a newer Bot API) is
+        answered kindly rather than with silence; anything else unreadable stays dropped."""
+        message = raw.get("message") if isinstance(raw, dict) else None
+        chat = message.get("chat") if isinstance(message, dict) else None
+        if not isinstance(chat, dict) or chat.get("type") != "private" or not isinstance(chat.get("id"), int):
+            return
+        with contextlib.suppress(UserUnreachable, TelegramError):
+            await self.sender.send(chat["id"], [BotMessage(text=UNSUPPORTED)])
 
     # --- handlers: each turns an update into an Incoming for the one relay path ---
 

@@ -254,6 +254,30 @@ async def test_an_update_the_library_cannot_read_is_taken_and_dropped(telegram_w
     assert rasa[1] == []
 
 
+async def test_a_private_message_the_library_cannot_read_is_answered_kindly(
+    telegram_webhook_gateway, fake_telegram, rasa
+):
+    url = telegram_webhook_gateway.url + "/telegram/webhook"
+    chat = {"id": CHAT, "type": "private", "first_name": "Warga"}
+    unreadable = {"update_id": 10001, "message": {"message_id": 2, "date": 1441645532, "chat": chat}}
+    unreadable["message"]["poll"] = {"id": "1"}  # a poll without the fields the library requires
+    async with aiohttp.ClientSession() as http:
+        async with http.post(url, json=unreadable, headers={SECRET_HEADER: WEBHOOK_SECRET}) as resp:
+            assert resp.status == 200
+    assert await eventually(lambda: fake_telegram.texts(CHAT)) == [UNSUPPORTED]
+    assert rasa[1] == []
+
+
+async def test_polling_goes_on_past_an_update_the_library_cannot_read(telegram_gateway, fake_telegram, rasa):
+    fake_telegram.push(fake_telegram.message(CHAT, poll={"id": "1"}))  # without the fields required
+    fake_telegram.push(fake_telegram.text(CHAT, "halo"))
+    assert await eventually(lambda: len(fake_telegram.texts(CHAT)) == 2 and fake_telegram.texts(CHAT)) == [
+        UNSUPPORTED,
+        "echo halo",
+    ]
+    assert [b["message"] for b in rasa[1]] == ["halo"]
+
+
 async def test_the_location_question_brings_a_one_tap_keyboard_taken_away_after(
     telegram_gateway, fake_telegram
 ):
