@@ -47,6 +47,9 @@ Key (type) — owner: what it holds — lifetime:
   this hour (enumeration of tracking numbers) — 1 hour
 - `app:clarifications:<sender>` (hash event id → JSON) — action server: agency questions awaiting an
   answer — until answered
+- `app:reminders:answers` (sorted set JSON {sender, tracking_id, event_id} → epoch) — action server writes
+  (an agency question the citizen put off with "nanti"), notifier takes each once when due and reminds
+  through the dialogue — until due
 - `app:notifier:cursor` — notifier: position in LAPOR's events feed — kept
 - `app:notifier:stream` (stream, consumer group `notifiers`) — notifier: delivery jobs in feed order,
   each read by one notifier; a dead one's unacknowledged jobs are claimed by another — until delivered
@@ -161,6 +164,7 @@ def open_clarifications(sender: str) -> str:
     return f"{APP}:clarifications:{sender}"
 
 
+ANSWER_REMINDERS = f"{APP}:reminders:answers"
 NOTIFIER_CURSOR = f"{APP}:notifier:cursor"
 NOTIFIER_STREAM = f"{APP}:notifier:stream"
 NOTIFIER_PENDING = f"{APP}:notifier:pending"
