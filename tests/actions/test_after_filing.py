@@ -70,7 +70,8 @@ async def test_nanti_keeps_the_question_open_and_reminds_once_by_day(env, admin)
     slots = {**slots, "requested_slot": "balasan"}
     for later in ("aduh sy lagi di jalan, nanti aja ya sy jawab", "sebentar", "nanti lagi ya"):
         validated, _ = await validate(slots, later, intent="goodbye")
-        assert next_step(validated) is None and validated == {"balasan_nanti": True}, later  # nothing taken as the answer
+        # Nothing is taken as the answer, and nothing more is asked.
+        assert next_step(validated) is None and validated == {"balasan_nanti": True}, later
 
     for _ in range(2):  # "nanti" twice: one reminder
         _, messages = await run(SendReply(), make_tracker({**slots, "balasan_nanti": True}))
@@ -122,9 +123,12 @@ async def test_menu_words_and_a_bare_ok_are_no_answer(env, admin):
     _, slots = await asked(tracking_id, admin)
     slots = {**slots, "requested_slot": "balasan"}
     validated, said = await validate(slots, "laporan saya", intent="my_reports")
-    assert next_step(validated) == "balasan" and validated == {"balasan": None} and f"#{tracking_id}" in said  # the list, then the question again
+    # The list, then the question again.
+    assert next_step(validated) == "balasan" and validated == {"balasan": None}
+    assert f"#{tracking_id}" in said
     validated, said = await validate(slots, "ok", intent="affirm")
-    assert next_step(validated) == "balasan" and validated == {"balasan": None} and "belum saya catat sebagai jawaban" in said
+    assert next_step(validated) == "balasan" and validated == {"balasan": None}
+    assert "belum saya catat sebagai jawaban" in said
     validated, _ = await validate(slots, "RT 04, di samping pos ronda", intent="affirm")
     assert next_step(validated) == "balasan_kirim" and validated == {"balasan": "RT 04, di samping pos ronda"}
 
@@ -139,7 +143,8 @@ async def test_the_answer_is_shown_before_it_is_sent_and_can_be_changed(env, adm
     validated, _ = await validate(slots, "ubah jawaban")
     assert next_step(validated) == "balasan" and validated == {"balasan_kirim": None, "balasan": None}
     validated, _ = await validate(slots, "rumah nomor 12")
-    assert next_step(validated) == "balasan_kirim" and validated == {"balasan_kirim": None, "balasan": "RT 04\nrumah nomor 12"}
+    assert next_step(validated) == "balasan_kirim"
+    assert validated == {"balasan_kirim": None, "balasan": "RT 04\nrumah nomor 12"}
 
 
 async def test_a_photo_alone_is_the_answer(env, admin):
