@@ -47,6 +47,8 @@ Key (type) — owner: what it holds — lifetime:
   this hour (enumeration of tracking numbers) — 1 hour
 - `app:clarifications:<sender>` (hash event id → JSON) — action server: agency questions awaiting an
   answer — until answered
+- `app:answers:recent:<sender>` — action server: the report the citizen just answered an agency for, so a
+  photo sent soon after is offered to that answer first — 30 minutes
 - `app:reminders:answers` (sorted set JSON {sender, tracking_id, event_id} → epoch) — action server writes
   (an agency question the citizen put off with "nanti"), notifier takes each once when due and reminds
   through the dialogue — until due
@@ -165,6 +167,10 @@ def open_clarifications(sender: str) -> str:
 
 
 ANSWER_REMINDERS = f"{APP}:reminders:answers"
+
+
+def answered_recently(sender: str) -> str:
+    return f"{APP}:answers:recent:{sender}"
 NOTIFIER_CURSOR = f"{APP}:notifier:cursor"
 NOTIFIER_STREAM = f"{APP}:notifier:stream"
 NOTIFIER_PENDING = f"{APP}:notifier:pending"

@@ -29,6 +29,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import clients
 from actions.after_filing import reminders, texts
+from actions.after_filing.additions import PARKED, remember_answer
 from actions.message import CitizenMessage, from_notifier
 from actions.report.evidence import accept_attachments
 from actions.report.start import OFFERED
@@ -429,6 +430,8 @@ class SendReply(Action):
             dispatcher.utter_message(text=texts.REPLY_REFUSED)
         else:
             await _told(dispatcher, tracker, target)
+            if target["kind"] != TINDAK_LANJUT:
+                await remember_answer(clients.redis(), tracker.sender_id, tracking_id)
         return done + await after_answer(dispatcher, tracker)
 
 
@@ -586,9 +589,11 @@ class AddToReply(Action):
             return []
         # A fresh key per addition: each is its own reply in LAPOR, each sent once however often retried.
         target = {"tracking_id": tracking_id, "event_id": "", "kind": TAMBAHAN, "key": uuid.uuid4().hex}
+        parked = tracker.get_slot(PARKED) or []  # a photo offered to this answer: it is the addition
         return reset_slots(REPLY_SLOTS) + [
             SlotSet("balasan_untuk", target),
-            SlotSet("balasan_lampiran", []),
+            SlotSet("balasan_lampiran", parked),
+            SlotSet("balasan", "" if parked else None),
             SlotSet("requested_slot", None),
             ActiveLoop("reply_form"),
         ]

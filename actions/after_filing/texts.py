@@ -87,6 +87,8 @@ FILE_NOT_ATTACHED = "⚠️ {name} tidak dapat dilampirkan."
 UNNAMED_FILE = "Berkas"
 ANSWER_SENT = "✅ Jawaban Anda untuk laporan #{id} sudah dikirim ke LAPOR!. Terima kasih."
 ADDITION_SENT = "✅ Keterangan tambahan untuk laporan #{id} sudah dikirim ke LAPOR!."
+ADD_PHOTO_TO_ANSWER = "Tambahkan foto/dokumen ini ke jawaban laporan #{id}?"
+ADD_IT, NEW_REPORT = "➕ Ya, tambahkan", "📝 Laporan baru"
 ADD_LATER = 'Masih ada yang ingin ditambahkan? Ketik "tambah keterangan untuk laporan {id}".'
 FOLLOW_UP_REPLY_SENT = (
     "✅ Tanggapan Anda sudah dikirim ke LAPOR!. Laporan #{id} tetap dibuka sampai instansi "

@@ -23,6 +23,7 @@ from actions.after_filing.reply_form import (
     ValidateReplyForm,
 )
 from actions.report.dates import JAKARTA
+from actions.report.start import StartReport
 from common import keys
 from common.clarifications import OpenClarifications
 from common.media import MediaStore
@@ -306,3 +307,31 @@ async def test_a_rating_asked_for_any_time_after_completion(env, admin):
         StartRating(), make_tracker(text="beri nilai", intent="rate_report", sender="console:lain")
     )
     assert events == []
+
+
+async def test_a_photo_soon_after_an_answer_is_offered_to_it_first(env, admin):
+    tracking_id = await forwarded_report(admin)
+    _, slots = await asked(tracking_id, admin)
+    await run(SendReply(), make_tracker({**slots, "balasan": "RT 04", "balasan_kirim": True}))
+    photo = (await MediaStore(media_dir()).save(JPEG, "lubang.jpg")).to_json()
+
+    def shared():
+        return make_tracker(
+            text="/share_evidence", intent="share_evidence", metadata={"attachments": [photo]}
+        )
+
+    events, messages = await run(StartReport(), shared())
+    assert messages[0]["text"] == f"Tambahkan foto/dokumen ini ke jawaban laporan #{tracking_id}?"
+    assert "classification" not in slots_of(events)  # no new pengaduan (yet)
+    parked = slots_of(events)
+    # Asked once: another photo now starts a pengaduan, as any photo out of the blue does.
+    events, _ = await run(StartReport(), shared())
+    assert slots_of(events)["classification"] == "pengaduan"
+
+    events, _ = await run(
+        AddToReply(), make_tracker(parked, intent="add_to_reply", entities=tracking_entity(tracking_id))
+    )
+    addition = slots_of(events)
+    assert addition["balasan"] == "" and len(addition["balasan_lampiran"]) == 1
+    await run(SendReply(), make_tracker({**addition, "balasan_kirim": True}))
+    assert [len(r["attachment_ids"]) for r in await admin.replies(tracking_id)] == [0, 1]

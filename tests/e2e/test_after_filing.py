@@ -14,6 +14,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from typing import Any
 
 import aiohttp
@@ -27,8 +28,8 @@ from common.inbox import ConsoleInbox
 from common.media import MediaStore
 from common.offers import OfferedPayloads
 from lapor_client import LaporClient, LaporSettings, SandboxAdmin
-from tests.support.chat_citizens import file_a_report, sandbox_state
-from tests.support.gateway import SAMPLES
+from tests.support.chat_citizens import file_a_report, sandbox_state, stack_settings
+from tests.support.gateway import SAMPLES, running_gateway
 
 pytestmark = pytest.mark.stack
 
@@ -38,9 +39,9 @@ DAY = 24 * 3600
 class ConsoleCitizen:
     """A console user of the stack's gateway, answered as a chat citizen is (text and button titles)."""
 
-    def __init__(self, http: aiohttp.ClientSession, stack) -> None:
-        self.http, self.url = http, stack.gateway_url
-        self.auth = {"Authorization": f"Bearer {stack.secrets.console_token}"}
+    def __init__(self, http: aiohttp.ClientSession, gateway_url: str, token: str) -> None:
+        self.http, self.url = http, gateway_url
+        self.auth = {"Authorization": f"Bearer {token}"}
         self.user_id = "warga-" + uuid.uuid4().hex[:8]
         self.sender = f"console:{self.user_id}"
         self.offered: dict[str, str] = {}
@@ -95,7 +96,13 @@ class NotifierRound:
 async def chat(stack) -> AsyncIterator[tuple[ConsoleCitizen, NotifierRound, SandboxAdmin]]:
     redis = aioredis.from_url(stack.redis_url)
     lapor_settings = LaporSettings(base_url=stack.sandbox_url, token=stack.env["LAPOR_TOKEN"])
+    # The gateway runs here, as the stack's, without the per-minute limit: a whole lifecycle is typed fast.
+    token = stack.secrets.console_token
+    settings = replace(
+        stack_settings(stack), console_enabled=True, console_token=token, messages_per_minute=0
+    )
     async with (
+        running_gateway(settings) as gateway,
         LaporClient(lapor_settings) as lapor,
         aiohttp.ClientSession() as http,
         SandboxAdmin(stack.sandbox_url) as admin,
@@ -107,7 +114,7 @@ async def chat(stack) -> AsyncIterator[tuple[ConsoleCitizen, NotifierRound, Sand
             ChannelOutbound({"console": ConsoleOutbound(redis)}, OfferedPayloads(redis)),
             MediaStore(stack.run_dir / "media"),
         )
-        citizen = ConsoleCitizen(http, stack)
+        citizen = ConsoleCitizen(http, gateway.url, token)
         yield citizen, NotifierRound(notifier, ConsoleInbox(redis), citizen), admin
     await redis.close()
 
@@ -159,6 +166,12 @@ async def test_an_agency_question_is_answered_once_with_what_the_citizen_meant(c
     assert "Kirim keterangan tambahan ini" in said[-1]["text"]
     said = await citizen.press("📤 Kirim")
     assert "Keterangan tambahan" in joined(said)
+    # A photo soon after: offered to the answer first, not taken for a new pengaduan.
+    said = await citizen.photo(SAMPLES["jpg"])
+    assert said[-1]["text"] == f"Tambahkan foto/dokumen ini ke jawaban laporan #{tracking_id}?"
+    said = await citizen.press("➕ Ya, tambahkan")
+    assert "Kirim keterangan tambahan ini" in said[-1]["text"] and "📎 1 lampiran" in said[-1]["text"]
+    await citizen.press("📤 Kirim")
 
     # Another question, put off, then answered in one message.
     await admin.clarification(tracking_id, "Di RT berapa lokasinya?")
@@ -168,9 +181,11 @@ async def test_an_agency_question_is_answered_once_with_what_the_citizen_meant(c
     assert '"RT 04 RW 02"' in said[-1]["text"]
     await citizen.press("📤 Kirim")
     replies = await admin.replies(tracking_id)
-    assert [r["message"] for r in replies[1:]] == [
-        "Lubangnya sekarang makin lebar, sekitar dua meter.",
-        "RT 04 RW 02",
+    assert [(r["message"], len(r["attachment_ids"])) for r in replies] == [
+        ("Terlampir foto/dokumen yang diminta.", 1),
+        ("Lubangnya sekarang makin lebar, sekitar dua meter.", 0),
+        ("Terlampir foto/dokumen yang diminta.", 1),
+        ("RT 04 RW 02", 0),
     ]
 
 
