@@ -171,6 +171,8 @@ ANSWER_REMINDERS = f"{APP}:reminders:answers"
 
 def answered_recently(sender: str) -> str:
     return f"{APP}:answers:recent:{sender}"
+
+
 NOTIFIER_CURSOR = f"{APP}:notifier:cursor"
 NOTIFIER_STREAM = f"{APP}:notifier:stream"
 NOTIFIER_PENDING = f"{APP}:notifier:pending"
