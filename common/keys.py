@@ -49,6 +49,11 @@ Key (type) — owner: what it holds — lifetime:
   this hour (enumeration of tracking numbers) — 1 hour
 - `app:clarifications:<sender>` (hash event id → JSON) — action server: agency questions awaiting an
   answer — until answered
+- `app:answers:recent:<sender>` — action server: the report the citizen just answered an agency for, so a
+  photo sent soon after is offered to that answer first — 30 minutes
+- `app:reminders:answers` (sorted set JSON {sender, tracking_id, event_id} → epoch) — action server writes
+  (an agency question the citizen put off with "nanti"), notifier takes each once when due and reminds
+  through the dialogue — until due
 - `app:notifier:cursor` — notifier: position in LAPOR's events feed — kept
 - `app:notifier:stream` (stream, consumer group `notifiers`) — notifier: delivery jobs in feed order,
   each read by one notifier; a dead one's unacknowledged jobs are claimed by another — until delivered
@@ -162,6 +167,13 @@ def reports_following(sender: str) -> str:
 
 def open_clarifications(sender: str) -> str:
     return f"{APP}:clarifications:{sender}"
+
+
+ANSWER_REMINDERS = f"{APP}:reminders:answers"
+
+
+def answered_recently(sender: str) -> str:
+    return f"{APP}:answers:recent:{sender}"
 
 
 NOTIFIER_CURSOR = f"{APP}:notifier:cursor"

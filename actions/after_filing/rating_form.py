@@ -1,4 +1,7 @@
-"""Rating a completed report: a score from 1 to 5, then an optional comment, sent to LAPOR."""
+"""Rating a completed report: a score from 1 to 5 and an optional comment, in either order
+("jelek, petugasnya ga dateng. 1" gives both), sent to LAPOR. Offered once the report is done, and
+asked for any time after ("beri nilai laporan #1916449", "sy mau kasih nilai 1 buat laporan 9751745").
+"batal" at the comment sends the score without it."""
 
 from __future__ import annotations
 
@@ -7,15 +10,24 @@ import re
 from typing import Any, Optional
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import clients
 from actions.after_filing import texts
-from actions.after_filing.reply_form import RATING_SLOTS, after_answer, reset_slots
+from actions.after_filing.reply_form import (
+    RATING_SLOTS,
+    after_answer,
+    asked_already,
+    report_status,
+    reset_slots,
+    start_rating,
+)
 from actions.message import CitizenMessage
 from actions.report.steps import SKIPPED
+from actions.status import clean_tracking_id
+from actions.status_texts import UNAVAILABLE
 from common import activity
 from common.identity import pseudonym
 from common.reports import ReportsStore
@@ -24,6 +36,31 @@ from lapor_client.errors import LaporError
 log = logging.getLogger(__name__)
 
 _SCORE_WORDS = {"satu": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5}
+# Words around a score that are no comment: "sy mau kasih nilai 1 buat laporan 9751745".
+_FILLER = {
+    *_SCORE_WORDS,
+    *"sy saya aku gue mau ingin kasih ksh beri kasi memberi nilai nilainya rating skor bintang buat".split(),
+    *"untuk utk laporan lapor no nomor deh aja saja ya dong min ok oke dari cuma hanya ini itu yang".split(),
+}
+_COMMENT_MIN_WORDS = 2
+
+
+def _score(text: str) -> Optional[int]:
+    digits = re.findall(r"(?<![\d#])[1-5](?!\d)", text)
+    if digits:
+        return int(digits[0])
+    words = [_SCORE_WORDS[w] for w in re.findall(r"\w+", text.lower()) if w in _SCORE_WORDS]
+    stars = text.count("⭐")
+    return words[0] if words else stars if 1 <= stars <= 5 else None
+
+
+def _comment(text: str) -> Optional[str]:
+    """What a message says beside its score, when it says something."""
+    words = [w for w in re.findall(r"[^\W\d_]+", text.lower()) if w not in _FILLER]
+    if len(words) < _COMMENT_MIN_WORDS:
+        return None
+    without_score = re.sub(r"(?<![\d#])[1-5](?!\d)|⭐", " ", text)
+    return re.sub(r"\s+", " ", without_score).strip(" .,;:-")[:1000] or None
 
 
 class ValidateRatingForm(FormValidationAction):
@@ -40,10 +77,16 @@ class ValidateRatingForm(FormValidationAction):
     ) -> dict[str, Any]:
         if value is None:
             return {}
-        score = _score(CitizenMessage.of(tracker).text or str(value))
+        text = CitizenMessage.of(tracker).text or str(value)
+        score, comment = _score(text), _comment(text)
+        rated: dict[str, Any] = {"nilai": score}
+        if comment and not tracker.get_slot("komentar"):
+            rated["komentar"] = comment  # a comment before the score is kept
+            if score is None:
+                dispatcher.utter_message(text=texts.COMMENT_KEPT)
         if score is None:
             dispatcher.utter_message(text=texts.PICK_SCORE)
-        return {"nilai": score}
+        return rated
 
     def validate_komentar(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -54,13 +97,63 @@ class ValidateRatingForm(FormValidationAction):
         return {"komentar": SKIPPED if reply.skip() or not reply.text else reply.text[:1000]}
 
 
-def _score(text: str) -> Optional[int]:
-    digits = re.findall(r"\b[1-5]\b", text)
-    if digits:
-        return int(digits[0])
-    words = [_SCORE_WORDS[w] for w in re.findall(r"\w+", text.lower()) if w in _SCORE_WORDS]
-    stars = text.count("⭐")
-    return words[0] if words else stars if 1 <= stars <= 5 else None
+class AskNilai(Action):
+    def name(self) -> str:
+        return "action_ask_nilai"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        if not asked_already(tracker, "nilai"):
+            dispatcher.utter_message(
+                text=texts.ASK_SCORE.format(id=tracker.get_slot("nilai_untuk")),
+                buttons=[
+                    {"title": texts.SCORE_BUTTON.format(score=s), "payload": str(s)} for s in range(1, 6)
+                ],
+            )
+        return []
+
+
+class AskKomentar(Action):
+    def name(self) -> str:
+        return "action_ask_komentar"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        if not asked_already(tracker, "komentar"):
+            dispatcher.utter_message(
+                text=texts.ASK_COMMENT, buttons=[{"title": texts.SKIP, "payload": "lewati"}]
+            )
+        return []
+
+
+async def _send_rating(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    tracking_id, score = tracker.get_slot("nilai_untuk"), tracker.get_slot("nilai")
+    comment = tracker.get_slot("komentar")
+    if not (tracking_id and score):
+        return
+    if not await ReportsStore(clients.redis()).is_filed_by(tracker.sender_id, tracking_id):
+        log.warning("rating refused: not the reporter user=%s", pseudonym(tracker.sender_id))
+        dispatcher.utter_message(text=texts.ONLY_THE_REPORTER)
+        return
+    comment = None if comment in (None, SKIPPED) else comment
+    try:
+        await (await clients.lapor()).rate(tracking_id, int(score), comment)
+    except LaporError as exc:
+        log.warning("rating not sent user=%s: %s", pseudonym(tracker.sender_id), type(exc).__name__)
+        dispatcher.utter_message(text=texts.RATING_NOT_SENT)
+        return
+    # The comment is written for the Pemda to read (common/activity.py allows it).
+    await activity.record(
+        clients.redis(),
+        "report_rated",
+        tracking_id=tracking_id,
+        score=int(score),
+        comment=comment,
+        **activity.of(tracker.sender_id),
+    )
+    dispatcher.utter_message(text=texts.RATING_THANKS)
 
 
 class RateReport(Action):
@@ -70,31 +163,65 @@ class RateReport(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        tracking_id, score = tracker.get_slot("nilai_untuk"), tracker.get_slot("nilai")
-        comment = tracker.get_slot("komentar")
-        if (
-            tracking_id
-            and score
-            and not await ReportsStore(clients.redis()).is_filed_by(tracker.sender_id, tracking_id)
-        ):
-            log.warning("rating refused: not the reporter user=%s", pseudonym(tracker.sender_id))
-            dispatcher.utter_message(text=texts.ONLY_THE_REPORTER)
-        elif tracking_id and score:
-            comment = None if comment in (None, SKIPPED) else comment
-            try:
-                await (await clients.lapor()).rate(tracking_id, int(score), comment)
-            except LaporError as exc:
-                log.warning("rating not sent user=%s: %s", pseudonym(tracker.sender_id), type(exc).__name__)
-                dispatcher.utter_message(text=texts.RATING_NOT_SENT)
-            else:
-                # The comment is written for the Pemda to read (common/activity.py allows it).
-                await activity.record(
-                    clients.redis(),
-                    "report_rated",
-                    tracking_id=tracking_id,
-                    score=int(score),
-                    comment=comment,
-                    **activity.of(tracker.sender_id),
-                )
-                dispatcher.utter_message(text=texts.RATING_THANKS)
+        await _send_rating(dispatcher, tracker)
         return reset_slots(RATING_SLOTS) + await after_answer(dispatcher, tracker)
+
+
+class StopRating(Action):
+    """ "batal" while rating: a score already given is sent without the comment; before it, nothing."""
+
+    def name(self) -> str:
+        return "action_stop_rating"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        if tracker.get_slot("nilai"):
+            tracker.slots["komentar"] = SKIPPED
+            await _send_rating(dispatcher, tracker)
+        else:
+            dispatcher.utter_message(text=texts.NO_RATING)
+        stopped = [ActiveLoop(None), SlotSet("requested_slot", None)] + reset_slots(RATING_SLOTS)
+        return stopped + await after_answer(dispatcher, tracker)
+
+
+class StartRating(Action):
+    """ "beri nilai laporan #1916449" at any time after the report is done, with the score (and a
+    comment) when the message already gives them."""
+
+    def name(self) -> str:
+        return "action_start_rating"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        store = ReportsStore(clients.redis())
+        tracking_id = clean_tracking_id(next(tracker.get_latest_entity_values("tracking_id"), ""))
+        if not tracking_id:
+            mine = await store.list_for(tracker.sender_id, limit=5)
+            if len(mine) != 1:
+                dispatcher.utter_message(
+                    text=texts.ASK_WHICH_TO_RATE,
+                    buttons=[
+                        {
+                            "title": f"#{r.tracking_id}",
+                            "payload": f'/rate_report{{"tracking_id": "{r.tracking_id}"}}',
+                        }
+                        for r in mine
+                    ],
+                )
+                return []
+            tracking_id = mine[0].tracking_id
+        if not await store.is_filed_by(tracker.sender_id, tracking_id):
+            dispatcher.utter_message(text=texts.ONLY_THE_REPORTER)
+            return []
+        status = await report_status(tracking_id)
+        if status is None:
+            dispatcher.utter_message(text=UNAVAILABLE)
+            return []
+        if status != "completed":
+            dispatcher.utter_message(text=texts.NOT_DONE_YET.format(id=tracking_id))
+            return []
+        text = CitizenMessage.of(tracker).text.replace(tracking_id, " ")
+        score = _score(text)
+        return start_rating(tracking_id, score, _comment(text) if score else None)

@@ -3,9 +3,8 @@
 
 Style: short, polite Indonesian ("Anda", "mohon"), one idea per message, readable on a small phone
 screen. A `{name}` in a text is filled in by the action ({id} is a tracking number): keep each one.
-The questions "solved?", the score and the comment are responses in dialogue/domain.yml
-(utter_ask_masalah_selesai, utter_ask_nilai, utter_ask_komentar); a report's status is in
-actions/status_texts.py. Button titles are pressed by the end-to-end tests as they are written here.
+A report's status is in actions/status_texts.py. Button titles are pressed by the end-to-end tests as
+they are written here.
 """
 
 from __future__ import annotations
@@ -54,26 +53,43 @@ FOLLOW_AGAIN = "🔔 Ikuti lagi #{id}"  # the button under NOTIFICATIONS_STOPPED
 
 # --- answering an agency (reply form) ---
 
-CANCEL, SEND = "❌ Batal", "📤 Kirim"
-WHICH_QUESTION = "Ada beberapa pertanyaan instansi untuk Anda. Laporan mana yang ingin Anda jawab?"
+CANCEL, SEND, EDIT, LATER = "❌ Batal", "📤 Kirim", "✏️ Ubah", "⏰ Nanti"
+WHICH_QUESTION = "Ada beberapa pertanyaan instansi untuk Anda. Pertanyaan mana yang ingin Anda jawab?"
 QUESTION_BUTTON = "#{id}: {question}"
 PICK_QUESTION = "Pilih laporan yang pertanyaannya ingin Anda jawab."
 ASK_ANSWER = (
-    "Tulis jawaban Anda untuk pertanyaan laporan #{id}. Foto atau dokumen pendukung boleh dikirim juga."
+    "Tulis jawaban Anda untuk pertanyaan laporan #{id}, atau kirim foto/dokumen yang diminta. "
+    "Belum sempat? Pilih Nanti."
 )
+ASK_ADDITION = "Tulis keterangan tambahan untuk laporan #{id}, atau kirim foto/dokumennya."
+ASK_SOLVED = "Apakah tindak lanjut ini sudah menyelesaikan masalah Anda?"
+SOLVED, NOT_SOLVED = "✅ Sudah", "❌ Belum"
 SOLVED_OR_NOT = "Pilih Sudah atau Belum."
 SOLVED_THANKS = "Terima kasih! 🙏 Senang masalah Anda sudah tertangani."
 ASK_FOLLOW_UP_REPLY = (
-    "Apa yang masih belum selesai? Tulis tanggapan Anda untuk laporan #{id}; "
-    "laporan akan tetap dibuka. Foto atau dokumen boleh dilampirkan."
+    "Apa yang masih belum selesai? Tulis tanggapan Anda untuk laporan #{id}. "
+    "Foto atau dokumen boleh dilampirkan."
 )
-ANSWER_AS_TEXT = "Mohon tuliskan jawabannya dalam bentuk teks."
-ANY_FILES = "Ada foto atau dokumen pendukung? Kirim sekarang, atau langsung pilih Kirim."
-FILES_READY = "{count} lampiran siap dikirim. Tambah lagi, atau pilih Kirim."
-FILES_OR_SEND = "Kirim foto atau dokumennya di sini, atau pilih Kirim."
+# Menu words, greetings and a bare "ok" are no answer to an agency.
+NOT_AN_ANSWER = (
+    "Itu belum saya catat sebagai jawaban. Tulis jawaban untuk laporan #{id}, kirim foto/dokumennya, "
+    "atau pilih Nanti."
+)
+CONFIRM_ANSWER = "Kirim jawaban ini untuk laporan #{id}?"
+CONFIRM_FOLLOW_UP_REPLY = "Kirim tanggapan ini untuk laporan #{id}?"
+CONFIRM_ADDITION = "Kirim keterangan tambahan ini untuk laporan #{id}?"
+QUOTED = '\n"{text}"'
+ATTACHMENTS = "\n📎 {count} lampiran"
+SEND_EDIT_OR_LATER = "Pilih Kirim, Ubah, atau Nanti. Foto atau dokumen boleh ditambahkan dulu."
+# What LAPOR receives as the message of an answer that is only photos or documents.
+ATTACHMENTS_ONLY = "Terlampir foto/dokumen yang diminta."
 FILE_NOT_ATTACHED = "⚠️ {name} tidak dapat dilampirkan."
 UNNAMED_FILE = "Berkas"
 ANSWER_SENT = "✅ Jawaban Anda untuk laporan #{id} sudah dikirim ke LAPOR!. Terima kasih."
+ADDITION_SENT = "✅ Keterangan tambahan untuk laporan #{id} sudah dikirim ke LAPOR!."
+ADD_PHOTO_TO_ANSWER = "Tambahkan foto/dokumen ini ke jawaban laporan #{id}?"
+ADD_IT, NEW_REPORT = "➕ Ya, tambahkan", "📝 Laporan baru"
+ADD_LATER = 'Masih ada yang ingin ditambahkan? Ketik "tambah keterangan untuk laporan {id}".'
 FOLLOW_UP_REPLY_SENT = (
     "✅ Tanggapan Anda sudah dikirim ke LAPOR!. Laporan #{id} tetap dibuka sampai instansi "
     "menindaklanjutinya lagi."
@@ -84,8 +100,27 @@ NOT_SENT = (
 )
 REPLY_REFUSED = "Maaf, LAPOR! tidak menerima jawaban ini."
 ONLY_THE_REPORTER = "Maaf, hanya pelapor yang dapat menjawab atau menilai laporan ini."
-REPLY_REFUSED_CLOSED = "Maaf, LAPOR! tidak menerima jawaban ini: laporan sudah ditutup."
+# "belum" to a follow-up of a report LAPOR has closed meanwhile: what the citizen can do instead.
+REPORT_CLOSED = (
+    "Laporan #{id} sudah ditutup di LAPOR!, jadi tanggapan tidak dapat ditambahkan lagi. Bila masalahnya "
+    "belum selesai, Anda bisa membuat laporan baru yang merujuk laporan #{id}; ceritanya sudah saya siapkan."
+)
+LINKED_REPORT, RATE_IT = "📝 Buat laporan lanjutan", "⭐ Beri nilai"
+LINKED_STORY = "Lanjutan laporan #{id} yang sudah ditutup, masalahnya belum selesai: {reason}"
+LINKED_STORY_NO_REASON = "Lanjutan laporan #{id} yang sudah ditutup: masalahnya belum selesai."
 MORE_QUESTIONS = "Masih ada pertanyaan instansi yang menunggu jawaban Anda."
+NOTHING_TO_ANSWER = "Tidak ada pertanyaan instansi yang menunggu jawaban Anda saat ini."
+ASK_WHICH_TO_ADD = 'Untuk laporan nomor berapa? Contoh: "tambah keterangan untuk laporan 1916449".'
+# "nanti": the question stays open and is reminded once
+POSTPONED = (
+    "Baik, tidak apa-apa. Pertanyaan untuk laporan #{id} tetap menunggu; saya ingatkan lagi {when}. "
+    'Bila sudah siap, ketik "jawab laporan {id}".'
+)
+REMIND_TODAY, REMIND_TOMORROW = "sekitar pukul {time}", "besok sekitar pukul {time}"
+FOLLOW_UP_POSTPONED = (
+    'Baik. Bila masalahnya belum selesai, ketik "tambah keterangan untuk laporan {id}" kapan saja.'
+)
+REMINDER = '⏰ Pengingat: instansi masih menunggu jawaban Anda untuk laporan #{id}:\n"{question}"'
 # "batal" while answering or rating
 ANSWER_DROPPED = (
     "Baik, jawaban tidak dikirim. Bila perlu, pertanyaan instansi tetap bisa dijawab lewat lapor.go.id."
@@ -96,7 +131,16 @@ NO_RATING = "Baik, tanpa penilaian."
 
 # --- rating ---
 
+ASK_SCORE = (
+    "Seberapa puas Anda dengan penanganan laporan #{id}? Pilih 1 (sangat tidak puas) sampai 5 (sangat puas)."
+)
+SCORE_BUTTON = "⭐ {score}"
+ASK_COMMENT = "Ada komentar untuk instansi? Tulis singkat, atau pilih Lewati."
+SKIP = "⏭️ Lewati"
+COMMENT_KEPT = "Komentar Anda saya catat."
 PICK_SCORE = "Pilih angka 1 sampai 5."
+ASK_WHICH_TO_RATE = 'Laporan nomor berapa yang ingin Anda nilai? Contoh: "beri nilai laporan 1916449".'
+NOT_DONE_YET = "Laporan #{id} belum selesai. Penilaian bisa diberikan setelah instansi menyelesaikannya."
 RATING_NOT_SENT = (
     "Maaf, penilaian Anda belum dapat dikirim ke LAPOR!. Silakan coba lagi nanti di lapor.go.id."
 )

@@ -11,6 +11,7 @@ from rasa_sdk.types import DomainDict
 from redis import RedisError
 
 from actions import clients
+from actions.after_filing.additions import offer_addition, parked_evidence
 from actions.message import CitizenMessage
 from actions.report import texts
 from actions.report.form import as_buttons, story_slots
@@ -86,13 +87,18 @@ class StartReport(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         message = CitizenMessage.of(tracker)
+        if message.intent == "share_evidence":  # soon after answering an agency, it may be for that answer
+            offered = await offer_addition(dispatcher, tracker)
+            if offered is not None:
+                return offered  # no draft: the form that follows ends at once
         classification = CLASSIFICATION_OF_INTENT.get(message.intent, PENGADUAN)
         warn_if_emergency(dispatcher, message.text)
         # A photo or pin in the opening message is taken by the form, which runs next in this turn. A
         # request keeps its subject too ("minta data anggaran jalan 2023 untuk penelitian"; "saya mau
         # minta informasi publik" tells none).
         tells = message.text and describes_problem(message.text)
-        return await open_draft(dispatcher, tracker, classification, message.text if tells else None)
+        events = await open_draft(dispatcher, tracker, classification, message.text if tells else None)
+        return events + parked_evidence(tracker)
 
 
 class NoWrongDoor(Action):

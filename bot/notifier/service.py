@@ -17,10 +17,12 @@ another, and every loop survives Redis and LAPOR outages (it backs off and goes 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 import signal
 import socket
+import time
 from collections.abc import Sequence
 from dataclasses import asdict
 
@@ -55,8 +57,10 @@ EXTERNAL_INTENTS = {
     "follow_up": "EXTERNAL_follow_up",
     "clarification_requested": "EXTERNAL_clarification_requested",
     "closed": "EXTERNAL_status_changed",
-    # Not from LAPOR's feed: a confirmed report that waited in the outbox got its tracking number.
+    # Not from LAPOR's feed: a confirmed report that waited in the outbox got its tracking number;
+    # an agency's question the citizen put off is reminded (actions/after_filing/reminders.py).
     "report_delivered": "EXTERNAL_report_delivered",
+    "answer_reminder": "EXTERNAL_answer_reminder",
 }
 
 
@@ -160,6 +164,24 @@ class Notifier:
         await self._redis.xack(keys.OUTBOX_DELIVERED, GROUP, *[entry_id for entry_id, _ in entries])
         return len(jobs)
 
+    async def remind_due_once(self, now: float | None = None) -> int:
+        """Turns each due reminder of a question the citizen put off into a job; the dialogue says it
+        (or nothing, when the question was answered meanwhile). ZREM hands each to one notifier."""
+        due = await self._redis.zrangebyscore(keys.ANSWER_REMINDERS, "-inf", now or time.time())
+        jobs = []
+        for member in due:
+            if await self._redis.zrem(keys.ANSWER_REMINDERS, member):
+                reminder = json.loads(member)
+                event = {
+                    "event_id": f"reminder-{reminder['event_id']}",
+                    "tracking_id": reminder["tracking_id"],
+                    "type": "answer_reminder",
+                    "status": None,
+                    "message": "",
+                }
+                jobs.append(Job(event, reminder["sender"]))
+        return await self._queue.enqueue(jobs)
+
     async def deliver_due_once(self, block_ms: int = 0) -> int:
         """Delivers this notifier's share of what is due; returns how many jobs were delivered."""
         delivered = 0
@@ -247,6 +269,7 @@ class Notifier:
             metrics.LAPOR_ERRORS.labels(kind=type(exc).__name__).inc()
             log.warning("LAPOR unavailable: %s", type(exc).__name__)
         await self.announce_delivered_once()
+        await self.remind_due_once()
         await self.deliver_due_once()
         await metrics.observe(self._redis)
 

@@ -144,7 +144,7 @@ async def test_with_several_open_questions_the_citizen_picks_the_report(env, adm
         events, _ = await run(NotifyClarification(), news(tracking_id, event))
     assert slots_of(events)["balasan_untuk"] is None  # two are open: the form asks which
     _, messages = await run(AskBalasanUntuk(), make_tracker())
-    assert [b["payload"] for b in messages[0]["buttons"][:2]] == [f"#{first}", f"#{second}"]
+    assert [b["payload"].split("/")[0] for b in messages[0]["buttons"][:2]] == [f"#{first}", f"#{second}"]
     chosen = await ValidateReplyForm().validate_balasan_untuk(
         f"#{second}", CollectingDispatcher(), make_tracker(text=f"#{second}"), DOMAIN
     )
@@ -223,7 +223,7 @@ async def test_a_follow_up_not_solving_the_problem_gets_a_reply_and_stays_open(e
     assert "Tindak lanjut dari Dinas Pekerjaan Umum" in texts(messages) and "Jalan sudah ditambal." in texts(
         messages
     )
-    solved = ValidateReplyForm().validate_masalah_selesai(
+    solved = await ValidateReplyForm().validate_masalah_selesai(
         "belum", CollectingDispatcher(), make_tracker(text="belum"), DOMAIN
     )
     assert solved == {"masalah_selesai": False}

@@ -125,7 +125,7 @@ async def test_a_report_moves_along_and_the_citizen_answers_and_rates(stack, fak
             "❌ Belum",
         ]
         said = await citizen.press("❌ Belum")
-        assert "tetap dibuka" in said[-1]["text"]
+        assert "Apa yang masih belum selesai?" in said[-1]["text"]
         said = await citizen.text("Cuma ditimbun tanah, sekarang sudah berlubang lagi.")
         said = await citizen.press("📤 Kirim")
         assert "tetap dibuka sampai instansi" in joined(said)
