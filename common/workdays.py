@@ -1,4 +1,6 @@
-"""Indonesian working days (lokal-id's holidays and cuti bersama) counted the way the monev counts them.
+"""Indonesian working days (lokal-id's holidays and cuti bersama) counted the way the monev counts them,
+and the deadlines LAPOR! promises in them (the dashboard's medians, the status answers, the notifier's
+overdue notices all count the same days).
 
 A step "within N working days" is measured by calendar day in Asia/Jakarta: the working days after the
 day it started, up to and including the day it ended. A report filed on Monday and verified on
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 import functools
 from datetime import date, datetime, timedelta, timezone
+from typing import Optional
 
 import lokal
 
@@ -40,3 +43,22 @@ def local_day(moment: datetime) -> date:
 def working_days_between(start: datetime, end: datetime) -> int:
     """Working days after `start`'s day up to and including `end`'s day (0 when `end` is not later)."""
     return _between_days(local_day(start), local_day(end))
+
+
+def add_working_days(day: date, count: int) -> date:
+    """The `count`-th working day after `day`."""
+    while count > 0:
+        day += timedelta(days=1)
+        count -= is_working_day(day)
+    return day
+
+
+# Working days each stage may take, as LAPOR! promises: verifying and forwarding a report (3 from its
+# filing), the agency's follow-up (5 from the forwarding), closing when nobody answers a follow-up (10).
+STAGE_DAYS = {"submitted": 3, "verified": 3, "forwarded": 5, "followed_up": 10}
+
+
+def due_day(status: str, since: datetime) -> Optional[date]:
+    """The last day the next step of a report that reached `status` at `since` is due; None once closed."""
+    days = STAGE_DAYS.get(status)
+    return add_working_days(local_day(since), days) if days else None
