@@ -16,6 +16,16 @@ from typing import Optional
 import lokal
 
 WIB = timezone(timedelta(hours=7), "WIB")  # Asia/Jakarta: no daylight saving time
+DAYS = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"]
+MONTHS = [
+    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
+    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
+]  # fmt: skip
+
+
+def format_date(value: date) -> str:
+    """ "Sabtu, 21 November 2026": a day as the citizen reads it (the dialogue's and the notifier's)."""
+    return f"{DAYS[value.weekday()]}, {value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
 @functools.lru_cache(maxsize=4096)

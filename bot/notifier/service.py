@@ -2,9 +2,11 @@
 
     python -m bot.notifier
 
-Two loops share one Redis:
+Its loops share one Redis:
 - *follow the feed*: read LAPOR's events after the stored cursor, fan each event out to the report's
   followers as delivery jobs, and move the cursor in the same transaction (queue.py);
+- *warn*: a followed report that passed a deadline without its step gets its reporter one notice, in
+  the daytime (deadlines.py);
 - *deliver*: let the dialogue say each due job (Rasa's trigger_intent with an EXTERNAL_ intent, so
   the assistant knows e.g. that the citizen's next message answers a clarification), then send what
   it said on the follower's channel; a citizen's jobs due together are one burst of at most three
@@ -25,6 +27,7 @@ import signal
 import socket
 from collections.abc import Sequence
 from dataclasses import asdict
+from datetime import datetime
 
 import aiohttp
 import redis.asyncio as aioredis
@@ -35,6 +38,7 @@ from bot.channels.base import DeliveryDeferred, Outbound, UserUnreachable
 from bot.channels.registry import outbounds
 from bot.notifier import metrics
 from bot.notifier.burst import compose
+from bot.notifier.deadlines import Deadlines
 from bot.notifier.queue import CLAIM_IDLE_MS, GROUP, MAX_ATTEMPTS, DeliveryQueue, Job, ensure_group
 from bot.notifier.settings import NotifierSettings
 from bot.rasa_client import RasaClient, RasaUnavailable
@@ -114,6 +118,7 @@ class Notifier:
         self._consumer = consumer
         self._queue = DeliveryQueue(redis, consumer)
         self._reports = ReportsStore(redis)
+        self._deadlines = Deadlines(redis, lapor, self._queue)
         self._trigger = trigger
         self._outbound = outbound
         # Set by run(): a stop request ends a round between two deliveries, never inside one.
@@ -125,11 +130,12 @@ class Notifier:
         while True:
             after = await self._queue.cursor()
             page = await self._lapor.events_page(after=after, limit=page_size)
-            jobs = [
-                Job(event_payload(event), sender)
-                for event in page.events
-                for sender in sorted(await self._reports.followers(event.tracking_id))
+            followed = [
+                (event, sorted(await self._reports.followers(event.tracking_id))) for event in page.events
             ]
+            jobs = [Job(event_payload(event), sender) for event, senders in followed for sender in senders]
+            # Kept before the cursor moves: a page read again keeps the same stages again.
+            await self._deadlines.watch(event for event, senders in followed if senders)
             # False: another notifier stored this page first; the loop goes on from its cursor.
             if await self._queue.enqueue_page(jobs, after, page.next_cursor):
                 read += len(page.events)
@@ -170,6 +176,11 @@ class Notifier:
         await self._queue.enqueue(jobs)
         await self._redis.xack(keys.OUTBOX_DELIVERED, GROUP, *[entry_id for entry_id, _ in entries])
         return len(jobs)
+
+    async def warn_overdue_once(self, now: datetime | None = None) -> int:
+        """Queues a notice for each reporter whose report passed a deadline without its step (once per
+        stage, in the daytime: deadlines.py); returns how many were queued."""
+        return await self._deadlines.warn_once(now)
 
     async def deliver_due_once(self, block_ms: int = 0) -> int:
         """Delivers this notifier's share of what is due; returns how many jobs were delivered. A
@@ -252,6 +263,7 @@ class Notifier:
         try:
             await self.retry_outbox_once()
             await self.follow_feed_once()
+            await self.warn_overdue_once()
         except LaporError as exc:
             metrics.LAPOR_ERRORS.labels(kind=type(exc).__name__).inc()
             log.warning("LAPOR unavailable: %s", type(exc).__name__)

@@ -29,7 +29,7 @@ from common.messages import BotMessage as Reply
 from common.offers import OfferedPayloads
 from common.redis import async_client
 from common.reports import ReportsStore
-from lapor_client import LaporClient, LaporSettings
+from lapor_client import LaporClient
 from lapor_client.models import NewReport
 from tests.support.activity import facts
 from tests.support.fake_rasa import fake_rasa as running_fake_rasa
@@ -43,22 +43,6 @@ MEDIA = MediaStore(Path(tempfile.gettempdir()) / "notifier-test-media")
 
 def console_only(redis) -> ChannelOutbound:
     return ChannelOutbound({"console": ConsoleOutbound(redis)}, OfferedPayloads(redis))
-
-
-@pytest.fixture
-async def lapor(sandbox):
-    settings = LaporSettings(
-        base_url=sandbox.url, token=sandbox.token, timeout=5, backoff_base=0.01, backoff_max=0.05
-    )
-    async with LaporClient(settings) as client:
-        yield client
-
-
-@pytest.fixture
-async def fake_rasa():
-    """Rasa's trigger_intent, recorded per conversation; one line per event."""
-    async with running_fake_rasa() as fake:
-        yield fake.url, fake.triggered
 
 
 def told(messages: list[dict]) -> list[str]:
@@ -297,21 +281,6 @@ def repeated_within_one_message(messages: list[str]) -> bool:
     lines = [line for text in messages for line in text.split("\n\n")]
     repeated = {line for line in lines if lines.count(line) > 1}
     return not repeated or any(repeated <= set(text.split("\n\n")) for text in messages)
-
-
-@pytest.fixture
-async def at_feed_end(lapor, redis_async, fake_rasa):
-    async with aiohttp.ClientSession() as http:
-        await skip_existing_events(
-            lapor,
-            Notifier(
-                lapor,
-                redis_async,
-                DialogueTrigger(RasaClient(fake_rasa[0], http)),
-                console_only(redis_async),
-                MEDIA,
-            ),
-        )
 
 
 async def test_stopped_mid_burst_and_restarted_loses_none_and_repeats_none(
