@@ -9,11 +9,12 @@ import pytest
 
 from actions.after_filing.news import NotifyClarification, NotifyStatus
 from actions.report.dates import format_date
+from actions.report.steps import resume_draft
 from common.messages import NEWS_TOLD, THEN_NEW, THEN_OPEN
 from common.reports import ReportsStore
 from common.workdays import due_day
 from tests.actions.test_notifications import AGENCY, news
-from tests.support.actions import file_report, run, texts
+from tests.support.actions import file_report, make_tracker, run, texts
 
 DRAFT = {"classification": "pengaduan", "isi": "Jalan berlubang besar di depan pasar.", "judul": None}
 
@@ -86,3 +87,10 @@ async def test_news_during_a_titled_draft_names_it_and_a_new_question_is_marked_
         NotifyClarification(), news(tracking_id, view["events"][-1], slots=titled, active_loop="report_form")
     )
     assert marker(messages) == {"then": THEN_NEW, "resume": ""}  # the answer's question follows
+
+
+def test_a_draft_taken_up_again_after_an_answer_is_named_before_its_question():
+    events = resume_draft(make_tracker({**DRAFT, "judul": "Lampu jalan mati di Jl. Dago"}))
+    assert [e["event"] for e in events] == ["bot", "active_loop"]
+    assert events[0]["text"] == "Kita lanjutkan laporan lampu jalan mati di Jl. Dago tadi:"
+    assert resume_draft(make_tracker({})) == []  # no draft: nothing to take up

@@ -196,3 +196,8 @@ async def test_news_while_writing_the_next_report_is_a_short_burst_of_its_own_mo
         assert format_date(datetime.fromisoformat(later["due_at"]).date()) not in joined(said)
         assert "sudah menyelesaikan masalah Anda?" in said[-1]["text"]
         assert not any(m["text"].startswith("Kita lanjutkan") for m in said)
+
+        # Answered: the draft is taken up again once, named, then its own question.
+        said = await citizen.press("✅ Sudah")
+        named = [m for m in said if m["text"].startswith("Kita lanjutkan laporan lampu jalan")]
+        assert len(named) == 1 and said.index(named[0]) == len(said) - 2, said
