@@ -7,7 +7,6 @@ import re
 from datetime import date, datetime
 from typing import Optional
 
-from lokal import add_working_days
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
@@ -15,14 +14,13 @@ from rasa_sdk.types import DomainDict
 
 from actions import clients
 from actions import status_texts as texts
-from actions.report.dates import JAKARTA, format_date
+from actions.report.dates import JAKARTA, format_date, today
 from common import keys, outbox
+from common.clarifications import OpenClarifications
 from common.reports import ReportsStore
+from common.workdays import due_day, local_day
 from lapor_client.errors import LaporError, LaporNotFound
 from lapor_client.models import Report
-
-# Working days each stage may take, as LAPOR! promises (what happens at its end: texts.NEXT_STEPS).
-STAGE_DAYS = {"submitted": 3, "verified": 3, "forwarded": 5, "followed_up": 10}
 
 LOOKUPS_PER_HOUR = 10  # reports of other people a citizen may look up in an hour
 LOOKUP_WINDOW_SECONDS = 3600
@@ -39,12 +37,28 @@ def _day(moment: datetime) -> str:
 def _due(report: Report) -> Optional[date]:
     if report.due_at:
         return report.due_at.astimezone(JAKARTA).date() if report.due_at.tzinfo else report.due_at.date()
-    days = STAGE_DAYS.get(report.status, 0)
-    return add_working_days(report.updated_at.date(), days) if days else None
+    return due_day(report.status, report.updated_at)  # common/workdays.py: the days LAPOR! promises
 
 
-def status_text(report: Report, full: bool) -> str:
-    """Full details for the citizen who filed the report; the public status for anyone else."""
+async def asked_since(sender: str, report: Report) -> Optional[datetime]:
+    """When the oldest of the agency's questions on this report that the citizen has not answered yet
+    was asked (None: none waits)."""
+    waiting = {
+        q["event_id"]
+        for q in await OpenClarifications(clients.redis()).list(sender)
+        if q["tracking_id"] == report.tracking_id
+    }
+    return min((e.at for e in report.events if str(e.event_id) in waiting), default=None)
+
+
+def _age(moment: datetime) -> str:
+    days = (today() - local_day(moment)).days
+    return texts.AGES.get(days, texts.DAYS_AGO.format(days=days))
+
+
+def status_text(report: Report, full: bool, question_since: Optional[datetime] = None) -> str:
+    """Full details for the citizen who filed the report (with the agency's question they have not
+    answered, asked at `question_since`); the public status for anyone else."""
     lines = [
         (texts.HEADING_WITH_TITLE if full else texts.HEADING).format(
             id=report.tracking_id, title=report.title
@@ -62,6 +76,8 @@ def status_text(report: Report, full: bool) -> str:
     if follow_ups:
         latest = max(follow_ups, key=lambda e: e.at)
         lines.append(texts.LATEST_FOLLOW_UP.format(day=_day(latest.at), message=latest.message))
+    if question_since:
+        lines.append(texts.OPEN_QUESTION.format(age=_age(question_since)))
     due = _due(report)
     if report.status in texts.NEXT_STEPS and due:
         lines.append(
@@ -109,8 +125,10 @@ class CheckStatus(Action):
             return []
         # Anyone may follow a report's progress; its reporter already does.
         offer = not mine and not await store.is_following(tracker.sender_id, tracking_id)
+        question_since = await asked_since(tracker.sender_id, report) if mine else None
         dispatcher.utter_message(
-            text=status_text(report, mine), buttons=[follow_button(tracking_id)] if offer else []
+            text=status_text(report, mine, question_since),
+            buttons=[follow_button(tracking_id)] if offer else [],
         )
         return []
 

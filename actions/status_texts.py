@@ -16,7 +16,7 @@ STATUS_LABELS = {
     "archived": "Diarsipkan (ditunda atau bukan wewenang instansi)",
 }
 STATUS_UNKNOWN = "status belum tersedia"
-# What happens at the end of each stage (status.STAGE_DAYS: how many working days it may take).
+# What happens at the end of each stage (common/workdays.STAGE_DAYS: how many working days it may take).
 NEXT_STEPS = {
     "submitted": "Admin LAPOR! memverifikasi dan meneruskan laporan paling lambat {due}.",
     "verified": "Laporan diteruskan ke instansi paling lambat {due}.",
@@ -34,6 +34,10 @@ AGENCY_LINE = "Instansi: {name}"
 UPDATED_LINE = "Pembaruan terakhir: {day}"
 LATEST_FOLLOW_UP = 'Tindak lanjut terakhir ({day}): "{message}"'
 NEXT_STEP = "Berikutnya: {step}"
+# An agency's question the reporter has not answered yet; {age} is one of AGES or DAYS_AGO.
+OPEN_QUESTION = "❓ Ada pertanyaan dari instansi sejak {age} yang belum dijawab."
+AGES = {0: "hari ini", 1: "kemarin"}
+DAYS_AGO = "{days} hari lalu"
 UNAVAILABLE = "Maaf, LAPOR! sedang tidak dapat dihubungi. Silakan coba lagi beberapa saat lagi."
 ONLY_FOR_REPORTER = "Detail lengkap hanya untuk pelapornya, bila laporan dibuat lewat layanan ini."
 ASK_NUMBER = "Berapa nomor laporannya? Contoh: cek status 1916449"

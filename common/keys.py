@@ -63,6 +63,8 @@ Key (type) — owner: what it holds — lifetime:
   several notifiers still tell one citizen in order — until each is delivered
 - `app:notifier:dead` (hash) — notifier: jobs given up after all attempts — until an operator clears them
 - `app:notifier:sent:<job id>` — notifier: a delivered job, so a re-read event is not sent again — 90 days
+- `app:notifier:deadlines` (sorted set `<tracking id>:<status>:<event id>` → epoch) — notifier: stages of
+  followed reports to look at the morning after their deadline (bot/notifier/deadlines.py) — until then
 - `app:activity` (stream) — every process (common/activity.py): what the assistant did, for the dashboard's
   conversation funnel and delivery health — trimmed to 400 days
 - `app:activity:active:<pseudonym>` — same: a conversation seen in the last 30 minutes — 30 minutes
@@ -181,6 +183,7 @@ NOTIFIER_STREAM = f"{APP}:notifier:stream"
 NOTIFIER_PENDING = f"{APP}:notifier:pending"
 NOTIFIER_JOBS = f"{APP}:notifier:jobs"
 NOTIFIER_DEAD = f"{APP}:notifier:dead"
+NOTIFIER_DEADLINES = f"{APP}:notifier:deadlines"
 
 
 def notifier_order(sender: str) -> str:

@@ -41,3 +41,16 @@ class BotMessage:
         if self.custom:
             out["custom"] = self.custom
         return out
+
+
+# Where a news action's own words end in the dialogue's answer to the notifier (actions/after_filing/news.py):
+# a custom message {NEWS_TOLD: {"then": ..., "resume": ...}}. What follows it is a question: a new one
+# (THEN_NEW: the form the news started) or the step that was open already, asked again (THEN_OPEN).
+# "resume" is the lead-in that names the report being written, when that step is the draft's.
+# The notifier keeps the marker out of what it sends (bot/notifier/burst.py).
+NEWS_TOLD = "news_told"
+THEN_NEW, THEN_OPEN = "new", "open"
+
+
+def news_told(then: str, resume: str = "") -> dict[str, Any]:
+    return {NEWS_TOLD: {"then": then, "resume": resume}}

@@ -82,6 +82,11 @@ class ReportsStore:
     async def is_filed_by(self, sender: str, tracking_id: str) -> bool:
         return await self._redis.zscore(keys.reports_filed(sender), tracking_id) is not None
 
+    async def reporter(self, tracking_id: str) -> str | None:
+        """Who filed the report through the assistant (None: filed elsewhere, or they were forgotten)."""
+        sender = await self._redis.hget(keys.report_meta(tracking_id), "sender")
+        return _text(sender) or None
+
     async def follow(self, sender: str, tracking_id: str) -> None:
         async with self._redis.pipeline(transaction=True) as pipe:
             pipe.sadd(keys.report_followers(tracking_id), sender)
@@ -91,6 +96,9 @@ class ReportsStore:
 
     async def is_following(self, sender: str, tracking_id: str) -> bool:
         return bool(await self._redis.sismember(keys.reports_following(sender), tracking_id))
+
+    async def following(self, sender: str) -> set[str]:
+        return {_text(m) for m in await self._redis.smembers(keys.reports_following(sender))}
 
     async def followers(self, tracking_id: str) -> set[str]:
         return {_text(m) for m in await self._redis.smembers(keys.report_followers(tracking_id))}

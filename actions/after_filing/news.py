@@ -5,11 +5,17 @@ entities (tracking_id, lapor_event_id, lapor_status, lapor_message). Each action
 few polite words; a follow-up, a clarification request and a completion then start the matching
 form (reply_form.py, rating_form.py) unless the citizen is already answering or rating something, in which
 case the news is only told. A report being written (report_form) waits meanwhile, untouched.
+
+Each action ends its news with the NEWS_TOLD marker (common/messages.py): the notifier tells a burst of
+news in a few messages and asks the question that follows only once, naming the draft when the question
+is the draft's (bot/notifier/burst.py). Each piece of news is told as it stood at the event's moment:
+its own status, and the deadline that moment set, not the report's state when the notifier polled.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Optional
 
 from rasa_sdk import Action, Tracker
@@ -27,11 +33,14 @@ from actions.after_filing.reply_form import (
     start_answer,
 )
 from actions.message import from_notifier
-from actions.report.dates import JAKARTA, format_date
+from actions.report.dates import format_date
+from actions.report.draft import resume_lead_in
 from actions.status import clean_tracking_id, follow_button
 from actions.status_texts import UNAVAILABLE
 from common.clarifications import OpenClarifications
+from common.messages import THEN_NEW, THEN_OPEN, news_told
 from common.reports import ReportsStore
+from common.workdays import due_day
 from lapor_client.errors import LaporError, LaporNotFound
 from lapor_client.models import Report
 
@@ -62,6 +71,22 @@ class LaporEvent:
         return cls(tracking_id, event_id, entity("lapor_status"), entity("lapor_message"), reporter)
 
 
+def end_of_news(dispatcher: CollectingDispatcher, tracker: Tracker, starts_form: bool) -> None:
+    """Marks where the news ends: what follows is a form the news starts, or the open step again."""
+    if starts_form:
+        dispatcher.utter_message(json_message=news_told(THEN_NEW))
+        return
+    resume = resume_lead_in(tracker) if tracker.active_loop_name == "report_form" else ""
+    dispatcher.utter_message(json_message=news_told(THEN_OPEN, resume))
+
+
+def due_when(report: Report, event: "LaporEvent") -> Optional[date]:
+    """The deadline the event set, as it stood at the event's moment (a later step read in the same poll
+    has moved the report's own `due_at` since)."""
+    moment = next((e.at for e in report.events if str(e.event_id) == event.event_id), None)
+    return due_day(event.status, moment) if moment else None
+
+
 def free_to_ask(tracker: Tracker) -> bool:
     """No answer or rating under way (a report being written waits for it)."""
     return tracker.active_loop_name in (None, "report_form")
@@ -82,22 +107,26 @@ class NotifyStatus(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         event = await LaporEvent.of(tracker)
-        if event is None or event.status == "submitted":
-            return []  # not the notifier's; or the citizen heard the tracking number when filing
+        if event is None:
+            return []  # not the notifier's
+        if event.status == "submitted":  # the citizen heard the tracking number when filing
+            end_of_news(dispatcher, tracker, starts_form=False)
+            return []
         report = await _report(event.tracking_id) if event.status == "forwarded" else None
         agency = report.agency.name if report and report.agency else texts.SOME_AGENCY
-        news = texts.STATUS_NEWS if event.for_reporter else {**texts.STATUS_NEWS, **texts.FOLLOWER_NEWS}
+        news = texts.STATUS_NEWS if event.for_reporter else texts.FOLLOWER_NEWS
         text = news.get(event.status, texts.OTHER_NEWS).format(id=event.tracking_id, agency=agency)
-        if report and report.due_at:
-            text += texts.DUE_BY.format(day=format_date(report.due_at.astimezone(JAKARTA).date()))
+        due = due_when(report, event) if report else None
+        if due:
+            text += texts.DUE_BY.format(day=format_date(due))
         if event.status == "archived" and event.message and event.for_reporter:
             text += texts.ARCHIVE_REASON.format(reason=event.message)
         dispatcher.utter_message(text=text)
-        if event.status != "completed" or not event.for_reporter or not free_to_ask(tracker):
-            return []
-        if tracker.active_loop_name == "report_form":
+        rate = event.status == "completed" and event.for_reporter and free_to_ask(tracker)
+        if rate and tracker.active_loop_name == "report_form":
             dispatcher.utter_message(text=texts.DRAFT_WAITS)
-        return reset_slots(RATING_SLOTS) + [SlotSet("nilai_untuk", event.tracking_id)]
+        end_of_news(dispatcher, tracker, starts_form=rate)
+        return reset_slots(RATING_SLOTS) + [SlotSet("nilai_untuk", event.tracking_id)] if rate else []
 
 
 class NotifyFollowUp(Action):
@@ -112,6 +141,7 @@ class NotifyFollowUp(Action):
             return []
         if not event.for_reporter:  # the agency's words and its question are for the reporter
             dispatcher.utter_message(text=texts.FOLLOWER_NEWS["followed_up"].format(id=event.tracking_id))
+            end_of_news(dispatcher, tracker, starts_form=False)
             return []
         report = await _report(event.tracking_id)
         source = report.agency.name if report and report.agency else texts.AN_AGENCY
@@ -119,9 +149,11 @@ class NotifyFollowUp(Action):
             text=texts.FOLLOW_UP.format(agency=source, id=event.tracking_id, message=event.message)
         )
         if not free_to_ask(tracker):
+            end_of_news(dispatcher, tracker, starts_form=False)
             return []
         if tracker.active_loop_name == "report_form":
             dispatcher.utter_message(text=texts.DRAFT_WAITS)
+        end_of_news(dispatcher, tracker, starts_form=True)
         target = {
             "tracking_id": event.tracking_id,
             "event_id": event.event_id,
@@ -139,8 +171,11 @@ class NotifyClarification(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         event = await LaporEvent.of(tracker)
-        if event is None or not event.for_reporter:
-            return []  # an agency's question (it may name the reporter) is for the reporter only
+        if event is None:
+            return []
+        if not event.for_reporter:  # an agency's question (it may name the reporter) is for the reporter only
+            end_of_news(dispatcher, tracker, starts_form=False)
+            return []
         await OpenClarifications(clients.redis()).add(
             tracker.sender_id, event.tracking_id, event.event_id, event.message
         )
@@ -149,9 +184,11 @@ class NotifyClarification(Action):
         )
         if not free_to_ask(tracker):
             dispatcher.utter_message(text=texts.ASKED_LATER)
+            end_of_news(dispatcher, tracker, starts_form=False)
             return []
         if tracker.active_loop_name == "report_form":
             dispatcher.utter_message(text=texts.DRAFT_WAITS)
+        end_of_news(dispatcher, tracker, starts_form=True)
         return await start_answer(tracker.sender_id)
 
 

@@ -21,10 +21,14 @@ STATUS_NEWS = {  # by LAPOR status; {id} is the tracking number, {agency} the ag
     "completed": "🏁 Laporan #{id} dinyatakan selesai. Terima kasih sudah melapor!",
     "archived": "🗂️ Laporan #{id} diarsipkan oleh LAPOR!.",
 }
-# What a follower (not the reporter) hears: the public status only, never an agency's question.
+# What a follower (not the reporter) hears: the public status only, never an agency's question, and no
+# thanks for a report they did not file. Every status has its own line here: none falls back on the above.
 FOLLOWER_NEWS = {
-    "completed": "🏁 Laporan #{id} yang Anda ikuti dinyatakan selesai.",
+    "verified": "✅ Laporan #{id} yang Anda ikuti sudah diverifikasi admin LAPOR!.",
+    "forwarded": "📨 Laporan #{id} yang Anda ikuti sudah diteruskan ke {agency}.",
     "followed_up": "💬 Laporan #{id} yang Anda ikuti sudah ditindaklanjuti instansi.",
+    "completed": "🏁 Laporan #{id} yang Anda ikuti dinyatakan selesai.",
+    "archived": "🗂️ Laporan #{id} yang Anda ikuti diarsipkan oleh LAPOR!.",
 }
 OTHER_NEWS = "ℹ️ Ada kabar baru untuk laporan #{id}."
 SOME_AGENCY = "instansi yang berwenang"  # when the agency's name cannot be read from LAPOR

@@ -43,25 +43,12 @@ from zoneinfo import ZoneInfo
 
 from lokal import HOLIDAY_YEARS, get_holidays
 
+from common.workdays import DAYS, MONTHS, format_date  # noqa: F401  (re-exported to the actions)
+
 JAKARTA = ZoneInfo("Asia/Jakarta")
 VERY_OLD = timedelta(days=365)
 EVENING = 18  # from this hour on, "tadi malam" is tonight rather than last night
 
-DAYS = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"]
-MONTHS = [
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-]
 _DAY_WORDS = [d.lower() for d in DAYS]
 _MONTH_WORDS = [m.lower() for m in MONTHS]
 
@@ -631,8 +618,3 @@ def parse_incident_date(text: str, now: Optional[datetime] = None) -> DateAnswer
     if value > now.date():
         return DateAnswer(value, "future", approximate=approximate)
     return DateAnswer(value, very_old=now.date() - value > VERY_OLD, approximate=approximate)
-
-
-def format_date(value: date) -> str:
-    """ "Sabtu, 21 November 2026"."""
-    return f"{DAYS[value.weekday()]}, {value.day} {MONTHS[value.month - 1]} {value.year}"

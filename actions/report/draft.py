@@ -26,6 +26,24 @@ from common.outbox import PendingReport
 from common.privacy import mask_personal_numbers, personal_numbers
 from lapor_client.models import Location, NewReport, Reporter
 
+RESUMED_TITLE_LENGTH = 40  # of the draft's title, where the lead-in of a resumed draft names it
+
+
+def resume_lead_in(tracker: Tracker) -> str:
+    """What names the draft when it goes on after the news: "Kita lanjutkan laporan jalan berlubang
+    tadi:" (its question follows)."""
+    title = next(
+        (t for t in (tracker.get_slot(s) for s in ("judul", "judul_saran")) if t and t != NOT_ASKED), ""
+    )
+    title = title or suggest_title(tracker.get_slot("isi") or "", limit=RESUMED_TITLE_LENGTH)
+    if not title:
+        return texts.RESUME_UNTITLED
+    if len(title) > RESUMED_TITLE_LENGTH:
+        title = title[: RESUMED_TITLE_LENGTH - 1].rstrip() + "…"
+    if title[:2].istitle():  # "Jalan berlubang" reads "laporan jalan berlubang"; "DPU ..." stays
+        title = title[0].lower() + title[1:]
+    return texts.RESUME_DRAFT.format(title=title)
+
 
 def summary(tracker: Tracker) -> str:
     slot = tracker.get_slot

@@ -200,4 +200,4 @@ class KeepDraft(Action):
 
 def keep_draft(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
     dispatcher.utter_message(text=texts.DRAFT_KEPT)
-    return [SlotSet(CANCEL_ASKED, None)] + resume_draft(tracker)
+    return [SlotSet(CANCEL_ASKED, None)] + resume_draft(tracker, named=False)  # DRAFT_KEPT says it

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, BotUttered, EventType, SlotSet
 
 PENGADUAN, ASPIRASI, INFORMASI = "pengaduan", "aspirasi", "permintaan_informasi"
 CLASSIFICATION_OF_INTENT = {
@@ -101,10 +101,15 @@ def clear_steps(*steps: str) -> list[SlotSet]:
     return [SlotSet(slot, None) for step in steps for slot in [step, *DETAILS.get(step, [])]]
 
 
-def resume_draft(tracker: Tracker) -> list[EventType]:
+def resume_draft(tracker: Tracker, named: bool = True) -> list[EventType]:
     """Takes up a report that was being written when something else came first (a question from an
-    agency, a rating): the form becomes active again and re-asks its current step."""
-    return [ActiveLoop("report_form")] if tracker.get_slot("classification") else []
+    agency, a rating): the form becomes active again and re-asks its current step, after a line that
+    names the draft ("Kita lanjutkan laporan jalan berlubang tadi:") unless `named` is False."""
+    if not tracker.get_slot("classification"):
+        return []
+    from actions.report.draft import resume_lead_in  # draft.py builds on this module
+
+    return ([BotUttered(text=resume_lead_in(tracker))] if named else []) + [ActiveLoop("report_form")]
 
 
 def draft_key() -> str:

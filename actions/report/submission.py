@@ -14,6 +14,7 @@ from rasa_sdk.types import DomainDict
 from redis import RedisError
 
 from actions import clients
+from actions.after_filing.news import end_of_news
 from actions.message import from_notifier
 from actions.report import texts
 from actions.report.dates import JAKARTA, today
@@ -145,4 +146,5 @@ class ReportDelivered(Action):
             return []  # only the notifier tells a citizen that their own kept report arrived
         title = mine[tracking_id].title
         delivered_message(DeliveredReport(tracker.sender_id, tracking_id, title), dispatcher, later=True)
+        end_of_news(dispatcher, tracker, starts_form=False)
         return []

@@ -56,6 +56,10 @@ I_AM_A_BOT = (
 CANCEL_DRAFT = "Batalkan laporan ini? Isinya akan hilang."
 CANCEL_IT, KEEP_IT = "🗑️ Ya, batalkan", "↩️ Tidak, lanjutkan"
 DRAFT_KEPT = "Baik, kita lanjutkan."
+# Before the draft's question when it goes on after news or an answer to an agency ({title}: the
+# draft's title, or its first words).
+RESUME_DRAFT = "Kita lanjutkan laporan {title} tadi:"
+RESUME_UNTITLED = "Kita lanjutkan laporan yang sedang Anda isi tadi:"
 
 # --- isi, judul ---
 

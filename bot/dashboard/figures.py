@@ -9,7 +9,7 @@ Definitions (docs/dashboard.md repeats them for the admins):
 - *followed up within 5 working days*: the same, from the last forwarding to the agency's answer;
 - *overdue*: unverified or not forwarded more than 3 working days after filing, or forwarded and unanswered
   more than 5 working days after the forwarding; the working days past that are shown;
-- medians in working days (bot.dashboard.workdays): filing → verification, forwarding → follow-up,
+- medians in working days (common.workdays): filing → verification, forwarding → follow-up,
   filing → completion.
 """
 
@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Callable, Iterable, Optional
 
-from bot.dashboard.workdays import WIB, local_day, working_days_between
+from common.workdays import WIB, local_day, working_days_between
 
 VERIFY_WORKING_DAYS = 3
 FOLLOW_UP_WORKING_DAYS = 5

@@ -25,8 +25,8 @@ from redis.exceptions import RedisError
 
 from bot.dashboard import keys
 from bot.dashboard.figures import Report
-from bot.dashboard.workdays import local_day
 from common import activity
+from common.workdays import local_day
 from lapor_client import LaporClient
 from lapor_client.errors import LaporError, LaporNotFound
 from lapor_client.models import Report as LaporReport

@@ -28,8 +28,8 @@ from bot.dashboard.config import DashboardSettings
 from bot.dashboard.figures import Filters
 from bot.dashboard.projection import Projection
 from bot.dashboard.tables import HIDDEN, Table, build, may_read_text, region_name
-from bot.dashboard.workdays import WIB
 from common import keys as common_keys
+from common.workdays import WIB
 from lapor_client import LaporClient
 from lapor_client.errors import LaporError
 

@@ -3,7 +3,7 @@
 Jobs travel through a Redis stream read by the consumer group `notifiers`: each entry goes to one
 notifier, which acknowledges it once the job is sent, retried later or given up. An entry a notifier
 took and never acknowledged (it died) is claimed by another after CLAIM_IDLE_MS (XAUTOCLAIM), so a
-killed notifier costs at most the one message it was sending when it died.
+killed notifier costs at most the one burst it was sending when it died (service.py).
 
 In, at least once: LAPOR's events feed is read after the stored cursor, and a page's jobs and the new
 cursor are written by one script that first checks the cursor is still the one the page was read

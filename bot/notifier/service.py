@@ -2,12 +2,16 @@
 
     python -m bot.notifier
 
-Two loops share one Redis:
+Its loops share one Redis:
 - *follow the feed*: read LAPOR's events after the stored cursor, fan each event out to the report's
   followers as delivery jobs, and move the cursor in the same transaction (queue.py);
+- *warn*: a followed report that passed a deadline without its step gets its reporter one notice, in
+  the daytime (deadlines.py);
 - *deliver*: let the dialogue say each due job (Rasa's trigger_intent with an EXTERNAL_ intent, so
   the assistant knows e.g. that the citizen's next message answers a clarification), then send what
-  it said on the follower's channel; failures are retried with backoff, a blocked bot stops trying.
+  it said on the follower's channel; a citizen's jobs due together are one burst of at most three
+  messages that asks its question once (burst.py); failures are retried with backoff, a blocked bot
+  stops trying.
 
 Run as many notifiers as you like: each event is stored once (the cursor is moved by compare-and-set),
 each job is sent by one of them (a Redis stream's consumer group), a dead one's jobs are claimed by
@@ -25,6 +29,7 @@ import socket
 import time
 from collections.abc import Sequence
 from dataclasses import asdict
+from datetime import datetime
 
 import aiohttp
 import redis.asyncio as aioredis
@@ -34,6 +39,8 @@ from redis import RedisError
 from bot.channels.base import DeliveryDeferred, Outbound, UserUnreachable
 from bot.channels.registry import outbounds
 from bot.notifier import metrics
+from bot.notifier.burst import compose
+from bot.notifier.deadlines import Deadlines
 from bot.notifier.queue import CLAIM_IDLE_MS, GROUP, MAX_ATTEMPTS, DeliveryQueue, Job, ensure_group
 from bot.notifier.settings import NotifierSettings
 from bot.rasa_client import RasaClient, RasaUnavailable
@@ -62,6 +69,14 @@ EXTERNAL_INTENTS = {
     "report_delivered": "EXTERNAL_report_delivered",
     "answer_reminder": "EXTERNAL_answer_reminder",
 }
+
+
+def bursts(jobs: list[Job]) -> list[tuple[str, list[Job]]]:
+    """The jobs taken together, by citizen: each citizen's in feed order (the queue's order)."""
+    by_sender: dict[str, list[Job]] = {}
+    for job in jobs:
+        by_sender.setdefault(job.sender, []).append(job)
+    return list(by_sender.items())
 
 
 def event_payload(event: Event) -> dict:
@@ -107,6 +122,7 @@ class Notifier:
         self._consumer = consumer
         self._queue = DeliveryQueue(redis, consumer)
         self._reports = ReportsStore(redis)
+        self._deadlines = Deadlines(redis, lapor, self._queue)
         self._trigger = trigger
         self._outbound = outbound
         # Set by run(): a stop request ends a round between two deliveries, never inside one.
@@ -118,11 +134,12 @@ class Notifier:
         while True:
             after = await self._queue.cursor()
             page = await self._lapor.events_page(after=after, limit=page_size)
-            jobs = [
-                Job(event_payload(event), sender)
-                for event in page.events
-                for sender in sorted(await self._reports.followers(event.tracking_id))
+            followed = [
+                (event, sorted(await self._reports.followers(event.tracking_id))) for event in page.events
             ]
+            jobs = [Job(event_payload(event), sender) for event, senders in followed for sender in senders]
+            # Kept before the cursor moves: a page read again keeps the same stages again.
+            await self._deadlines.watch(event for event, senders in followed if senders)
             # False: another notifier stored this page first; the loop goes on from its cursor.
             if await self._queue.enqueue_page(jobs, after, page.next_cursor):
                 read += len(page.events)
@@ -182,43 +199,45 @@ class Notifier:
                 jobs.append(Job(event, reminder["sender"]))
         return await self._queue.enqueue(jobs)
 
+    async def warn_overdue_once(self, now: datetime | None = None) -> int:
+        """Queues a notice for each reporter whose report passed a deadline without its step (once per
+        stage, in the daytime: deadlines.py); returns how many were queued."""
+        return await self._deadlines.warn_once(now)
+
     async def deliver_due_once(self, block_ms: int = 0) -> int:
-        """Delivers this notifier's share of what is due; returns how many jobs were delivered."""
+        """Delivers this notifier's share of what is due; returns how many jobs were delivered. A
+        citizen's jobs taken together are one burst: told in a few messages, sent or retried together."""
         delivered = 0
-        held_back: set[str] = set()  # citizens whose earlier job failed: their later ones wait
-        for job in await self._queue.take(block_ms=block_ms):
-            if self._stop.is_set() or job.sender in held_back:
-                await self._queue.put_back(job)
+        for sender, burst in bursts(await self._queue.take(block_ms=block_ms)):
+            if self._stop.is_set():
+                for job in burst:
+                    await self._queue.put_back(job)
                 continue
             try:
-                await self._deliver(job)
+                await self._deliver(sender, burst)
             except UserUnreachable:
-                log.info(
-                    "recipient unreachable, unfollowing job=%s user=%s",
-                    job.event["event_id"],
-                    pseudonym(job.sender),
-                )
-                await self._reports.unfollow_all(job.sender)
-                await self._queue.drop(job)
-                metrics.DELIVERIES.labels(outcome="unreachable").inc()
-                await self._record_failed(job, "recipient_gone", final=True)
+                log.info("recipient unreachable, unfollowing jobs=%d user=%s", len(burst), pseudonym(sender))
+                await self._reports.unfollow_all(sender)
+                for job in burst:
+                    await self._queue.drop(job)
+                    metrics.DELIVERIES.labels(outcome="unreachable").inc()
+                    await self._record_failed(job, "recipient_gone", final=True)
             except DeliveryDeferred as exc:
-                log.warning(
-                    "delivery deferred job=%s user=%s: %s", job.event["event_id"], pseudonym(job.sender), exc
-                )
-                held_back.add(job.sender)
-                await self._queue.retry_later(job, exc.retry_after)
-                metrics.DELIVERIES.labels(outcome="deferred").inc()
-                dead = job.attempts >= MAX_ATTEMPTS
-                if dead:
-                    metrics.DEAD_LETTERS.inc()
-                # A fixed reason: the exception's text may come from the platform.
-                await self._record_failed(job, "deferred", final=dead)
+                log.warning("delivery deferred jobs=%d user=%s: %s", len(burst), pseudonym(sender), exc)
+                for job in burst:
+                    await self._queue.retry_later(job, exc.retry_after)
+                    metrics.DELIVERIES.labels(outcome="deferred").inc()
+                    dead = job.attempts >= MAX_ATTEMPTS
+                    if dead:
+                        metrics.DEAD_LETTERS.inc()
+                    # A fixed reason: the exception's text may come from the platform.
+                    await self._record_failed(job, "deferred", final=dead)
             else:
-                await self._queue.mark_sent(job)
-                metrics.DELIVERIES.labels(outcome="sent").inc()
-                delivered += 1
-                await self._record_sent(job)
+                for job in burst:
+                    await self._queue.mark_sent(job)
+                    metrics.DELIVERIES.labels(outcome="sent").inc()
+                    await self._record_sent(job)
+                delivered += len(burst)
         return delivered
 
     async def _record_sent(self, job: Job) -> None:
@@ -250,21 +269,23 @@ class Notifier:
             **activity.of(job.sender),
         )
 
-    async def _deliver(self, job: Job) -> None:
+    async def _deliver(self, sender: str, burst: list[Job]) -> None:
         # The dialogue is asked once per job: its answer is kept with the job, so a retry after
         # a failed send repeats only the send, never the conversation's side of it.
-        if job.rendered is None:
-            job.rendered = [r.to_json() for r in await self._trigger.replies_for(job)]
-            await self._queue.save(job)
-        await self._outbound.send(
-            job.sender, job.event["tracking_id"], [BotMessage.from_rasa(m) for m in job.rendered]
-        )
+        for job in burst:
+            if job.rendered is None:
+                job.rendered = [r.to_json() for r in await self._trigger.replies_for(job)]
+                await self._queue.save(job)
+        messages = compose([[BotMessage.from_rasa(m) for m in job.rendered or ()] for job in burst])
+        if messages:
+            await self._outbound.send(sender, burst[0].event["tracking_id"], messages)
 
     async def round(self) -> None:
         """One pass of every loop. Redis or LAPOR being down ends the pass early; `run` goes on."""
         try:
             await self.retry_outbox_once()
             await self.follow_feed_once()
+            await self.warn_overdue_once()
         except LaporError as exc:
             metrics.LAPOR_ERRORS.labels(kind=type(exc).__name__).inc()
             log.warning("LAPOR unavailable: %s", type(exc).__name__)

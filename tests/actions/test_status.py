@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from actions.status import LOOKUPS_PER_HOUR, CheckStatus, MyReports
+from common.clarifications import OpenClarifications
+from common.workdays import WIB
 from tests.support.actions import file_report, make_tracker, run, texts, tracking_entity
 
 
@@ -81,3 +85,25 @@ async def test_looking_up_other_peoples_numbers_is_limited_so_they_cannot_be_wal
     # The reporter, and anyone else, is not held back by that.
     assert "Status:" in await status_said(theirs, sender="telegram:pelapor-lain")
     assert "Status:" in await status_said(theirs, sender="console:tetangga")
+
+
+async def test_an_unanswered_agency_question_is_mentioned_with_its_age(env, admin):
+    """Asked two days ago and still waiting: the reporter's status says so; once answered, it does not."""
+    tracking_id = await file_report()
+    now = datetime.now(WIB)
+    await admin.backdate(tracking_id, now - timedelta(days=3))
+    await admin.transition(tracking_id, "verified", at=now - timedelta(days=3))
+    await admin.transition(
+        tracking_id, "forwarded", agency_id="dpupr-kota-bandung", at=now - timedelta(days=3)
+    )
+    asked = (await admin.clarification(tracking_id, "Mohon kirim foto.", at=now - timedelta(days=2)))[
+        "events"
+    ][-1]
+    questions = OpenClarifications(env)
+    await questions.add("console:warga-1", tracking_id, str(asked["event_id"]), asked["message"])
+    said = await status_said(tracking_id)
+    assert "Ada pertanyaan dari instansi sejak 2 hari lalu yang belum dijawab" in said
+    assert "pertanyaan dari instansi" not in await status_said(tracking_id, sender="console:tetangga")
+
+    await questions.remove("console:warga-1", str(asked["event_id"]))
+    assert "pertanyaan dari instansi" not in await status_said(tracking_id)

@@ -8,7 +8,7 @@ import pytest
 
 from bot.dashboard import charts, figures
 from bot.dashboard.figures import Filters, Report
-from bot.dashboard.workdays import working_days_between
+from common.workdays import working_days_between
 
 
 def at(day: str, hour: int = 10) -> datetime:

@@ -11,8 +11,8 @@ import pytest
 from bot.dashboard import conversations, keys
 from bot.dashboard.accounts import Accounts
 from bot.dashboard.projection import Projection
-from bot.dashboard.workdays import WIB
 from common import activity
+from common.workdays import WIB
 from lapor_client import LaporClient, LaporSettings
 from lapor_client.errors import LaporValidationError
 from tests.support.dashboard import dashboard_cli

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator
+from datetime import datetime
 
 import aiohttp
 import pytest
@@ -23,6 +24,7 @@ from bot.notifier.service import ChannelOutbound, DialogueTrigger, Notifier
 from bot.rasa_client import RasaClient
 from common.media import MediaStore
 from common.offers import OfferedPayloads
+from common.workdays import due_day, format_date
 from lapor_client import LaporClient, LaporSettings, SandboxAdmin
 from tests.support.chat_citizens import TelegramCitizen, file_a_report, sandbox_state, stack_settings
 from tests.support.gateway import SAMPLES, TELEGRAM_TOKEN, running_gateway
@@ -158,3 +160,44 @@ async def test_a_report_moves_along_and_the_citizen_answers_and_rates(stack, fak
             "dinyatakan selesai",
         ):
             assert sum(news in text for text in sent) == 1, news
+
+
+async def test_news_while_writing_the_next_report_is_a_short_burst_of_its_own_moment(
+    stack, fake_telegram, notifier
+):
+    """Issue 16: the citizen starts their next report before the first one's news arrives. The filing's
+    own "submitted" says nothing; verified, forwarded and a follow-up read in one poll are told in at most
+    three messages, the forwarding with the deadline it set then; the open step is not asked again after
+    each one, and once the follow-up's question is answered, nothing is repeated."""
+    telegram = TelegramSettings(token=TELEGRAM_TOKEN, api_base_url=fake_telegram.url)
+    chat_id = int(time.time()) % 1_000_000 + 9_000_000
+    async with (
+        running_gateway(stack_settings(stack, telegram=telegram)),
+        SandboxAdmin(stack.sandbox_url) as admin,
+    ):
+        citizen = TelegramCitizen(fake_telegram, chat_id)
+        tracking_id = await file_a_report(citizen)
+        await citizen.text("Lampu jalan di Jl. Dago mati sejak seminggu, gelap sekali kalau malam.")
+        run = NotifierRun(notifier, citizen)
+        assert await run.round() == []  # "submitted": the step asked a moment ago is not asked again
+
+        await admin.transition(tracking_id, "verified")
+        said = await run.round()
+        assert len(said) == 2, said
+        assert "sudah diverifikasi" in said[0]["text"]
+        assert said[1]["text"].startswith("Kita lanjutkan laporan lampu jalan"), said[1]
+
+        forwarded = await admin.transition(tracking_id, "forwarded", agency_id="dpupr-kota-bandung")
+        later = await admin.follow_up(tracking_id, "Sudah dijadwalkan perbaikan minggu depan.")
+        said = await run.round()
+        assert len(said) <= 3, said
+        own_due = due_day("forwarded", datetime.fromisoformat(forwarded["events"][-1]["at"]))
+        assert format_date(own_due) in joined(said)
+        assert format_date(datetime.fromisoformat(later["due_at"]).date()) not in joined(said)
+        assert "sudah menyelesaikan masalah Anda?" in said[-1]["text"]
+        assert not any(m["text"].startswith("Kita lanjutkan") for m in said)
+
+        # Answered: the draft is taken up again once, named, then its own question.
+        said = await citizen.press("✅ Sudah")
+        named = [m for m in said if m["text"].startswith("Kita lanjutkan laporan lampu jalan")]
+        assert len(named) == 1 and said.index(named[0]) == len(said) - 2, said

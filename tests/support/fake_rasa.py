@@ -19,6 +19,11 @@ def echo(body: dict) -> list[dict]:
     return [{"text": f"echo {body['message']}", "buttons": [{"title": "Ya", "payload": "/affirm"}]}]
 
 
+def line_per_event(sender: str, body: dict) -> list[dict]:
+    entities = body["entities"]
+    return [{"text": f"{body['name']} #{entities['tracking_id']} {entities['lapor_status']}"}]
+
+
 @dataclass
 class FakeRasa:
     url: str = ""
@@ -27,7 +32,10 @@ class FakeRasa:
 
 
 @contextlib.asynccontextmanager
-async def fake_rasa(answer: Callable[[dict], list[dict]] = echo) -> AsyncIterator[FakeRasa]:
+async def fake_rasa(
+    answer: Callable[[dict], list[dict]] = echo, say: Callable[[str, dict], list[dict]] = line_per_event
+) -> AsyncIterator[FakeRasa]:
+    """`answer` answers a chat message; `say` what the dialogue says about an event (by default a line)."""
     fake = FakeRasa()
 
     async def webhook(request: web.Request) -> web.Response:
@@ -38,10 +46,10 @@ async def fake_rasa(answer: Callable[[dict], list[dict]] = echo) -> AsyncIterato
 
     async def trigger(request: web.Request) -> web.Response:
         body = await request.json()
-        fake.triggered.append((request.match_info["conversation_id"], body))
-        entities = body["entities"]
-        text = f"{body['name']} #{entities['tracking_id']} {entities['lapor_status']}"
-        return web.json_response({"tracker": {}, "messages": [{"recipient_id": "x", "text": text}]})
+        sender = request.match_info["conversation_id"]
+        fake.triggered.append((sender, body))
+        messages = [{"recipient_id": sender, **m} for m in say(sender, body)]
+        return web.json_response({"tracker": {}, "messages": messages})
 
     app = web.Application()
     app.router.add_post("/webhooks/rest/webhook", webhook)
