@@ -447,6 +447,17 @@ def _stop_on_signal(signum, frame):
     raise KeyboardInterrupt
 
 
+def until_a_service_dies(stack: Stack) -> int:
+    """Waits while every service runs; says which one stopped and where its log is. The exit code."""
+    while (dead := stack.dead_service()) is None:
+        time.sleep(1)
+    print(
+        f"{dead.name} stopped unexpectedly; see {shown_path(stack.logs_dir / (dead.name + '.log'))}",
+        file=sys.stderr,
+    )
+    return 1
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -473,13 +484,7 @@ def main(argv: list[str] | None = None) -> int:
             chat(stack.gateway_url, token=stack.secrets.console_token)
         else:
             print("Running headless; stop with Ctrl-C or SIGTERM.", flush=True)
-            while (dead := stack.dead_service()) is None:
-                time.sleep(1)
-            print(
-                f"{dead.name} stopped unexpectedly; see {shown_path(stack.logs_dir / (dead.name + '.log'))}",
-                file=sys.stderr,
-            )
-            return 1
+            return until_a_service_dies(stack)
     except StackError as exc:
         print(f"ERROR: {exc}", file=sys.stderr)
         return 1

@@ -20,7 +20,16 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from bot.local.stack import ROOT, Ports, Service, Stack, StackError, _stop_on_signal, free_port, shown_path
+from bot.local.stack import (
+    ROOT,
+    Ports,
+    Service,
+    Stack,
+    StackError,
+    _stop_on_signal,
+    free_port,
+    until_a_service_dies,
+)
 
 HAPROXY_CONFIG = ROOT / "deploy" / "haproxy.cfg"
 # deploy/haproxy.cfg's health checks ("default-server inter 2s fall 2 rise 2"): a server HAProxy found down
@@ -117,13 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         topology.start(say=lambda line: print(line, flush=True))
         print(f"Ready. Citizens' way in (HAProxy): {topology.gateway_url}", flush=True)
-        while (dead := topology.dead_service()) is None:
-            time.sleep(1)
-        print(
-            f"{dead.name} stopped; see {shown_path(topology.logs_dir / (dead.name + '.log'))}",
-            file=sys.stderr,
-        )
-        return 1
+        return until_a_service_dies(topology)
     except StackError as exc:
         print(f"ERROR: {exc}", file=sys.stderr)
         return 1
