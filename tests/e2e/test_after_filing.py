@@ -22,13 +22,10 @@ import pytest
 import redis.asyncio as aioredis
 
 from bot.channels.console.outbound import ConsoleOutbound
-from bot.notifier.service import ChannelOutbound, DialogueTrigger, Notifier
-from bot.rasa_client import RasaClient
+from bot.notifier.service import Notifier
 from common.inbox import ConsoleInbox
-from common.media import MediaStore
-from common.offers import OfferedPayloads
 from lapor_client import LaporClient, LaporSettings, SandboxAdmin
-from tests.support.chat_citizens import file_a_report, sandbox_state, stack_settings
+from tests.support.chat_citizens import file_a_report, sandbox_state, stack_notifier, stack_settings
 from tests.support.gateway import SAMPLES, running_gateway
 
 pytestmark = pytest.mark.stack
@@ -107,13 +104,7 @@ async def chat(stack) -> AsyncIterator[tuple[ConsoleCitizen, NotifierRound, Sand
         aiohttp.ClientSession() as http,
         SandboxAdmin(stack.sandbox_url) as admin,
     ):
-        notifier = Notifier(
-            lapor,
-            redis,
-            DialogueTrigger(RasaClient(stack.rasa_url, http, token=stack.secrets.rasa_token)),
-            ChannelOutbound({"console": ConsoleOutbound(redis)}, OfferedPayloads(redis)),
-            MediaStore(stack.run_dir / "media"),
-        )
+        notifier = stack_notifier(stack, lapor, redis, http, {"console": ConsoleOutbound(redis)})
         citizen = ConsoleCitizen(http, gateway.url, token)
         yield citizen, NotifierRound(notifier, ConsoleInbox(redis), citizen), admin
     await redis.close()

@@ -14,13 +14,9 @@ import aiohttp
 import pytest
 import redis.asyncio as aioredis
 
-from bot.channels.settings import TelegramSettings, WhatsAppSettings
+from bot.channels.settings import TelegramSettings
 from bot.channels.whatsapp.graph import GraphClient
 from bot.channels.whatsapp.outbound import ServiceWindow, WhatsAppOutbound
-from bot.notifier.service import ChannelOutbound, DialogueTrigger, Notifier
-from bot.rasa_client import RasaClient
-from common.media import MediaStore
-from common.offers import OfferedPayloads
 from lapor_client import LaporClient, LaporSettings, SandboxAdmin
 from tests.support.chat_citizens import (
     TelegramCitizen,
@@ -28,17 +24,10 @@ from tests.support.chat_citizens import (
     assert_filed_with_photo,
     file_a_report,
     sandbox_state,
+    stack_notifier,
     stack_settings,
 )
-from tests.support.gateway import (
-    SAMPLES,
-    TELEGRAM_TOKEN,
-    WA_APP_SECRET,
-    WA_PHONE_NUMBER_ID,
-    WA_TOKEN,
-    WA_VERIFY_TOKEN,
-    running_gateway,
-)
+from tests.support.gateway import SAMPLES, TELEGRAM_TOKEN, running_gateway, whatsapp_settings
 
 pytestmark = pytest.mark.stack
 
@@ -49,16 +38,6 @@ def assert_caption_noted(report: dict) -> None:
     """The story first, then the caption as a note on the photo (named as each channel names it)."""
     story, notes = report["body"].split("\n\nKeterangan pada lampiran:\n- ")
     assert story.startswith("Jalan di depan rumah saya berlubang") and notes.endswith(f".jpg: {CAPTION}")
-
-
-def whatsapp_settings(fake_graph) -> WhatsAppSettings:
-    return WhatsAppSettings(
-        token=WA_TOKEN,
-        phone_number_id=WA_PHONE_NUMBER_ID,
-        app_secret=WA_APP_SECRET,
-        verify_token=WA_VERIFY_TOKEN,
-        api_base_url=fake_graph.url,
-    )
 
 
 def with_caption(citizen):
@@ -112,13 +91,7 @@ async def test_a_whatsapp_citizen_with_only_a_username_files_a_voice_note_and_is
         assert_filed_with_photo(stack, tracking_id, sample="ogg")  # the voice note is in LAPOR
 
         outbound = WhatsAppOutbound(GraphClient(http, whatsapp), ServiceWindow(redis))
-        notifier = Notifier(
-            lapor,
-            redis,
-            DialogueTrigger(RasaClient(stack.rasa_url, http, token=stack.secrets.rasa_token)),
-            ChannelOutbound({"whatsapp": outbound}, OfferedPayloads(redis)),
-            MediaStore(stack.run_dir / "media"),
-        )
+        notifier = stack_notifier(stack, lapor, redis, http, {"whatsapp": outbound})
         await admin.transition(tracking_id, "verified")
         await admin.transition(tracking_id, "forwarded", agency_id="dpupr-kota-bandung")
         await admin.clarification(tracking_id, "Mohon sebutkan patokan terdekat.")

@@ -20,13 +20,16 @@ from telegram.ext import AIORateLimiter, ExtBot
 from bot.channels.console.outbound import ConsoleOutbound
 from bot.channels.settings import TelegramSettings
 from bot.channels.telegram.outbound import TelegramOutbound as TelegramSender
-from bot.notifier.service import ChannelOutbound, DialogueTrigger, Notifier
-from bot.rasa_client import RasaClient
-from common.media import MediaStore
-from common.offers import OfferedPayloads
+from bot.notifier.service import Notifier
 from common.workdays import due_day, format_date
 from lapor_client import LaporClient, LaporSettings, SandboxAdmin
-from tests.support.chat_citizens import TelegramCitizen, file_a_report, sandbox_state, stack_settings
+from tests.support.chat_citizens import (
+    TelegramCitizen,
+    file_a_report,
+    sandbox_state,
+    stack_notifier,
+    stack_settings,
+)
 from tests.support.gateway import SAMPLES, TELEGRAM_TOKEN, running_gateway
 
 pytestmark = pytest.mark.stack
@@ -67,13 +70,7 @@ async def notifier(stack, fake_telegram) -> AsyncIterator[Notifier]:
     lapor_settings = LaporSettings(base_url=stack.sandbox_url, token=stack.env["LAPOR_TOKEN"])
     async with bot, LaporClient(lapor_settings) as lapor, aiohttp.ClientSession() as http:
         channels = {"telegram": TelegramSender(bot, redis), "console": ConsoleOutbound(redis)}
-        yield Notifier(
-            lapor,
-            redis,
-            DialogueTrigger(RasaClient(stack.rasa_url, http, token=stack.secrets.rasa_token)),
-            ChannelOutbound(channels, OfferedPayloads(redis)),
-            MediaStore(stack.run_dir / "media"),
-        )
+        yield stack_notifier(stack, lapor, redis, http, channels)
     await redis.close()
 
 

@@ -13,19 +13,11 @@ from typing import Any
 import pytest
 from aiohttp import web
 
-from bot.channels.settings import ChannelSettings, TelegramSettings, WhatsAppSettings
+from bot.channels.settings import ChannelSettings, TelegramSettings
 from bot.gateway.app import listening
 from bot.gateway.settings import GatewaySettings
 from tests.support import free_port, serving
-from tests.support.gateway import (
-    TELEGRAM_TOKEN,
-    WA_APP_SECRET,
-    WA_PHONE_NUMBER_ID,
-    WA_TOKEN,
-    WA_VERIFY_TOKEN,
-    WEBHOOK_SECRET,
-    Gateway,
-)
+from tests.support.gateway import TELEGRAM_TOKEN, WEBHOOK_SECRET, Gateway, whatsapp_settings
 
 CONSOLE_TOKEN = "console-secret-for-tests"
 LONG_PAYLOAD = '/inform{"instansi": "Dinas Pekerjaan Umum dan Penataan Ruang Kota Bandung"}'
@@ -79,13 +71,7 @@ def start_gateway(
             telegram=TelegramSettings(
                 token=TELEGRAM_TOKEN, api_base_url=fake_telegram.url, webhook_secret=WEBHOOK_SECRET
             ),
-            whatsapp=WhatsAppSettings(
-                token=WA_TOKEN,
-                phone_number_id=WA_PHONE_NUMBER_ID,
-                app_secret=WA_APP_SECRET,
-                verify_token=WA_VERIFY_TOKEN,
-                api_base_url=fake_graph.url,
-            ),
+            whatsapp=whatsapp_settings(fake_graph),
         )
         settings: dict[str, Any] = dict(
             host="127.0.0.1",

@@ -34,6 +34,28 @@ async def serving(app: web.Application) -> AsyncIterator[str]:
         await server.close()
 
 
+class FakeApi:
+    """A platform's API played on a loopback port (the fake Bot API, the fake Graph API): subclasses add
+    their routes; the gateway under test is pointed at `url`."""
+
+    url = ""
+    _runner: web.AppRunner | None = None
+
+    def add_routes(self, app: web.Application) -> None:
+        raise NotImplementedError
+
+    async def start(self, port: int) -> None:
+        app = web.Application()
+        self.add_routes(app)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        await web.TCPSite(self._runner, "127.0.0.1", port).start()
+        self.url = f"http://127.0.0.1:{port}"
+
+    async def stop(self) -> None:
+        await self._runner.cleanup()
+
+
 @dataclass
 class Sandbox:
     url: str

@@ -16,6 +16,10 @@ import pytest
 
 from bot.channels.settings import ChannelSettings
 from bot.gateway.settings import GatewaySettings
+from bot.notifier.service import ChannelOutbound, DialogueTrigger, Notifier
+from bot.rasa_client import RasaClient
+from common.media import MediaStore
+from common.offers import OfferedPayloads
 from lapor_client.sandbox import seed
 from tests.support import free_port
 from tests.support.fake_graph import signed
@@ -38,6 +42,17 @@ def stack_settings(stack, **channels: Any) -> GatewaySettings:
         max_text_chars=4096,
         rasa_timeout=30,
         channels=ChannelSettings(**channels),
+    )
+
+
+def stack_notifier(stack, lapor, redis, http: aiohttp.ClientSession, channels: dict[str, Any]) -> Notifier:
+    """The notifier, run in the test, against the stack's Rasa, sandbox and media, sending on `channels`."""
+    return Notifier(
+        lapor,
+        redis,
+        DialogueTrigger(RasaClient(stack.rasa_url, http, token=stack.secrets.rasa_token)),
+        ChannelOutbound(channels, OfferedPayloads(redis)),
+        MediaStore(stack.run_dir / "media"),
     )
 
 

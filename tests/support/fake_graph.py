@@ -17,12 +17,14 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.support import FakeApi
+
 
 def sign(body: bytes, app_secret: str) -> str:
     return "sha256=" + hmac.new(app_secret.encode(), body, hashlib.sha256).hexdigest()
 
 
-class FakeGraph:
+class FakeGraph(FakeApi):
     def __init__(self, token: str, phone_number_id: str) -> None:
         self.token = token
         self.phone_number_id = phone_number_id
@@ -35,20 +37,11 @@ class FakeGraph:
         self._media: dict[str, tuple[bytes, str]] = {}
         # Ids unique across runs, as Meta's are: the gateway's dedupe keys outlive a test.
         self._ids = itertools.count(int(time.time() * 1000) % 10**11)
-        self._runner: web.AppRunner | None = None
 
-    async def start(self, port: int) -> None:
-        app = web.Application()
+    def add_routes(self, app: web.Application) -> None:
         app.router.add_post("/{phone_number_id}/messages", self._messages)
         app.router.add_get("/download/{media_id}", self._download)
         app.router.add_get("/{media_id}", self._media_info)
-        self._runner = web.AppRunner(app)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", port).start()
-        self.url = f"http://127.0.0.1:{port}"
-
-    async def stop(self) -> None:
-        await self._runner.cleanup()
 
     # --- test side ---
 

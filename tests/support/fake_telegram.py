@@ -16,13 +16,15 @@ from urllib.parse import unquote
 
 from aiohttp import web
 
+from tests.support import FakeApi
+
 BOT = {"id": 700000001, "is_bot": True, "first_name": "LAPOR Uji", "username": "lapor_uji_bot"}
 DOWNLOAD_LIMIT = 20_000_000
 # Parameters PTB sends JSON-encoded in its form data.
 _JSON_PARAMS = {"reply_markup", "allowed_updates", "commands"}
 
 
-class FakeTelegram:
+class FakeTelegram(FakeApi):
     def __init__(self, token: str) -> None:
         self.token = token
         self.url = ""
@@ -34,21 +36,12 @@ class FakeTelegram:
         self._files: dict[str, tuple[bytes, int]] = {}
         # Ids unique across runs, as Telegram's are: the gateway's dedupe keys outlive a test.
         self._ids = itertools.count(int(time.time() * 1000) % 10**11)
-        self._runner: web.AppRunner | None = None
 
     # --- test side ---
 
-    async def start(self, port: int) -> None:
-        app = web.Application()
+    def add_routes(self, app: web.Application) -> None:
         app.router.add_route("*", f"/bot{self.token}/{{method}}", self._method)
         app.router.add_get("/file/{bot}/{path:.+}", self._file)  # httpx sends the token's ":" as %3A
-        self._runner = web.AppRunner(app)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", port).start()
-        self.url = f"http://127.0.0.1:{port}"
-
-    async def stop(self) -> None:
-        await self._runner.cleanup()
 
     def push(self, update: dict[str, Any]) -> dict[str, Any]:
         """Queues an update for getUpdates (long polling)."""

@@ -138,16 +138,20 @@ async def telegram_webhook_gateway(gateway_settings, fake_telegram) -> AsyncIter
         yield gateway
 
 
-@pytest.fixture
-async def whatsapp_gateway(gateway_settings, fake_graph) -> AsyncIterator[Gateway]:
-    whatsapp = WhatsAppSettings(
+def whatsapp_settings(fake_graph) -> WhatsAppSettings:
+    """The WhatsApp channel against the fake Graph API, with this module's test credentials."""
+    return WhatsAppSettings(
         token=WA_TOKEN,
         phone_number_id=WA_PHONE_NUMBER_ID,
         app_secret=WA_APP_SECRET,
         verify_token=WA_VERIFY_TOKEN,
         api_base_url=fake_graph.url,
     )
-    async with running_gateway(gateway_settings(whatsapp=whatsapp)) as gateway:
+
+
+@pytest.fixture
+async def whatsapp_gateway(gateway_settings, fake_graph) -> AsyncIterator[Gateway]:
+    async with running_gateway(gateway_settings(whatsapp=whatsapp_settings(fake_graph))) as gateway:
         yield gateway
 
 

@@ -7,18 +7,10 @@ from dataclasses import replace
 import aiohttp
 import pytest
 
-from bot.channels.settings import WhatsAppSettings
 from bot.gateway.settings import GatewaySettings
 from common.inbox import ConsoleInbox
 from common.messages import BotMessage as Reply
-from tests.support.gateway import (
-    SAMPLES,
-    WA_APP_SECRET,
-    WA_PHONE_NUMBER_ID,
-    WA_TOKEN,
-    WA_VERIFY_TOKEN,
-    running_gateway,
-)
+from tests.support.gateway import SAMPLES, running_gateway, whatsapp_settings
 
 TOKEN = "console-test-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -52,13 +44,7 @@ def test_the_console_is_off_unless_enabled_and_then_needs_a_token(monkeypatch):
 
 
 async def test_console_and_whatsapp_share_one_path_to_rasa(gateway_settings, fake_graph, rasa):
-    whatsapp = WhatsAppSettings(
-        token=WA_TOKEN,
-        phone_number_id=WA_PHONE_NUMBER_ID,
-        app_secret=WA_APP_SECRET,
-        verify_token=WA_VERIFY_TOKEN,
-        api_base_url=fake_graph.url,
-    )
+    whatsapp = whatsapp_settings(fake_graph)
     settings = with_console(gateway_settings(whatsapp=whatsapp))
     async with running_gateway(settings) as gateway, aiohttp.ClientSession(headers=AUTH) as http:
         body = {"user_id": "dev", "text": "lapor", "message_id": "c1"}
