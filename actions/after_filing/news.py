@@ -32,13 +32,12 @@ from actions.after_filing.reply_form import (
     reset_slots,
     start_answer,
 )
+from actions.after_filing.told import end_of_news
 from actions.message import from_notifier
 from actions.report.dates import format_date
-from actions.report.draft import resume_lead_in
 from actions.status import clean_tracking_id, follow_button
 from actions.status_texts import UNAVAILABLE
 from common.clarifications import OpenClarifications
-from common.messages import THEN_NEW, THEN_OPEN, news_told
 from common.reports import ReportsStore
 from common.workdays import due_day
 from lapor_client.errors import LaporError, LaporNotFound
@@ -69,15 +68,6 @@ class LaporEvent:
             return None
         reporter = await ReportsStore(clients.redis()).is_filed_by(tracker.sender_id, tracking_id)
         return cls(tracking_id, event_id, entity("lapor_status"), entity("lapor_message"), reporter)
-
-
-def end_of_news(dispatcher: CollectingDispatcher, tracker: Tracker, starts_form: bool) -> None:
-    """Marks where the news ends: what follows is a form the news starts, or the open step again."""
-    if starts_form:
-        dispatcher.utter_message(json_message=news_told(THEN_NEW))
-        return
-    resume = resume_lead_in(tracker) if tracker.active_loop_name == "report_form" else ""
-    dispatcher.utter_message(json_message=news_told(THEN_OPEN, resume))
 
 
 def due_when(report: Report, event: "LaporEvent") -> Optional[date]:

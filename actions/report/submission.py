@@ -14,7 +14,7 @@ from rasa_sdk.types import DomainDict
 from redis import RedisError
 
 from actions import clients
-from actions.after_filing.news import end_of_news
+from actions.after_filing.told import end_of_news
 from actions.message import from_notifier
 from actions.report import texts
 from actions.report.dates import JAKARTA, today
