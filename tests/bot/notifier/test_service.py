@@ -257,7 +257,8 @@ async def interrupted_run(
     received: list[dict] = []
     process = start()
     try:
-        deadline = time.monotonic() + 60
+        # Each phase may take long on a busy machine (the restarted notifier imports all it needs first).
+        deadline = time.monotonic() + 90
         while len(told(received)) < expected // 3 and time.monotonic() < deadline:
             received += await inbox.take(follower)
             await asyncio.sleep(0.01)
@@ -265,6 +266,7 @@ async def interrupted_run(
         # Waited for in a thread: this loop serves the fake Rasa the notifier may be talking to.
         await asyncio.to_thread(process.wait, 20)
         process = start()
+        deadline = time.monotonic() + 90
         while len(told(received)) < expected and time.monotonic() < deadline:
             received += await inbox.take(follower)
             await asyncio.sleep(0.1)
