@@ -30,6 +30,11 @@ def clean_tracking_id(raw: str) -> str:
     return re.sub(r"\D", "", raw or "")
 
 
+def named_tracking_id(tracker: Tracker) -> str:
+    """The tracking number the citizen's latest message names (its entity), digits only; "" for none."""
+    return clean_tracking_id(next(tracker.get_latest_entity_values("tracking_id"), ""))
+
+
 def _day(moment: datetime) -> str:
     return format_date(moment.astimezone(JAKARTA).date() if moment.tzinfo else moment.date())
 
@@ -101,7 +106,7 @@ class CheckStatus(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        tracking_id = clean_tracking_id(next(tracker.get_latest_entity_values("tracking_id"), ""))
+        tracking_id = named_tracking_id(tracker)
         store = ReportsStore(clients.redis())
         if not tracking_id:
             mine = [r.tracking_id for r in await store.list_for(tracker.sender_id)]

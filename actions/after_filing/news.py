@@ -35,7 +35,7 @@ from actions.after_filing.reply_form import (
 from actions.after_filing.told import end_of_news
 from actions.message import from_notifier
 from actions.report.dates import format_date
-from actions.status import clean_tracking_id, follow_button
+from actions.status import follow_button, named_tracking_id
 from actions.status_texts import UNAVAILABLE
 from common.clarifications import OpenClarifications
 from common.reports import ReportsStore
@@ -189,7 +189,7 @@ class FollowReport(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        tracking_id = clean_tracking_id(next(tracker.get_latest_entity_values("tracking_id"), ""))
+        tracking_id = named_tracking_id(tracker)
         if not tracking_id:
             dispatcher.utter_message(text=texts.ASK_FOLLOW_NUMBER)
             return []

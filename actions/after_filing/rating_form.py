@@ -26,7 +26,7 @@ from actions.after_filing.reply_form import (
 )
 from actions.message import CitizenMessage
 from actions.report.steps import SKIPPED
-from actions.status import clean_tracking_id
+from actions.status import named_tracking_id
 from actions.status_texts import UNAVAILABLE
 from common import activity
 from common.identity import pseudonym
@@ -196,7 +196,7 @@ class StartRating(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         store = ReportsStore(clients.redis())
-        tracking_id = clean_tracking_id(next(tracker.get_latest_entity_values("tracking_id"), ""))
+        tracking_id = named_tracking_id(tracker)
         if not tracking_id:
             mine = await store.list_for(tracker.sender_id, limit=5)
             if len(mine) != 1:

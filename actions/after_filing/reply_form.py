@@ -34,7 +34,7 @@ from actions.message import CitizenMessage, from_notifier
 from actions.report.evidence import accept_attachments
 from actions.report.start import OFFERED
 from actions.report.steps import resume_draft
-from actions.status import CheckStatus, MyReports, clean_tracking_id
+from actions.status import CheckStatus, MyReports, named_tracking_id
 from common import activity
 from common.clarifications import OpenClarifications
 from common.identity import pseudonym
@@ -558,7 +558,7 @@ class AnswerAgency(Action):
         if not waiting:
             dispatcher.utter_message(text=texts.NOTHING_TO_ANSWER)
             return []
-        named = clean_tracking_id(next(tracker.get_latest_entity_values("tracking_id"), ""))
+        named = named_tracking_id(tracker)
         chosen = next((c for c in waiting if c["tracking_id"] == named), None)
         events = await start_answer(tracker.sender_id, chosen)
         inside = ANSWER_INSIDE.search(CitizenMessage.of(tracker).text)
@@ -576,7 +576,7 @@ class AddToReply(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        tracking_id = clean_tracking_id(next(tracker.get_latest_entity_values("tracking_id"), ""))
+        tracking_id = named_tracking_id(tracker)
         store = ReportsStore(clients.redis())
         if not tracking_id:
             mine = await store.list_for(tracker.sender_id, limit=1)
