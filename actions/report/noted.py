@@ -69,10 +69,18 @@ def place_told(story: str) -> Optional[tuple[str, Place]]:
         return None
     end = named[-1].end()
     window_start = max(0, named[-1].start() - _PLACE_MOST)
-    parsed = parse_alamat(story[window_start:end])
-    if not parsed.kabupaten_kota or parsed.confidence not in ("medium", "high") or not parsed.code:
+    window = story[window_start:end]
+    parsed = parse_alamat(window)
+    if not parsed.kabupaten_kota:
         return None
-    found = get_wilayah(parsed.code)
+    if parsed.confidence in ("medium", "high") and parsed.code:
+        found = get_wilayah(parsed.code)
+    elif parsed.kabupaten_kota.name.lower() in window.lower():
+        # "… kelurahan sukajadi kota bandung": the lower levels do not fit, but the kabupaten/kota is
+        # named in full, kind and all, which is what routing needs.
+        found = get_wilayah(parsed.kabupaten_kota.code)
+    else:
+        return None
     if not found or found.level < 2:
         return None
     starts = [m for m in _PLACE_START.finditer(story, window_start, end)]

@@ -24,6 +24,12 @@ def test_a_story_tells_its_date_and_place_as_written():
     assert typed == "depan sd 3 kuta, badung" and region.code.startswith("51.03")
 
 
+def test_a_kabupaten_kota_named_in_full_counts_when_the_lower_levels_do_not_fit():
+    # Sukajadi is a kecamatan of Kota Bandung, not one of its kelurahan: the address parser is unsure of it.
+    typed, region = place_told("lampu jalan di gang mawar rt 3 kelurahan sukajadi kota bandung mati seminggu")
+    assert typed == "gang mawar rt 3 kelurahan sukajadi kota bandung" and region.code == "32.73"
+
+
 def test_a_story_without_time_or_region_tells_nothing():
     text = "jalan berlubang besar di depan rumah saya, motor sering jatuh"
     assert date_told(text) is None and place_told(text) is None  # "jatuh" is no village here
