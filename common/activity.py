@@ -10,7 +10,7 @@ a Redis stream, one entry per fact, fields `kind` plus the kind's fields as stri
 booleans as "1"/"0"). Lifetime: entries older than RETENTION_DAYS are trimmed at each write, so the
 stream itself holds more than the 13 months of history the dashboard must be able to rebuild from.
 
-Key `app:activity:active:<pseudonym>` (owner: this module, `conversation_seen`): a string that expires
+Key `app:activity:active:<pseudonym>` (owner: this module, `restart_silence`): a string that expires
 CONVERSATION_IDLE_SECONDS after a citizen's latest message, so that the first message after a silence counts
 as a new conversation.
 
@@ -27,6 +27,7 @@ from datetime import datetime
 from typing import Optional, Union
 
 import redis.asyncio as aioredis
+from redis.asyncio.client import Pipeline
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 
@@ -112,18 +113,15 @@ async def record(
             return
 
 
-async def conversation_seen(redis: aioredis.Redis, conversation: str, channel: str) -> None:
-    """Called at each message a citizen sends: records `conversation_started` after a silence."""
-    try:
-        # One round trip on every turn: the silence restarts, and the previous value says whether one ended.
-        fresh = (
-            await redis.set(keys.activity_active(conversation), "1", ex=CONVERSATION_IDLE_SECONDS, get=True)
-            is None
-        )
-    except RedisError as exc:
-        log.warning("conversation not tracked: %s", type(exc).__name__)
-        return
-    if fresh:
+def restart_silence(pipe: Pipeline, conversation: str) -> None:
+    """Queues, on the pipeline of a citizen's turn, the restart of the conversation's silence. Its result,
+    the value before, goes to `conversation_seen`."""
+    pipe.set(keys.activity_active(conversation), "1", ex=CONVERSATION_IDLE_SECONDS, get=True)
+
+
+async def conversation_seen(redis: aioredis.Redis, before: Optional[bytes], conversation: str, channel: str):
+    """Records `conversation_started` when the message came after a silence (nothing `before`)."""
+    if before is None:
         await record(redis, "conversation_started", conversation=conversation, channel=channel)
 
 

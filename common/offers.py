@@ -9,6 +9,7 @@ import time
 from collections.abc import Sequence
 
 import redis.asyncio as aioredis
+from redis.asyncio.client import Pipeline
 
 from common import keys
 from common.messages import BotMessage
@@ -23,17 +24,28 @@ class OfferedPayloads:
         self._ttl = ttl_seconds
 
     async def remember(self, sender: str, messages: Sequence[BotMessage]) -> None:
+        async with self._redis.pipeline(transaction=True) as pipe:
+            self.remember_in(pipe, sender, messages)
+            if len(pipe):
+                await pipe.execute()
+
+    def remember_in(self, pipe: Pipeline, sender: str, messages: Sequence[BotMessage]) -> None:
+        """Queues `remember` on a pipeline that does more (the gateway's end of a turn)."""
         payloads = {b.payload: time.time() for m in messages for b in m.buttons if b.payload.startswith("/")}
         if not payloads:
             return
         key = keys.offered_payloads(sender)
-        async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.zadd(key, payloads)
-            pipe.zremrangebyscore(key, "-inf", time.time() - self._ttl)
-            pipe.zremrangebyrank(key, 0, -MAX_OFFERS_KEPT - 1)
-            pipe.expire(key, int(self._ttl))
-            await pipe.execute()
+        pipe.zadd(key, payloads)
+        pipe.zremrangebyscore(key, "-inf", time.time() - self._ttl)
+        pipe.zremrangebyrank(key, 0, -MAX_OFFERS_KEPT - 1)
+        pipe.expire(key, int(self._ttl))
 
-    async def was_offered(self, sender: str, payload: str) -> bool:
-        offered_at = await self._redis.zscore(keys.offered_payloads(sender), payload)
+    def look_up(self, pipe: Pipeline, sender: str, payload: str) -> int:
+        """Queues the look-up of a payload on a pipeline that does more (the gateway's start of a turn);
+        returns where its result will stand, for `offered`."""
+        pipe.zscore(keys.offered_payloads(sender), payload)
+        return len(pipe) - 1
+
+    def offered(self, offered_at: float | None) -> bool:
+        """Whether `look_up`'s result says the payload was offered recently."""
         return offered_at is not None and offered_at >= time.time() - self._ttl

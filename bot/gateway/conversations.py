@@ -85,6 +85,15 @@ class Incoming:
         return str(Sender(self.channel, self.user_id))
 
 
+@dataclass(frozen=True)
+class _TurnStart:
+    """What the round trip before a turn found: whether the citizen is within the rate limit, and
+    whether the message is a button payload offered to them."""
+
+    allowed: bool
+    offered: bool
+
+
 class KeyedLock:
     """One asyncio lock per key (a user), created on demand and forgotten when idle.
 
@@ -154,6 +163,7 @@ class Conversations:
     ) -> None:
         self._rasa = rasa
         self._turn_seconds = turn_seconds  # the longest a turn can take: Rasa's timeout and a margin
+        self._in_progress_ms = int(turn_seconds * 1000)
         self._redis = redis
         self._max_text_chars = max_text_chars
         self._offers = OfferedPayloads(redis)
@@ -179,22 +189,55 @@ class Conversations:
             return True
         return bool(await self._redis.set(self._seen_key(incoming), DONE, nx=True, ex=DEDUPE_TTL_SECONDS))
 
-    async def _begin(self, incoming: Incoming) -> bool:
-        """Marks the delivery as being answered; False when it was answered already. A delivery being
-        answered elsewhere (a retry racing the first attempt, or a crashed gateway's) is waited for."""
-        if incoming.message_id is None:
-            return True
+    async def _start_turn(self, incoming: Incoming) -> _TurnStart | None:
+        """One round trip before the turn: marks the delivery as being answered, restarts the
+        conversation's silence, counts the message against the citizen's rate and, for a payload,
+        looks it up among those offered. None when the delivery was answered already."""
+        conversation = pseudonym(incoming.sender)
+        async with self._redis.pipeline(transaction=False) as pipe:
+            if incoming.message_id is not None:
+                pipe.set(self._seen_key(incoming), IN_PROGRESS, nx=True, px=self._in_progress_ms)
+            silence_ended_at = len(pipe)
+            activity.restart_silence(pipe, conversation)
+            counted = self._rate.count(pipe, incoming.sender)
+            is_payload = incoming.text.startswith("/")
+            offer_at = self._offers.look_up(pipe, incoming.sender, incoming.text) if is_payload else None
+            results = await pipe.execute()
+        if (
+            incoming.message_id is not None
+            and not results[0]
+            and not await self._await_other_attempt(incoming)
+        ):
+            await self._rate.refund(counted)  # a redelivery is no new message of the citizen's
+            return None
+        await activity.conversation_seen(
+            self._redis, results[silence_ended_at], conversation, incoming.channel
+        )
+        allowed = counted.allowed(results)
+        if not allowed:
+            await self._rate.refund(counted)
+        offered = offer_at is not None and self._offers.offered(results[offer_at])
+        return _TurnStart(allowed=allowed, offered=offered)
+
+    async def _await_other_attempt(self, incoming: Incoming) -> bool:
+        """Waits while the delivery is being answered elsewhere (a retry racing the first attempt, or a
+        crashed gateway's mark); True when it is this attempt's to answer after all."""
         key = self._seen_key(incoming)
         deadline = asyncio.get_running_loop().time() + self._turn_seconds
-        while not await self._redis.set(key, IN_PROGRESS, nx=True, px=int(self._turn_seconds * 1000)):
+        while True:
             if await self._redis.get(key) == DONE.encode() or asyncio.get_running_loop().time() > deadline:
                 return False
             await asyncio.sleep(0.25)
-        return True
+            if await self._redis.set(key, IN_PROGRESS, nx=True, px=self._in_progress_ms):
+                return True
 
-    async def _done(self, incoming: Incoming) -> None:
-        if incoming.message_id is not None:
-            await self._redis.set(self._seen_key(incoming), DONE, ex=DEDUPE_TTL_SECONDS)
+    async def _finish_turn(self, incoming: Incoming, replies: list[BotMessage]) -> None:
+        """One round trip after the turn: the delivery is answered, and the replies' buttons offered."""
+        async with self._redis.pipeline(transaction=False) as pipe:
+            if incoming.message_id is not None:
+                pipe.set(self._seen_key(incoming), DONE, ex=DEDUPE_TTL_SECONDS)
+            self._offers.remember_in(pipe, incoming.sender, replies)
+            await pipe.execute()
 
     async def release(self, incoming: Incoming) -> None:
         """Forgets a claimed delivery that was not processed, so the platform's retry is taken."""
@@ -209,7 +252,8 @@ class Conversations:
         """
         # The lock is taken before the first await, so a user's messages keep their arrival order.
         async with self._user_locks.hold(incoming.sender):
-            if not await self._begin(incoming):
+            turn = await self._start_turn(incoming)
+            if turn is None:
                 log.info(
                     "duplicate delivery dropped channel=%s user=%s",
                     incoming.channel,
@@ -217,23 +261,22 @@ class Conversations:
                 )
                 return None
             try:
-                replies = await self._answer(incoming)
+                replies = await self._answer(incoming, turn)
             except RasaUnavailable:
                 await self.release(incoming)
                 raise
-            await self._done(incoming)
+            await self._finish_turn(incoming, replies)
             return replies
 
-    async def _answer(self, incoming: Incoming) -> list[BotMessage]:
-        await activity.conversation_seen(self._redis, pseudonym(incoming.sender), incoming.channel)
-        if not await self._rate.allow(incoming.sender):
+    async def _answer(self, incoming: Incoming, turn: _TurnStart) -> list[BotMessage]:
+        if not turn.allowed:
             log.info("rate limit hit channel=%s user=%s", incoming.channel, pseudonym(incoming.sender))
             # A flood gets one answer a minute, not one per message.
             return [BotMessage(text=SLOW_DOWN)] if await self._rate.first_refusal(incoming.sender) else []
         if len(incoming.text) > self._max_text_chars:
             limit = f"{self._max_text_chars:,}".replace(",", ".")
             return [BotMessage(text=TEXT_TOO_LONG.format(limit=limit))]
-        return await self._post_to_rasa(incoming)
+        return await self._post_to_rasa(incoming, turn)
 
     async def respond(self, incoming: Incoming, refusal: str | None = None) -> list[BotMessage] | None:
         """`handle` for channels that acknowledged the delivery already (no platform retry will
@@ -247,12 +290,11 @@ class Conversations:
         except RasaUnavailable:
             return [BotMessage(text=ASSISTANT_UNAVAILABLE)]
 
-    async def _post_to_rasa(self, incoming: Incoming) -> list[BotMessage]:
-        text, metadata = await self._as_rasa_reads_it(incoming)
+    async def _post_to_rasa(self, incoming: Incoming, turn: _TurnStart) -> list[BotMessage]:
+        text, metadata = self._as_rasa_reads_it(incoming, turn)
         replies = await self._rasa.send_message(
             incoming.sender, text, {**metadata, "channel": incoming.channel}
         )
-        await self._offers.remember(incoming.sender, replies)
         log.info(
             "turn done channel=%s user=%s replies=%d",
             incoming.channel,
@@ -261,7 +303,7 @@ class Conversations:
         )
         return replies
 
-    async def _as_rasa_reads_it(self, incoming: Incoming) -> tuple[str, dict[str, Any]]:
+    def _as_rasa_reads_it(self, incoming: Incoming, turn: _TurnStart) -> tuple[str, dict[str, Any]]:
         """The text and metadata to relay: a payload only where this gateway vouches for it."""
         text, metadata = incoming.text, incoming.metadata
         if text == SHARE_LOCATION and (location := valid_location(metadata.get("location"))):
@@ -272,8 +314,6 @@ class Conversations:
             if isinstance(caption, str) and caption.strip():  # the words sent with the file
                 evidence["caption"] = caption.strip()[: self._max_text_chars]
             return text, evidence
-        if text in COMMAND_PAYLOADS or (
-            text.startswith("/") and await self._offers.was_offered(incoming.sender, text)
-        ):
+        if text in COMMAND_PAYLOADS or turn.offered:
             return text, {}
         return typed_text(text), {}

@@ -121,14 +121,21 @@ async def test_activity_refuses_unknown_kinds_and_fields_and_never_raises_on_red
     await unreachable.close()
 
 
+async def _message_from(redis_async, conversation):
+    async with redis_async.pipeline() as pipe:
+        activity.restart_silence(pipe, conversation)
+        (before,) = await pipe.execute()
+    await activity.conversation_seen(redis_async, before, conversation, "telegram")
+
+
 async def test_a_conversation_starts_at_the_first_message_after_a_silence(redis_async):
     for _ in range(3):
-        await activity.conversation_seen(redis_async, "u_abc", "telegram")
+        await _message_from(redis_async, "u_abc")
     entries = await redis_async.xrange(activity.STREAM)
     assert [e[b"kind"] for _, e in entries] == [b"conversation_started"]
     assert (
         0 < await redis_async.ttl(common_keys.activity_active("u_abc")) <= activity.CONVERSATION_IDLE_SECONDS
     )
     await redis_async.delete(common_keys.activity_active("u_abc"))  # the silence has passed
-    await activity.conversation_seen(redis_async, "u_abc", "telegram")
+    await _message_from(redis_async, "u_abc")
     assert await redis_async.xlen(activity.STREAM) == 2

@@ -105,6 +105,19 @@ async def test_a_flood_is_answered_once_and_not_relayed(fake_rasa, redis_async):
     assert other[0].text == "echo halo"
 
 
+async def test_redeliveries_and_refused_messages_do_not_use_up_the_rate(fake_rasa, redis_async):
+    url, received = fake_rasa
+    async with aiohttp.ClientSession() as http:
+        conv = Conversations(RasaClient(url, http), redis_async, messages_per_minute=3)
+        for _ in range(5):  # a platform redelivering the first message after an outage
+            await conv.handle(Incoming("console", "u", "pesan 0", "0"))
+        answers = [await conv.handle(Incoming("console", "u", f"pesan {i}", str(i))) for i in range(1, 6)]
+    assert [b["message"] for b in received] == ["pesan 0", "pesan 1", "pesan 2"]
+    assert answers[2][0].text == SLOW_DOWN
+    # Only the three messages taken are counted: the redeliveries and the refusals are not.
+    assert await redis_async.zcard(keys.rate_limit("messages", "console:u")) == 3
+
+
 _NOISE = [
     "/",
     " ",
