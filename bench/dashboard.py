@@ -29,13 +29,12 @@ from bot.dashboard.config import DashboardSettings
 from bot.dashboard.projection import Projection
 from bot.dashboard.web import create_app
 from bot.local.stack import free_port
-from common import activity
 from lapor_client import LaporClient, LaporSettings, SandboxAdmin
 from lapor_client.models import Location, NewReport, Reporter
 from lapor_client.sandbox import validation
 from lapor_client.sandbox.store import Store
-from tests.dashboard import scenario
 from tests.support import serving, start_sandbox
+from tests.support.dashboard import scenario
 
 PASSWORD = "bench-password-1"
 LIVE_EVENTS = 20
@@ -72,26 +71,7 @@ async def fill(data_dir: Path, redis: aioredis.Redis, count: int) -> int:
                 store.follow_up(tracking_id, "Ditangani.", at=step.at)
             else:
                 store.transition(tracking_id, step.kind, agency_id=report.agency_id, at=step.at)
-        await activity.record(
-            redis,
-            "report_filed",
-            tracking_id=tracking_id,
-            channel=report.channel,
-            classification=report.classification,
-            region_code=report.region_code,
-            confidential=report.confidential,
-            conversation=f"u_{report.number}",
-            at=report.created_at,
-        )
-        if report.rating:
-            await activity.record(
-                redis,
-                "report_rated",
-                tracking_id=tracking_id,
-                score=report.rating[0],
-                comment=report.rating[1],
-                at=report.steps[-1].at,
-            )
+        await scenario.record_activity(redis, report, tracking_id, f"u_{report.number}")
     save()
     return len(store._state["events"])
 

@@ -88,8 +88,9 @@ def rasa_tracker(sender: str) -> str:
     return f"{RASA_PREFIX}:tracker:{sender}"
 
 
-def _one_per(prefix: str) -> Callable[[str], str]:
-    """The builder of the keys `app:<prefix>:<id>`, one per id: what the id is stands in the map above."""
+def one_per(prefix: str) -> Callable[[str], str]:
+    """The builder of the keys `app:<prefix>:<id>`, one per id (the map above, or bot/dashboard/keys.py's for
+    the dashboard's, says what the id is)."""
 
     def key(id_: str) -> str:
         return f"{APP}:{prefix}:{id_}"
@@ -101,14 +102,14 @@ def delivery_seen(channel: str, delivery_id: str) -> str:
     return f"{APP}:gateway:seen:{channel}:{delivery_id}"
 
 
-telegram_payload = _one_per("gateway:telegram:payload")  # by the payload's hash
-whatsapp_window = _one_per("gateway:whatsapp:window")  # by user id
-whatsapp_phone = _one_per("gateway:whatsapp:phone")  # by BSUID
-whatsapp_user_of_phone = _one_per("gateway:whatsapp:user")  # by phone number
-whatsapp_notice = _one_per("gateway:whatsapp:notice")  # by wamid
+telegram_payload = one_per("gateway:telegram:payload")  # by the payload's hash
+whatsapp_window = one_per("gateway:whatsapp:window")  # by user id
+whatsapp_phone = one_per("gateway:whatsapp:phone")  # by BSUID
+whatsapp_user_of_phone = one_per("gateway:whatsapp:user")  # by phone number
+whatsapp_notice = one_per("gateway:whatsapp:notice")  # by wamid
 WHATSAPP_FAILED = f"{APP}:gateway:whatsapp:failed"
 MEDIA_VOLUME = f"{APP}:media:volume"
-offered_payloads = _one_per("gateway:offered")  # by sender
+offered_payloads = one_per("gateway:offered")  # by sender
 
 
 def rate_limit(limit: str, subject: str) -> str:
@@ -119,23 +120,23 @@ def rate_limit_told(limit: str, subject: str) -> str:
     return f"{APP}:gateway:rate-told:{limit}:{subject}"
 
 
-console_inbox = _one_per("console:inbox")  # by user id
-console_uploads = _one_per("console:uploads")  # by user id
+console_inbox = one_per("console:inbox")  # by user id
+console_uploads = one_per("console:uploads")  # by user id
 
 OUTBOX_PENDING = f"{APP}:outbox:pending"
 OUTBOX_FAILED = f"{APP}:outbox:failed"
-outbox_lock = _one_per("outbox:lock")  # by idempotency key
-outbox_sent = _one_per("outbox:sent")  # by idempotency key
-outbox_last = _one_per("outbox:last")  # by sender
+outbox_lock = one_per("outbox:lock")  # by idempotency key
+outbox_sent = one_per("outbox:sent")  # by idempotency key
+outbox_last = one_per("outbox:last")  # by sender
 OUTBOX_DELIVERED = f"{APP}:outbox:delivered"
 
-reports_filed = _one_per("reports:filed")  # by sender
-report_meta = _one_per("reports:meta")  # by tracking id
-report_followers = _one_per("reports:followers")  # by tracking id
-reports_following = _one_per("reports:following")  # by sender
-status_lookups = _one_per("status:lookups")  # by sender
-open_clarifications = _one_per("clarifications")  # by sender
-answered_recently = _one_per("answers:recent")  # by sender
+reports_filed = one_per("reports:filed")  # by sender
+report_meta = one_per("reports:meta")  # by tracking id
+report_followers = one_per("reports:followers")  # by tracking id
+reports_following = one_per("reports:following")  # by sender
+status_lookups = one_per("status:lookups")  # by sender
+open_clarifications = one_per("clarifications")  # by sender
+answered_recently = one_per("answers:recent")  # by sender
 ANSWER_REMINDERS = f"{APP}:reminders:answers"
 
 NOTIFIER_CURSOR = f"{APP}:notifier:cursor"
@@ -144,8 +145,8 @@ NOTIFIER_PENDING = f"{APP}:notifier:pending"
 NOTIFIER_JOBS = f"{APP}:notifier:jobs"
 NOTIFIER_DEAD = f"{APP}:notifier:dead"
 NOTIFIER_DEADLINES = f"{APP}:notifier:deadlines"
-notifier_order = _one_per("notifier:order")  # by sender
-notifier_sent = _one_per("notifier:sent")  # by job id
+notifier_order = one_per("notifier:order")  # by sender
+notifier_sent = one_per("notifier:sent")  # by job id
 
 
 def notifier_job_id(event_id: int | str, sender: str) -> str:
@@ -160,5 +161,5 @@ def notifier_job_sender(job_id: str) -> str:
 
 
 ACTIVITY = f"{APP}:activity"
-activity_active = _one_per("activity:active")  # by pseudonym
-dashboard = _one_per("dashboard")  # the prefix of the dashboard's own keys (bot/dashboard/keys.py), by name
+activity_active = one_per("activity:active")  # by pseudonym
+dashboard = one_per("dashboard")  # the prefix of the dashboard's own keys (bot/dashboard/keys.py), by name
