@@ -20,6 +20,7 @@ import time
 import uuid
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Awaitable, TypeVar
 
 import aiohttp
 import redis.asyncio as aioredis
@@ -37,6 +38,7 @@ from tests.support import serving, start_sandbox
 from tests.support.dashboard import scenario
 
 PASSWORD = "bench-password-1"
+T = TypeVar("T")
 LIVE_EVENTS = 20
 
 
@@ -99,6 +101,12 @@ async def page_times(url: str, path: str, requests: int) -> list[float]:
         return times
 
 
+async def timed(work: Awaitable[T]) -> tuple[T, float]:
+    """What `work` gave, and the seconds it took."""
+    started = time.perf_counter()
+    return await work, time.perf_counter() - started
+
+
 async def main(count: int, requests: int) -> None:
     work = Path(tempfile.mkdtemp(prefix="bench-dashboard-"))
     redis_port = free_port()
@@ -110,15 +118,12 @@ async def main(count: int, requests: int) -> None:
     redis = aioredis.from_url(f"redis://127.0.0.1:{redis_port}/0")
     sandbox = None
     try:
-        started = time.perf_counter()
-        events = await fill(work / "sandbox", redis, count)
-        print(f"filled {count} reports, {events} LAPOR events in {time.perf_counter() - started:.1f} s")
+        events, elapsed = await timed(fill(work / "sandbox", redis, count))
+        print(f"filled {count} reports, {events} LAPOR events in {elapsed:.1f} s")
         sandbox = start_sandbox(work / "sandbox")
         async with LaporClient(LaporSettings(base_url=sandbox.url, token=sandbox.token)) as lapor:
             projection = Projection(redis, lapor)
-            started = time.perf_counter()
-            read = await projection.sync_once()
-            elapsed = time.perf_counter() - started
+            read, elapsed = await timed(projection.sync_once())
             print(
                 f"backfill: {read} feed entries ({events} LAPOR events + activity) in {elapsed:.1f} s, "
                 f"{elapsed / read * 1000:.2f} ms per entry"
@@ -131,9 +136,7 @@ async def main(count: int, requests: int) -> None:
                 ]
                 for tracking_id in open_reports[:LIVE_EVENTS]:
                     await admin.follow_up(tracking_id, "Sudah ditangani.")
-            started = time.perf_counter()
-            read = await projection.sync_lapor()
-            elapsed = time.perf_counter() - started
+            read, elapsed = await timed(projection.sync_lapor())
             print(
                 f"live update: {read} new events in {elapsed * 1000:.0f} ms, "
                 f"{elapsed / max(read, 1) * 1000:.2f} "
