@@ -35,6 +35,15 @@ def named_tracking_id(tracker: Tracker) -> str:
     return clean_tracking_id(next(tracker.get_latest_entity_values("tracking_id"), ""))
 
 
+async def report_in_question(tracker: Tracker, store: ReportsStore, own: int = 5) -> tuple[str, list[str]]:
+    """The tracking number the citizen's latest message names; when it names none, "" and the numbers of
+    the citizen's `own` latest reports, newest first, to choose from."""
+    named = named_tracking_id(tracker)
+    if named:
+        return named, []
+    return "", [r.tracking_id for r in await store.list_for(tracker.sender_id, limit=own)]
+
+
 def _day(moment: datetime) -> str:
     return format_date(moment.astimezone(JAKARTA).date() if moment.tzinfo else moment.date())
 
@@ -106,11 +115,10 @@ class CheckStatus(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        tracking_id = named_tracking_id(tracker)
         store = ReportsStore(clients.redis())
+        tracking_id, own = await report_in_question(tracker, store)
         if not tracking_id:
-            mine = [r.tracking_id for r in await store.list_for(tracker.sender_id)]
-            dispatcher.utter_message(text=texts.ASK_NUMBER, buttons=_report_buttons(mine))
+            dispatcher.utter_message(text=texts.ASK_NUMBER, buttons=_report_buttons(own))
             return []
         mine = await store.is_filed_by(tracker.sender_id, tracking_id)
         if not mine and not await store.is_following(tracker.sender_id, tracking_id):

@@ -20,6 +20,7 @@ import time
 import uuid
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Awaitable, TypeVar
 
 import aiohttp
 import redis.asyncio as aioredis
@@ -29,15 +30,15 @@ from bot.dashboard.config import DashboardSettings
 from bot.dashboard.projection import Projection
 from bot.dashboard.web import create_app
 from bot.local.stack import free_port
-from common import activity
 from lapor_client import LaporClient, LaporSettings, SandboxAdmin
 from lapor_client.models import Location, NewReport, Reporter
 from lapor_client.sandbox import validation
 from lapor_client.sandbox.store import Store
-from tests.dashboard import scenario
 from tests.support import serving, start_sandbox
+from tests.support.dashboard import scenario
 
 PASSWORD = "bench-password-1"
+T = TypeVar("T")
 LIVE_EVENTS = 20
 
 
@@ -72,26 +73,7 @@ async def fill(data_dir: Path, redis: aioredis.Redis, count: int) -> int:
                 store.follow_up(tracking_id, "Ditangani.", at=step.at)
             else:
                 store.transition(tracking_id, step.kind, agency_id=report.agency_id, at=step.at)
-        await activity.record(
-            redis,
-            "report_filed",
-            tracking_id=tracking_id,
-            channel=report.channel,
-            classification=report.classification,
-            region_code=report.region_code,
-            confidential=report.confidential,
-            conversation=f"u_{report.number}",
-            at=report.created_at,
-        )
-        if report.rating:
-            await activity.record(
-                redis,
-                "report_rated",
-                tracking_id=tracking_id,
-                score=report.rating[0],
-                comment=report.rating[1],
-                at=report.steps[-1].at,
-            )
+        await scenario.record_activity(redis, report, tracking_id, f"u_{report.number}")
     save()
     return len(store._state["events"])
 
@@ -119,6 +101,12 @@ async def page_times(url: str, path: str, requests: int) -> list[float]:
         return times
 
 
+async def timed(work: Awaitable[T]) -> tuple[T, float]:
+    """What `work` gave, and the seconds it took."""
+    started = time.perf_counter()
+    return await work, time.perf_counter() - started
+
+
 async def main(count: int, requests: int) -> None:
     work = Path(tempfile.mkdtemp(prefix="bench-dashboard-"))
     redis_port = free_port()
@@ -130,15 +118,12 @@ async def main(count: int, requests: int) -> None:
     redis = aioredis.from_url(f"redis://127.0.0.1:{redis_port}/0")
     sandbox = None
     try:
-        started = time.perf_counter()
-        events = await fill(work / "sandbox", redis, count)
-        print(f"filled {count} reports, {events} LAPOR events in {time.perf_counter() - started:.1f} s")
+        events, elapsed = await timed(fill(work / "sandbox", redis, count))
+        print(f"filled {count} reports, {events} LAPOR events in {elapsed:.1f} s")
         sandbox = start_sandbox(work / "sandbox")
         async with LaporClient(LaporSettings(base_url=sandbox.url, token=sandbox.token)) as lapor:
             projection = Projection(redis, lapor)
-            started = time.perf_counter()
-            read = await projection.sync_once()
-            elapsed = time.perf_counter() - started
+            read, elapsed = await timed(projection.sync_once())
             print(
                 f"backfill: {read} feed entries ({events} LAPOR events + activity) in {elapsed:.1f} s, "
                 f"{elapsed / read * 1000:.2f} ms per entry"
@@ -151,9 +136,7 @@ async def main(count: int, requests: int) -> None:
                 ]
                 for tracking_id in open_reports[:LIVE_EVENTS]:
                     await admin.follow_up(tracking_id, "Sudah ditangani.")
-            started = time.perf_counter()
-            read = await projection.sync_lapor()
-            elapsed = time.perf_counter() - started
+            read, elapsed = await timed(projection.sync_lapor())
             print(
                 f"live update: {read} new events in {elapsed * 1000:.0f} ms, "
                 f"{elapsed / max(read, 1) * 1000:.2f} "

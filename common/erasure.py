@@ -62,9 +62,10 @@ async def _forget_undelivered_news(redis: aioredis.Redis, sender: str) -> None:
     """The notifier's jobs for the citizen (bot/notifier/queue.py), waiting or given up: each holds the
     news's text. A stream entry left without its job is acknowledged away by the notifier that reads it."""
     waiting = [job_id.decode() for job_id in await redis.lrange(keys.notifier_order(sender), 0, -1)]
-    suffix = f":{sender}"  # a job's id is "<event id>:<sender>"
     given_up = [
-        job_id for job_id in await redis.hkeys(keys.NOTIFIER_DEAD) if job_id.decode().endswith(suffix)
+        job_id
+        for job_id in await redis.hkeys(keys.NOTIFIER_DEAD)
+        if keys.notifier_job_sender(job_id.decode()) == sender
     ]
     async with redis.pipeline(transaction=True) as pipe:
         if waiting:

@@ -58,10 +58,12 @@ Key (type) — owner: what it holds — lifetime:
 - `app:notifier:stream` (stream, consumer group `notifiers`) — notifier: delivery jobs in feed order,
   each read by one notifier; a dead one's unacknowledged jobs are claimed by another — until delivered
 - `app:notifier:pending` (sorted set) — notifier: jobs waiting for a retry, by due time — until due
-- `app:notifier:jobs` (hash) — notifier: delivery job JSON — until delivered
+- `app:notifier:jobs` (hash job id → JSON) — notifier: delivery jobs, each id `<event id>:<sender>`
+  (`notifier_job_id`) — until delivered
 - `app:notifier:order:<sender>` (list) — notifier: a citizen's undelivered job ids in feed order, so
   several notifiers still tell one citizen in order — until each is delivered
-- `app:notifier:dead` (hash) — notifier: jobs given up after all attempts — until an operator clears them
+- `app:notifier:dead` (hash job id → JSON) — notifier: jobs given up after all attempts — until an operator
+  clears them
 - `app:notifier:sent:<job id>` — notifier: a delivered job, so a re-read event is not sent again — 90 days
 - `app:notifier:deadlines` (sorted set `<tracking id>:<status>:<event id>` → epoch) — notifier: stages of
   followed reports to look at the morning after their deadline (bot/notifier/deadlines.py) — until then
@@ -74,6 +76,8 @@ Key (type) — owner: what it holds — lifetime:
 
 from __future__ import annotations
 
+from typing import Callable
+
 APP = "app"
 # Rasa's key_prefix (dialogue/endpoints.yml); Rasa appends "tracker:" or "lock:" itself.
 RASA_PREFIX = "rasa"
@@ -84,36 +88,28 @@ def rasa_tracker(sender: str) -> str:
     return f"{RASA_PREFIX}:tracker:{sender}"
 
 
+def one_per(prefix: str) -> Callable[[str], str]:
+    """The builder of the keys `app:<prefix>:<id>`, one per id (the map above, or bot/dashboard/keys.py's for
+    the dashboard's, says what the id is)."""
+
+    def key(id_: str) -> str:
+        return f"{APP}:{prefix}:{id_}"
+
+    return key
+
+
 def delivery_seen(channel: str, delivery_id: str) -> str:
     return f"{APP}:gateway:seen:{channel}:{delivery_id}"
 
 
-def telegram_payload(digest: str) -> str:
-    return f"{APP}:gateway:telegram:payload:{digest}"
-
-
-def whatsapp_window(user_id: str) -> str:
-    return f"{APP}:gateway:whatsapp:window:{user_id}"
-
-
-def whatsapp_phone(bsuid: str) -> str:
-    return f"{APP}:gateway:whatsapp:phone:{bsuid}"
-
-
-def whatsapp_user_of_phone(phone: str) -> str:
-    return f"{APP}:gateway:whatsapp:user:{phone}"
-
-
-def whatsapp_notice(wamid: str) -> str:
-    return f"{APP}:gateway:whatsapp:notice:{wamid}"
-
-
+telegram_payload = one_per("gateway:telegram:payload")  # by the payload's hash
+whatsapp_window = one_per("gateway:whatsapp:window")  # by user id
+whatsapp_phone = one_per("gateway:whatsapp:phone")  # by BSUID
+whatsapp_user_of_phone = one_per("gateway:whatsapp:user")  # by phone number
+whatsapp_notice = one_per("gateway:whatsapp:notice")  # by wamid
 WHATSAPP_FAILED = f"{APP}:gateway:whatsapp:failed"
 MEDIA_VOLUME = f"{APP}:media:volume"
-
-
-def offered_payloads(sender: str) -> str:
-    return f"{APP}:gateway:offered:{sender}"
+offered_payloads = one_per("gateway:offered")  # by sender
 
 
 def rate_limit(limit: str, subject: str) -> str:
@@ -124,59 +120,24 @@ def rate_limit_told(limit: str, subject: str) -> str:
     return f"{APP}:gateway:rate-told:{limit}:{subject}"
 
 
-def console_inbox(user_id: str) -> str:
-    return f"{APP}:console:inbox:{user_id}"
-
-
-def console_uploads(user_id: str) -> str:
-    return f"{APP}:console:uploads:{user_id}"
-
+console_inbox = one_per("console:inbox")  # by user id
+console_uploads = one_per("console:uploads")  # by user id
 
 OUTBOX_PENDING = f"{APP}:outbox:pending"
 OUTBOX_FAILED = f"{APP}:outbox:failed"
-
-
-def outbox_lock(idempotency_key: str) -> str:
-    return f"{APP}:outbox:lock:{idempotency_key}"
-
-
-def outbox_sent(idempotency_key: str) -> str:
-    return f"{APP}:outbox:sent:{idempotency_key}"
-
-
-def outbox_last(sender: str) -> str:
-    return f"{APP}:outbox:last:{sender}"
-
-
+outbox_lock = one_per("outbox:lock")  # by idempotency key
+outbox_sent = one_per("outbox:sent")  # by idempotency key
+outbox_last = one_per("outbox:last")  # by sender
 OUTBOX_DELIVERED = f"{APP}:outbox:delivered"
 
-
-def reports_filed(sender: str) -> str:
-    return f"{APP}:reports:filed:{sender}"
-
-
-def report_meta(tracking_id: str) -> str:
-    return f"{APP}:reports:meta:{tracking_id}"
-
-
-def report_followers(tracking_id: str) -> str:
-    return f"{APP}:reports:followers:{tracking_id}"
-
-
-def reports_following(sender: str) -> str:
-    return f"{APP}:reports:following:{sender}"
-
-
-def open_clarifications(sender: str) -> str:
-    return f"{APP}:clarifications:{sender}"
-
-
+reports_filed = one_per("reports:filed")  # by sender
+report_meta = one_per("reports:meta")  # by tracking id
+report_followers = one_per("reports:followers")  # by tracking id
+reports_following = one_per("reports:following")  # by sender
+status_lookups = one_per("status:lookups")  # by sender
+open_clarifications = one_per("clarifications")  # by sender
+answered_recently = one_per("answers:recent")  # by sender
 ANSWER_REMINDERS = f"{APP}:reminders:answers"
-
-
-def answered_recently(sender: str) -> str:
-    return f"{APP}:answers:recent:{sender}"
-
 
 NOTIFIER_CURSOR = f"{APP}:notifier:cursor"
 NOTIFIER_STREAM = f"{APP}:notifier:stream"
@@ -184,27 +145,21 @@ NOTIFIER_PENDING = f"{APP}:notifier:pending"
 NOTIFIER_JOBS = f"{APP}:notifier:jobs"
 NOTIFIER_DEAD = f"{APP}:notifier:dead"
 NOTIFIER_DEADLINES = f"{APP}:notifier:deadlines"
+notifier_order = one_per("notifier:order")  # by sender
+notifier_sent = one_per("notifier:sent")  # by job id
 
 
-def notifier_order(sender: str) -> str:
-    return f"{APP}:notifier:order:{sender}"
+def notifier_job_id(event_id: int | str, sender: str) -> str:
+    """A delivery job's id: one LAPOR event for one follower (a field of NOTIFIER_JOBS and NOTIFIER_DEAD, an
+    entry of `notifier_order`, the tail of `notifier_sent`)."""
+    return f"{event_id}:{sender}"
 
 
-def notifier_sent(job_id: str) -> str:
-    return f"{APP}:notifier:sent:{job_id}"
+def notifier_job_sender(job_id: str) -> str:
+    """The follower a job's id names (an event id has no colon; a sender has one)."""
+    return job_id.split(":", 1)[1]
 
 
 ACTIVITY = f"{APP}:activity"
-
-
-def activity_active(pseudonym: str) -> str:
-    return f"{APP}:activity:active:{pseudonym}"
-
-
-def dashboard(name: str) -> str:
-    """The prefix of the dashboard's own keys (bot/dashboard/keys.py)."""
-    return f"{APP}:dashboard:{name}"
-
-
-def status_lookups(sender: str) -> str:
-    return f"{APP}:status:lookups:{sender}"
+activity_active = one_per("activity:active")  # by pseudonym
+dashboard = one_per("dashboard")  # the prefix of the dashboard's own keys (bot/dashboard/keys.py), by name

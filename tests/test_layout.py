@@ -89,12 +89,19 @@ def _key_shapes(text: str) -> set[str]:
     return {re.sub(r"<[^>]+>", "X", key) for key in KEY.findall(text)}
 
 
+# What common/keys.py builds or reads besides keys: the ids that stand inside keys and hashes, and the
+# builders of builders.
+NOT_KEYS = {keys.notifier_job_id, keys.notifier_job_sender, keys.one_per}
+
+
 def test_the_redis_map_lists_every_key_common_keys_builds():
     built = {f"{keys.RASA_PREFIX}:tracker:X", f"{keys.RASA_PREFIX}:lock:X"}
     for name, value in vars(keys).items():
         if name.isupper() and isinstance(value, str) and value.startswith(f"{keys.APP}:"):
             built.add(value)
         elif inspect.isfunction(value) and value.__module__ == keys.__name__:
+            if value in NOT_KEYS:
+                continue
             built.add(value(*["X"] * len(inspect.signature(value).parameters)))
     assert _key_shapes(keys.__doc__) == built
 

@@ -2,10 +2,11 @@
 reads is a row, and every row names a variable the code reads.
 
 "Reads" is found with `ast`: `os.environ.get("X")`, `os.environ["X"]`, `"X" in os.environ`, `os.getenv("X")`,
-and the settings readers `env`/`env_int`/`env_float` (common/settings.py) and `_env` (lapor_client/config.py,
-which imports nothing of common/) called with a literal name; plus the `${X}` that Rasa expands in
-dialogue/endpoints.yml and dialogue/credentials.yml. A name computed at run time could hide a variable from
-this test, so only the readers themselves may take one.
+and the settings readers `env`/`env_int`/`env_float` and the `setting` fields (common/settings.py) and `_env`
+(lapor_client/config.py, which imports nothing of common/) called with a literal name; plus the `${X}` that
+Rasa expands in dialogue/endpoints.yml and dialogue/credentials.yml. A name computed at run time could hide
+a variable from this test, so only the readers themselves (and `read_settings`, which reads the names the
+`setting` fields give) may take one.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 CODE = ("bot", "actions", "common", "lapor_client")
 RASA_FILES = ("dialogue/endpoints.yml", "dialogue/credentials.yml")
-READERS = {"env", "env_int", "env_float", "_env"}
+READERS = {"env", "env_int", "env_float", "_env", "setting"}
+# The one function that reads the names the `setting` fields give (common/settings.py).
+FIELD_READER = "read_settings"
 ENVIRON_METHODS = {"get", "setdefault", "pop"}
 NAME = re.compile(r"`([A-Z][A-Z0-9_]+)`")
 
@@ -49,7 +52,7 @@ def variables_read(source: str, where: str = "<source>") -> set[str]:
     inside_reader = {
         id(node)
         for fn in ast.walk(tree)
-        if isinstance(fn, ast.FunctionDef) and fn.name in READERS
+        if isinstance(fn, ast.FunctionDef) and fn.name in READERS | {FIELD_READER}
         for node in ast.walk(fn)
     }
     names, computed = set(), []

@@ -14,6 +14,7 @@ its own status, and the deadline that moment set, not the report's state when th
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import date
 from typing import Optional
@@ -89,16 +90,28 @@ async def _report(tracking_id: str) -> Optional[Report]:
         return None  # the news is told without the details
 
 
-class NotifyStatus(Action):
-    def name(self) -> str:
-        return "action_notify_status"
+class NewsAction(Action, ABC):
+    """An action the notifier triggers: it tells the one LAPOR event, and does nothing for anything else."""
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         event = await LaporEvent.of(tracker)
-        if event is None:
-            return []  # not the notifier's
+        return [] if event is None else await self.tell(event, dispatcher, tracker)
+
+    @abstractmethod
+    async def tell(
+        self, event: LaporEvent, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> list[EventType]: ...
+
+
+class NotifyStatus(NewsAction):
+    def name(self) -> str:
+        return "action_notify_status"
+
+    async def tell(
+        self, event: LaporEvent, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> list[EventType]:
         if event.status == "submitted":  # the citizen heard the tracking number when filing
             end_of_news(dispatcher, tracker, starts_form=False)
             return []
@@ -113,22 +126,17 @@ class NotifyStatus(Action):
             text += texts.ARCHIVE_REASON.format(reason=event.message)
         dispatcher.utter_message(text=text)
         rate = event.status == "completed" and event.for_reporter and free_to_ask(tracker)
-        if rate and tracker.active_loop_name == "report_form":
-            dispatcher.utter_message(text=texts.DRAFT_WAITS)
         end_of_news(dispatcher, tracker, starts_form=rate)
         return reset_slots(RATING_SLOTS) + [SlotSet("nilai_untuk", event.tracking_id)] if rate else []
 
 
-class NotifyFollowUp(Action):
+class NotifyFollowUp(NewsAction):
     def name(self) -> str:
         return "action_notify_follow_up"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    async def tell(
+        self, event: LaporEvent, dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> list[EventType]:
-        event = await LaporEvent.of(tracker)
-        if event is None:
-            return []
         if not event.for_reporter:  # the agency's words and its question are for the reporter
             dispatcher.utter_message(text=texts.FOLLOWER_NEWS["followed_up"].format(id=event.tracking_id))
             end_of_news(dispatcher, tracker, starts_form=False)
@@ -138,12 +146,10 @@ class NotifyFollowUp(Action):
         dispatcher.utter_message(
             text=texts.FOLLOW_UP.format(agency=source, id=event.tracking_id, message=event.message)
         )
-        if not free_to_ask(tracker):
-            end_of_news(dispatcher, tracker, starts_form=False)
+        asks = free_to_ask(tracker)
+        end_of_news(dispatcher, tracker, starts_form=asks)
+        if not asks:
             return []
-        if tracker.active_loop_name == "report_form":
-            dispatcher.utter_message(text=texts.DRAFT_WAITS)
-        end_of_news(dispatcher, tracker, starts_form=True)
         target = {
             "tracking_id": event.tracking_id,
             "event_id": event.event_id,
@@ -153,16 +159,13 @@ class NotifyFollowUp(Action):
         return reset_slots(REPLY_SLOTS) + [SlotSet("balasan_untuk", target), SlotSet("balasan_lampiran", [])]
 
 
-class NotifyClarification(Action):
+class NotifyClarification(NewsAction):
     def name(self) -> str:
         return "action_notify_clarification"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    async def tell(
+        self, event: LaporEvent, dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> list[EventType]:
-        event = await LaporEvent.of(tracker)
-        if event is None:
-            return []
         if not event.for_reporter:  # an agency's question (it may name the reporter) is for the reporter only
             end_of_news(dispatcher, tracker, starts_form=False)
             return []
@@ -172,14 +175,11 @@ class NotifyClarification(Action):
         dispatcher.utter_message(
             text=texts.CLARIFICATION.format(id=event.tracking_id, question=event.message)
         )
-        if not free_to_ask(tracker):
+        asks = free_to_ask(tracker)
+        if not asks:
             dispatcher.utter_message(text=texts.ASKED_LATER)
-            end_of_news(dispatcher, tracker, starts_form=False)
-            return []
-        if tracker.active_loop_name == "report_form":
-            dispatcher.utter_message(text=texts.DRAFT_WAITS)
-        end_of_news(dispatcher, tracker, starts_form=True)
-        return await start_answer(tracker.sender_id)
+        end_of_news(dispatcher, tracker, starts_form=asks)
+        return await start_answer(tracker.sender_id) if asks else []
 
 
 class FollowReport(Action):

@@ -34,7 +34,7 @@ from actions.message import CitizenMessage, from_notifier
 from actions.report.evidence import accept_attachments
 from actions.report.start import OFFERED
 from actions.report.steps import resume_draft
-from actions.status import CheckStatus, MyReports, named_tracking_id
+from actions.status import CheckStatus, MyReports, named_tracking_id, report_in_question
 from common import activity
 from common.clarifications import OpenClarifications
 from common.identity import pseudonym
@@ -576,11 +576,9 @@ class AddToReply(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        tracking_id = named_tracking_id(tracker)
         store = ReportsStore(clients.redis())
-        if not tracking_id:
-            mine = await store.list_for(tracker.sender_id, limit=1)
-            tracking_id = mine[0].tracking_id if mine else ""
+        named, own = await report_in_question(tracker, store, own=1)
+        tracking_id = named or (own[0] if own else "")
         if not tracking_id:
             dispatcher.utter_message(text=texts.ASK_WHICH_TO_ADD)
             return []

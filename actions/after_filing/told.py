@@ -8,13 +8,17 @@ from __future__ import annotations
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.after_filing import texts
 from actions.report.draft import resume_lead_in
 from common.messages import THEN_NEW, THEN_OPEN, news_told
 
 
 def end_of_news(dispatcher: CollectingDispatcher, tracker: Tracker, starts_form: bool) -> None:
-    """Marks where the news ends: what follows is a form the news starts, or the open step again."""
+    """Marks where the news ends: what follows is a form the news starts (a report being written waits for
+    it, and the citizen hears so), or the open step again."""
     if starts_form:
+        if tracker.active_loop_name == "report_form":
+            dispatcher.utter_message(text=texts.DRAFT_WAITS)
         dispatcher.utter_message(json_message=news_told(THEN_NEW))
         return
     resume = resume_lead_in(tracker) if tracker.active_loop_name == "report_form" else ""

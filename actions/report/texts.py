@@ -13,6 +13,7 @@ ini". Button titles are pressed by the end-to-end tests as they are written here
 from __future__ import annotations
 
 from actions.report.steps import ASPIRASI, INFORMASI, PENGADUAN
+from common import report_steps
 
 # The three classifications, as the citizen reads them.
 KIND_NAMES = {PENGADUAN: "pengaduan", ASPIRASI: "aspirasi", INFORMASI: "permintaan informasi"}
@@ -197,19 +198,8 @@ PLACE_SKIPPED = "(dilewati)"
 EVIDENCE_COUNT = "{count} berkas"
 NO_EVIDENCE = "(tidak ada)"
 CHOSEN_BY_ADMINS = "dipilihkan admin LAPOR!"
-# The buttons that pick a step to change; each sends "ubah <label>", so a label must keep one of
-# its step's words in form.EDITABLE.
-STEP_LABELS = {
-    "isi": "Isi",
-    "judul": "Judul",
-    "tanggal_kejadian": "Tanggal",
-    "lokasi": "Lokasi",
-    "lampiran_selesai": "Bukti",
-    "kategori": "Kategori",
-    "instansi": "Instansi",
-    "tujuan": "Tujuan",
-    "privasi": "Privasi",
-}
+# The buttons that pick a step to change: their words live with the dashboard's names of the steps.
+STEP_LABELS = report_steps.LABELS
 WHICH_PART = "Bagian mana yang ingin diubah?"
 SEND, CHANGE, CANCEL = "✅ Kirim", "✏️ Ubah", "❌ Batal"
 CONFIRM = "{summary}\n\nKirim laporan ini?"

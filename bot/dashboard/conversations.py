@@ -17,6 +17,7 @@ import redis.asyncio as aioredis
 
 from bot.dashboard import keys
 from common import keys as common_keys
+from common import report_steps
 
 # Read, never written, here: the notifier's dead letters and the outbox of confirmed reports (their owners'
 # modules document them: bot/notifier/queue.py, common/outbox.py).
@@ -25,19 +26,8 @@ OUTBOX_PENDING = common_keys.OUTBOX_PENDING
 OUTBOX_FAILED = common_keys.OUTBOX_FAILED
 
 CHANNELS = ("telegram", "whatsapp", "console", "-")
-# The report form's steps in the order the assistant asks them (dialogue/domain.yml, report_form).
-FORM_STEPS = {
-    "isi": "Isi laporan",
-    "judul": "Judul",
-    "tanggal_kejadian": "Tanggal kejadian",
-    "lokasi": "Lokasi",
-    "lampiran_selesai": "Bukti",
-    "kategori": "Kategori",
-    "instansi": "Instansi",
-    "tujuan": "Tujuan",
-    "privasi": "Privasi",
-    "konfirmasi": "Konfirmasi",
-}
+# The report form's steps in the order the assistant asks them, named as the citizen's buttons name them.
+FORM_STEPS = {**report_steps.LABELS, "konfirmasi": "Konfirmasi"}
 FUNNEL = [
     ("conversation_started", "Percakapan dimulai"),
     ("filing_started", "Mulai membuat laporan"),

@@ -49,40 +49,20 @@ SYNC_LOCK = PREFIX + "sync_lock"
 AUDIT = PREFIX + "audit"
 
 
-def report(tracking_id: str) -> str:
-    return f"{PREFIX}report:{tracking_id}"
+report = keys.one_per("dashboard:report")  # by tracking id
 
 
 def funnel(day: str, channel: str, stage: str) -> str:
     return f"{PREFIX}funnel:{day}:{channel}:{stage}"
 
 
-def union(token: str) -> str:
-    return f"{PREFIX}union:{token}"
-
-
-def daily(day: str) -> str:
-    return f"{PREFIX}daily:{day}"
-
-
-def answer_seconds(day: str) -> str:
-    return f"{PREFIX}clarification:answer_seconds:{day}"
-
-
-def user(username: str) -> str:
-    return f"{PREFIX}user:{username}"
-
-
-def user_sessions(username: str) -> str:
-    return f"{PREFIX}user_sessions:{username}"
-
-
-def session(key_hash: str) -> str:
-    return f"{PREFIX}session:{key_hash}"
-
-
-def login_failures(username: str) -> str:
-    return f"{PREFIX}login_failures:{username}"
+union = keys.one_per("dashboard:union")  # by a random token
+daily = keys.one_per("dashboard:daily")  # by day
+answer_seconds = keys.one_per("dashboard:clarification:answer_seconds")  # by day
+user = keys.one_per("dashboard:user")  # by username
+user_sessions = keys.one_per("dashboard:user_sessions")  # by username
+session = keys.one_per("dashboard:session")  # by the cookie's hash
+login_failures = keys.one_per("dashboard:login_failures")  # by username
 
 
 # What a backfill clears: the projection, never the accounts, sessions or audit log.

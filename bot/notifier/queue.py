@@ -7,9 +7,9 @@ killed notifier costs at most the one burst it was sending when it died (service
 
 In, at least once: LAPOR's events feed is read after the stored cursor, and a page's jobs and the new
 cursor are written by one script that first checks the cursor is still the one the page was read
-after, so two notifiers reading the same page store it once. A job's id is `<event_id>:<sender>`; a
-job is added only if it is not queued already and has no `sent` marker, so an event seen again after a
-crash is not sent twice.
+after, so two notifiers reading the same page store it once. A job's id is `<event_id>:<sender>`
+(common/keys.py, `notifier_job_id`); a job is added only if it is not queued already and has no `sent`
+marker, so an event seen again after a crash is not sent twice.
 
 Order: entries are read in stream order, which is the feed's order. Across notifiers, each citizen's
 jobs also wait in a list per citizen: a job is sent only when it is the first of its citizen's list,
@@ -83,7 +83,7 @@ class Job:
 
     @property
     def id(self) -> str:
-        return f"{self.event['event_id']}:{self.sender}"
+        return keys.notifier_job_id(self.event["event_id"], self.sender)
 
     def to_json(self) -> str:
         data = asdict(self)

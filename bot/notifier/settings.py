@@ -6,31 +6,28 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.channels.settings import ChannelSettings
-from common.settings import env, env_float, env_int, media_dir, rasa_url, redis_url
+from common.settings import media_dir, rasa_url, read_settings, redis_url, setting
 
 
 @dataclass(frozen=True)
 class NotifierSettings:
     redis_url: str = "redis://localhost:6379/0"
     rasa_url: str = "http://127.0.0.1:5005"
-    rasa_token: str = ""
-    poll_seconds: float = 5.0
+    rasa_token: str = setting("RASA_TOKEN", "")
+    poll_seconds: float = setting("NOTIFIER_POLL_SECONDS", 5.0)
     # /health, /ready and /metrics (bot/notifier/metrics.py); 0: not served.
-    port: int = 0
-    host: str = "127.0.0.1"
+    port: int = setting("NOTIFIER_PORT", 0)
+    host: str = setting("NOTIFIER_HOST", "127.0.0.1")
     # A retried report's evidence is uploaded from here (the gateway's MEDIA_DIR).
     media_dir: Path = Path("run/media")
     channels: ChannelSettings = field(default_factory=ChannelSettings)
 
     @classmethod
     def from_env(cls) -> "NotifierSettings":
-        return cls(
+        return read_settings(
+            cls,
             redis_url=redis_url(),
             rasa_url=rasa_url(),
-            rasa_token=env("RASA_TOKEN"),
-            poll_seconds=env_float("NOTIFIER_POLL_SECONDS", 5.0),
-            port=env_int("NOTIFIER_PORT", 0),
-            host=env("NOTIFIER_HOST", "127.0.0.1"),
             media_dir=media_dir(),
             channels=ChannelSettings.from_env(),
         )

@@ -46,38 +46,30 @@ class SandboxAdmin:
         """Moves the report to `status`; answers the report as GET /api/v1/reports/{id} does."""
         return await self._call(
             "POST",
-            f"/sandbox/reports/{quote(tracking_id, safe='')}/transition",
+            _report_path(tracking_id, "transition"),
             {"status": status, "message": message, "agency_id": agency_id, **_at(at)},
         )
 
     async def clarification(
         self, tracking_id: str, message: str, at: Optional[datetime] = None
     ) -> dict[str, Any]:
-        return await self._call(
-            "POST",
-            f"/sandbox/reports/{quote(tracking_id, safe='')}/clarification",
-            {"message": message, **_at(at)},
-        )
+        return await self._agency_says(tracking_id, "clarification", message, at)
 
     async def follow_up(
         self, tracking_id: str, message: str, at: Optional[datetime] = None
     ) -> dict[str, Any]:
-        return await self._call(
-            "POST",
-            f"/sandbox/reports/{quote(tracking_id, safe='')}/follow_up",
-            {"message": message, **_at(at)},
-        )
+        return await self._agency_says(tracking_id, "follow_up", message, at)
 
     async def backdate(self, tracking_id: str, at: datetime) -> dict[str, Any]:
         """Moves a just-filed report's filing time back to `at`."""
-        return await self._call("POST", f"/sandbox/reports/{quote(tracking_id, safe='')}/backdate", _at(at))
+        return await self._call("POST", _report_path(tracking_id, "backdate"), _at(at))
 
     async def report(self, tracking_id: str) -> dict[str, Any]:
         """The whole stored report, including what the public view leaves out (reporter, privacy, rating)."""
-        return await self._call("GET", f"/sandbox/reports/{quote(tracking_id, safe='')}")
+        return await self._call("GET", _report_path(tracking_id))
 
     async def replies(self, tracking_id: str) -> list[dict[str, Any]]:
-        return await self._call("GET", f"/sandbox/reports/{quote(tracking_id, safe='')}/replies")
+        return await self._call("GET", _report_path(tracking_id, "replies"))
 
     async def set_fault(
         self,
@@ -94,6 +86,12 @@ class SandboxAdmin:
         """
         body = {"mode": mode, "delay": delay, "retry_after": retry_after, "times": times}
         return await self._call("POST", "/sandbox/faults", {k: v for k, v in body.items() if v is not None})
+
+    async def _agency_says(
+        self, tracking_id: str, kind: str, message: str, at: Optional[datetime]
+    ) -> dict[str, Any]:
+        """The agency's message on the report: a clarification request or a follow-up."""
+        return await self._call("POST", _report_path(tracking_id, kind), {"message": message, **_at(at)})
 
     async def _call(self, method: str, path: str, body: Any = None) -> Any:
         what = f"{method} {path}"
@@ -112,3 +110,8 @@ class SandboxAdmin:
 
 def _at(at: Optional[datetime]) -> dict[str, str]:
     return {"at": at.isoformat()} if at is not None else {}
+
+
+def _report_path(tracking_id: str, action: str = "") -> str:
+    """The admin path of one report, or of an action on it."""
+    return f"/sandbox/reports/{quote(tracking_id, safe='')}" + (f"/{action}" if action else "")

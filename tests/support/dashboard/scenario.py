@@ -175,20 +175,6 @@ async def _play_one(report: Planned, lapor: LaporClient, admin: SandboxAdmin, re
     )
     tracking_id = report.tracking_id = created.tracking_id
     await admin.backdate(tracking_id, report.created_at)
-    conversation = f"u_scenario{report.number}"
-    await activity.record(
-        redis,
-        "report_filed",
-        tracking_id=tracking_id,
-        channel=report.channel,
-        classification=report.classification,
-        category_id=report.category_id,
-        agency_id=report.agency_id,
-        region_code=report.region_code,
-        confidential=report.confidential,
-        conversation=conversation,
-        at=report.created_at,
-    )
     for step in report.steps:
         if step.kind == "clarification":
             await admin.clarification(tracking_id, "Mohon kirim foto lokasi.", at=step.at)
@@ -203,6 +189,27 @@ async def _play_one(report: Planned, lapor: LaporClient, admin: SandboxAdmin, re
             )
     if report.rating:
         await lapor.rate(tracking_id, *report.rating)
+    await record_activity(redis, report, tracking_id, f"u_scenario{report.number}")
+
+
+async def record_activity(
+    redis: aioredis.Redis, report: Planned, tracking_id: str, conversation: str
+) -> None:
+    """What the assistant records of a planned report once LAPOR has it: its filing, and its rating."""
+    await activity.record(
+        redis,
+        "report_filed",
+        tracking_id=tracking_id,
+        channel=report.channel,
+        classification=report.classification,
+        category_id=report.category_id,
+        agency_id=report.agency_id,
+        region_code=report.region_code,
+        confidential=report.confidential,
+        conversation=conversation,
+        at=report.created_at,
+    )
+    if report.rating:
         await activity.record(
             redis,
             "report_rated",
