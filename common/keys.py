@@ -15,7 +15,7 @@ Key (type) — owner: what it holds — lifetime:
 - `app:gateway:whatsapp:user:<phone number>` — gateway: the BSUID that phone number belongs to, so a delivery
   with the number only joins the same conversation — 90 days since seen
 - `app:gateway:whatsapp:notice:<wamid>` (JSON) — notifier: a notification sent inside the window, with its
-  template, retried as the template when Meta reports it failed (131047) — 3 days
+  templates, retried as the templates when Meta reports it failed (131047) — 3 days
 - `app:gateway:whatsapp:failed` (hash error code → count) — gateway: WhatsApp's `failed` statuses and skipped
   stale deliveries ("stale"), for the operator — kept
 - `app:gateway:offered:<sender>` (sorted set payload → epoch) — gateway, notifier: button payloads offered
