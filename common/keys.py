@@ -52,8 +52,8 @@ Key (type) — owner: what it holds — lifetime:
 - `app:answers:recent:<sender>` — action server: the report the citizen just answered an agency for, so a
   photo sent soon after is offered to that answer first — 30 minutes
 - `app:reminders:answers` (sorted set JSON {sender, tracking_id, event_id} → epoch) — action server writes
-  (an agency question the citizen put off with "nanti"), notifier takes each once when due and reminds
-  through the dialogue — until due
+  (an agency question the citizen put off with "nanti"), notifier removes each when due in the script that
+  queues its reminder job (bot/notifier/queue.py), and reminds through the dialogue — until due
 - `app:notifier:cursor` — notifier: position in LAPOR's events feed — kept
 - `app:notifier:stream` (stream, consumer group `notifiers`) — notifier: delivery jobs in feed order,
   each read by one notifier; a dead one's unacknowledged jobs are claimed by another — until delivered
