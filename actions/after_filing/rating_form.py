@@ -223,6 +223,8 @@ class StartRating(Action):
         if status != "completed":
             dispatcher.utter_message(text=texts.NOT_DONE_YET.format(id=tracking_id))
             return resume_draft(tracker)
+        if tracker.active_loop_name == "report_form":
+            dispatcher.utter_message(text=texts.DRAFT_WAITS)
         text = CitizenMessage.of(tracker).text.replace(tracking_id, " ")
         score = _score(text)
         return start_rating(tracking_id, score, _comment(text) if score else None)

@@ -565,6 +565,8 @@ class AnswerAgency(Action):
         inside = ANSWER_INSIDE.search(CitizenMessage.of(tracker).text)
         if inside and (chosen or len(waiting) == 1):
             events.append(SlotSet("balasan", inside.group(1).strip()))
+        if tracker.active_loop_name == "report_form":
+            dispatcher.utter_message(text=texts.DRAFT_WAITS)
         return events + [SlotSet("requested_slot", None), ActiveLoop("reply_form")]
 
 

@@ -366,6 +366,7 @@ async def test_a_rating_asked_for_mid_draft_goes_first_then_the_draft_resumes(en
     await admin.transition(tracking_id, "completed")
     events, messages = await run(StartRating(), rating(f"beri nilai laporan #{tracking_id}"))
     assert events[-1]["name"] == "rating_form" and not resumed(events)
+    assert "Laporan yang sedang Anda isi tetap tersimpan" in texts(messages)
     rated = {**DRAFT, "nilai_untuk": tracking_id, "nilai": 4, "komentar": "cepat"}
     events, messages = await run(RateReport(), make_tracker(rated, text="cepat", intent="file_complaint"))
     assert "Terima kasih atas penilaian" in texts(messages) and resumed(events), events

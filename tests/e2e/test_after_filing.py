@@ -233,7 +233,7 @@ async def test_a_draft_waits_while_the_citizen_answers_or_rates_then_resumes_onc
     step = started[-1]["text"]
     said = await citizen.text(f"jawab pertanyaan laporan #{tracking_id}")
     assert f"Tulis jawaban Anda untuk pertanyaan laporan #{tracking_id}" in joined(said)
-    assert "Kita lanjutkan" not in joined(said)
+    assert "tetap tersimpan" in joined(said) and "Kita lanjutkan" not in joined(said)
     said = await citizen.text("RT 04 RW 02")
     assert '"RT 04 RW 02"' in said[-1]["text"]
     said = await citizen.press("📤 Kirim")
@@ -248,7 +248,8 @@ async def test_a_draft_waits_while_the_citizen_answers_or_rates_then_resumes_onc
     said = await citizen.text("batal")
     assert resumed_once(said), said
     said = await citizen.text(f"beri nilai laporan #{tracking_id}")
-    assert "Seberapa puas" in said[-1]["text"] and "Kita lanjutkan" not in joined(said)
+    assert "Seberapa puas" in said[-1]["text"] and "tetap tersimpan" in joined(said)
+    assert "Kita lanjutkan" not in joined(said)
     await citizen.text("4")
     said = await citizen.text("petugasnya cepat datang")
     assert "Terima kasih atas penilaian" in joined(said) and resumed_once(said), said
