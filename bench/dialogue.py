@@ -13,8 +13,14 @@ turns that misunderstood (a complaint that the answer was not understood, or the
 again after an answer), drafts lost (a draft that disappeared before it was filed), and the fields
 right in LAPOR (title quality, date, region code, category, agency, privacy).
 
+After filing (issue 16), `--after-filing` citizens (12 by default) each file a report, are asked by the
+agency through the sandbox (the stack's notifier brings the question), answer it at once, after "nanti",
+or with a photo only, and rate the completed report with the score first, the comment first, or both in
+one message. Figures: the shares of agency questions answered exactly once with what the citizen meant,
+and of ratings stored with the score given.
+
     python -m bench.dialogue                       # starts its own stack with models/lapor.tar.gz
-    python -m bench.dialogue --model other.tar.gz --citizens 10
+    python -m bench.dialogue --model other.tar.gz --citizens 10 --after-filing 0
 """
 
 from __future__ import annotations
@@ -455,6 +461,211 @@ def summarise(outcomes: list[Outcome]) -> dict:
     }
 
 
+# -- after filing: answering an agency's question and rating (issue 16) ---------------------------
+# Each of these citizens files a report (in the plain "full" style), is asked by the agency through the
+# sandbox, answers as its style does, and rates the completed report. The notifier brings the news to
+# the console inbox. Figures: answered exactly once (one reply in LAPOR, with what the citizen meant)
+# and ratings stored (the score given), as shares of the citizens.
+AFTER_FILING_QUESTION = "Mohon kirim foto lokasi atau sebutkan patokan terdekat."
+PHOTO = ROOT / "bench" / "photo.jpg"
+NEWS_TIMEOUT_SECONDS = 90
+ANSWER_STYLES = ("now", "later", "photo", "later_photo")  # later: "nanti" first, back by "jawab …"
+RATING_STYLES = ("score_first", "comment_first", "in_one")
+SCORE_STYLES = {"score_first": "4", "comment_first": "3", "in_one": "5"}
+
+
+@dataclass(frozen=True)
+class AfterFilingPersona:
+    number: int
+    topic: Topic
+    answer: str  # one of ANSWER_STYLES
+    rating: str  # one of RATING_STYLES
+
+    @property
+    def name(self) -> str:
+        return f"{self.topic.key}/answer-{self.answer}/rate-{self.rating}"
+
+    @property
+    def words(self) -> str:
+        return f"patokannya depan {self.topic.key} no {self.number}, samping warung"
+
+    @property
+    def score(self) -> int:
+        return int(SCORE_STYLES[self.rating])
+
+    @property
+    def comment(self) -> str:
+        return f"petugasnya datang, urusan {self.topic.key} sudah beres, makasih"  # no digit: no score
+
+
+def after_filing_personas(count: Optional[int] = None) -> list[AfterFilingPersona]:
+    """Every answer style with every rating style (12) on varied topics, interleaved so that the first
+    few already cover the answer styles and the rating orders."""
+    styles = len(ANSWER_STYLES)
+    every = [
+        AfterFilingPersona(
+            i,
+            TOPICS[i % len(TOPICS)],
+            ANSWER_STYLES[i % styles],
+            RATING_STYLES[(i + i // styles) % len(RATING_STYLES)],
+        )
+        for i in range(styles * len(RATING_STYLES))
+    ]
+    return every[:count] if count else every
+
+
+@dataclass
+class AfterFilingOutcome:
+    persona: str
+    filed: bool = False
+    answered_once: bool = False  # one reply in LAPOR, with the citizen's words or photo
+    rated: bool = False  # the score given is the one LAPOR stored
+    stuck_at: Optional[str] = None
+    transcript: list = field(default_factory=list)
+
+
+class AfterFilingCitizen(ScriptedCitizen):
+    def __init__(self, http, gateway: str, sandbox: str, persona: AfterFilingPersona, run_id: str) -> None:
+        super().__init__(http, gateway, Persona(persona.number, persona.topic, STYLES[0]), run_id)
+        self.user_id = f"aft-{run_id}-{persona.number}"
+        self.sandbox, self.after = sandbox.rstrip("/"), persona
+        self.result = AfterFilingOutcome(persona.name)
+
+    async def lives(self, admin) -> AfterFilingOutcome:
+        filed = await self.converse()
+        self.result.transcript = self.outcome.transcript
+        if not filed.filed:
+            self.result.stuck_at = f"filing: {filed.stuck_at}"
+            return self.result
+        self.result.filed, tracking_id = True, filed.tracking_id
+        await admin.transition(tracking_id, "verified")
+        await admin.transition(
+            tracking_id, "forwarded", agency_id=self.persona.topic.agency or "dpupr-kota-bandung"
+        )
+        await admin.clarification(tracking_id, AFTER_FILING_QUESTION)
+        if not await self.news(r"tulis jawaban anda"):
+            self.result.stuck_at = "question never arrived"
+            return self.result
+        said = await self.answer_agency(tracking_id)
+        if kirim := first_button(said, r"kirim"):
+            said = await self.send(kirim)
+        replies = await admin.replies(tracking_id)
+        by_photo = self.after.answer.endswith("photo")
+        self.result.answered_once = len(replies) == 1 and (
+            len(replies[0]["attachment_ids"]) == 1 if by_photo else replies[0]["message"] == self.after.words
+        )
+        await admin.transition(tracking_id, "completed")
+        if not await self.news(r"seberapa puas"):
+            self.result.stuck_at = "rating never offered"
+            return self.result
+        await self.rate()
+        rating = (await admin.report(tracking_id)).get("rating") or {}
+        self.result.rated = rating.get("score") == self.after.score
+        return self.result
+
+    async def answer_agency(self, tracking_id: str) -> list[dict]:
+        if self.after.answer.startswith("later"):
+            await self.send("aduh sy lagi di jalan, nanti aja ya sy jawab")
+            await self.send(f"jawab pertanyaan laporan #{tracking_id}")
+        if self.after.answer.endswith("photo"):
+            return await self.photo()
+        return await self.send(self.after.words)
+
+    async def rate(self) -> None:
+        score, comment = str(self.after.score), self.after.comment
+        if self.after.rating == "in_one":
+            await self.send(f"{comment}. {score}")
+            return
+        first, then = (score, comment) if self.after.rating == "score_first" else (comment, score)
+        said = await self.send(first)
+        if not any("terima kasih atas penilaian" in (m.get("text") or "").lower() for m in said):
+            await self.send(then)
+
+    async def news(self, pattern: str) -> bool:
+        """Waits for the notifier's news ending in a prompt matching `pattern` (the console inbox)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + NEWS_TIMEOUT_SECONDS
+        while loop.time() < deadline:
+            async with self.http.get(
+                f"{self.gateway}/console/inbox", params={"user_id": self.user_id}
+            ) as resp:
+                resp.raise_for_status()
+                told = (await resp.json())["messages"]
+            said = " ".join(m.get("text") or "" for m in told)
+            if told:
+                self.outcome.transcript.append({"news": said[:400]})
+            if re.search(pattern, said, re.I):
+                return True
+            await asyncio.sleep(1.0)
+        return False
+
+    async def photo(self) -> list[dict]:
+        form = aiohttp.FormData()
+        form.add_field("file", PHOTO.read_bytes(), filename="patokan.jpg", content_type="image/jpeg")
+        async with self.http.post(
+            f"{self.gateway}/console/media", data=form, params={"user_id": self.user_id}
+        ) as resp:
+            resp.raise_for_status()
+            ref = (await resp.json())["attachment"]["ref"]
+        body = {"user_id": self.user_id, "attachment": ref, "message_id": uuid.uuid4().hex}
+        async with self.http.post(
+            f"{self.gateway}/console/messages", json=body, timeout=TURN_TIMEOUT
+        ) as resp:
+            resp.raise_for_status()
+            messages = [
+                m for m in (await resp.json()).get("messages") or () if m.get("text") or m.get("buttons")
+            ]
+        self.outcome.transcript.append(
+            {"citizen": "[foto]", "bot": " ".join(m.get("text") or "" for m in messages)}
+        )
+        return messages or [{"text": ""}]
+
+
+async def run_after_filing(
+    gateway: str, sandbox: str, *, citizens: Optional[int] = None, concurrency: int = 3, token: str = ""
+) -> dict:
+    from lapor_client import SandboxAdmin
+
+    run_id = uuid.uuid4().hex[:6]
+    chosen = after_filing_personas(citizens)
+    auth = {"Authorization": f"Bearer {token}"} if token else {}
+    outcomes: list[AfterFilingOutcome] = []
+    async with aiohttp.ClientSession(headers=auth) as http, SandboxAdmin(sandbox) as admin:
+        queue = iter(chosen)
+
+        async def worker() -> None:
+            for persona in queue:
+                citizen = AfterFilingCitizen(http, gateway, sandbox, persona, run_id)
+                try:
+                    outcomes.append(await citizen.lives(admin))
+                except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+                    citizen.result.stuck_at = f"error: {type(exc).__name__}"
+                    outcomes.append(citizen.result)
+
+        await asyncio.gather(*(worker() for _ in range(min(concurrency, len(chosen)))))
+    return summarise_after_filing(outcomes)
+
+
+def summarise_after_filing(outcomes: list[AfterFilingOutcome]) -> dict:
+    count = len(outcomes)
+
+    def share(flag: str) -> Optional[float]:
+        return round(sum(getattr(o, flag) for o in outcomes) / count, 3) if count else None
+
+    return {
+        "citizens": count,
+        "filed": sum(o.filed for o in outcomes),
+        "answered_exactly_once_share": share("answered_once"),
+        "ratings_stored_share": share("rated"),
+        "not_done": [
+            {"persona": o.persona, "stuck_at": o.stuck_at, "answered_once": o.answered_once, "rated": o.rated}
+            for o in outcomes
+            if not (o.answered_once and o.rated)
+        ],
+        "outcomes": [o.__dict__ for o in outcomes],
+    }
+
+
 def write_results(summary: dict, stamp: Optional[str] = None) -> Path:
     stamp = stamp or datetime.now().astimezone().strftime("%Y-%m-%dT%H-%M-%S")
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -469,6 +680,12 @@ def main(argv: Optional[list[str]] = None) -> int:
     )
     parser.add_argument("--citizens", type=int, default=None, help="how many (default: all 80)")
     parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument(
+        "--after-filing",
+        type=int,
+        default=len(after_filing_personas()),
+        help="after-filing citizens (0: none)",
+    )
     parser.add_argument("--model", type=Path, default=ROOT / "models" / "lapor.tar.gz")
     parser.add_argument("--run-dir", type=Path, default=ROOT / "run" / "bench-dialogue")
     parser.add_argument("--urls", type=Path, help="a running stack's {gateway, sandbox, console_token} JSON")
@@ -478,37 +695,44 @@ def main(argv: Optional[list[str]] = None) -> int:
     stamp = datetime.now().astimezone().strftime("%Y-%m-%dT%H-%M-%S")
     if args.urls:
         urls = json.loads(args.urls.read_text())
-        summary = asyncio.run(
-            run_dialogues(
-                urls["gateway"],
-                urls["sandbox"],
-                citizens=args.citizens,
-                concurrency=args.concurrency,
-                token=urls["console_token"],
-            )
-        )
+        summary = asyncio.run(run_all(urls["gateway"], urls["sandbox"], urls["console_token"], args))
         return report(summary, stamp, str(args.urls))
-    stack = Stack(Ports.free(), args.run_dir / stamp, model=args.model, start_notifier=False)
+    # The after-filing citizens hear the agency through the notifier, polling often to keep the run short.
+    stack = Stack(
+        Ports.free(),
+        args.run_dir / stamp,
+        model=args.model,
+        start_notifier=args.after_filing > 0,
+        extra_env={"NOTIFIER_POLL_SECONDS": "1"},
+    )
     stack.start(say=lambda line: None)
     try:
         summary = asyncio.run(
-            run_dialogues(
-                stack.gateway_url,
-                stack.sandbox_url,
-                citizens=args.citizens,
-                concurrency=args.concurrency,
-                token=stack.secrets.console_token,
-            )
+            run_all(stack.gateway_url, stack.sandbox_url, stack.secrets.console_token, args)
         )
     finally:
         stack.stop()
     return report(summary, stamp, str(args.model))
 
 
+async def run_all(gateway: str, sandbox: str, token: str, args: argparse.Namespace) -> dict:
+    summary = await run_dialogues(
+        gateway, sandbox, citizens=args.citizens, concurrency=args.concurrency, token=token
+    )
+    if args.after_filing:
+        summary["after_filing"] = await run_after_filing(
+            gateway, sandbox, citizens=args.after_filing, concurrency=min(3, args.concurrency), token=token
+        )
+    return summary
+
+
 def report(summary: dict, stamp: str, model: str) -> int:
     summary["model"] = model
     path = write_results(summary, stamp)
-    print(json.dumps({k: v for k, v in summary.items() if k != "outcomes"}, indent=2, ensure_ascii=False))
+    shown = {k: v for k, v in summary.items() if k != "outcomes"}
+    if "after_filing" in shown:
+        shown["after_filing"] = {k: v for k, v in shown["after_filing"].items() if k != "outcomes"}
+    print(json.dumps(shown, indent=2, ensure_ascii=False))
     print(f"[bench] results: {path.relative_to(ROOT)}")
     return 0
 

@@ -15,7 +15,7 @@ Key (type) — owner: what it holds — lifetime:
 - `app:gateway:whatsapp:user:<phone number>` — gateway: the BSUID that phone number belongs to, so a delivery
   with the number only joins the same conversation — 90 days since seen
 - `app:gateway:whatsapp:notice:<wamid>` (JSON) — notifier: a notification sent inside the window, with its
-  template, retried as the template when Meta reports it failed (131047) — 3 days
+  templates, retried as the templates when Meta reports it failed (131047) — 3 days
 - `app:gateway:whatsapp:failed` (hash error code → count) — gateway: WhatsApp's `failed` statuses and skipped
   stale deliveries ("stale"), for the operator — kept
 - `app:gateway:offered:<sender>` (sorted set payload → epoch) — gateway, notifier: button payloads offered
@@ -52,8 +52,8 @@ Key (type) — owner: what it holds — lifetime:
 - `app:answers:recent:<sender>` — action server: the report the citizen just answered an agency for, so a
   photo sent soon after is offered to that answer first — 30 minutes
 - `app:reminders:answers` (sorted set JSON {sender, tracking_id, event_id} → epoch) — action server writes
-  (an agency question the citizen put off with "nanti"), notifier takes each once when due and reminds
-  through the dialogue — until due
+  (an agency question the citizen put off with "nanti"), notifier removes each when due in the script that
+  queues its reminder job (bot/notifier/queue.py), and reminds through the dialogue — until due
 - `app:notifier:cursor` — notifier: position in LAPOR's events feed — kept
 - `app:notifier:stream` (stream, consumer group `notifiers`) — notifier: delivery jobs in feed order,
   each read by one notifier; a dead one's unacknowledged jobs are claimed by another — until delivered

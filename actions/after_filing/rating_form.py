@@ -25,7 +25,7 @@ from actions.after_filing.reply_form import (
     start_rating,
 )
 from actions.message import CitizenMessage
-from actions.report.steps import SKIPPED
+from actions.report.steps import SKIPPED, resume_draft
 from actions.status import named_tracking_id
 from actions.status_texts import UNAVAILABLE
 from common import activity
@@ -187,7 +187,8 @@ class StopRating(Action):
 
 class StartRating(Action):
     """ "beri nilai laporan #1916449" at any time after the report is done, with the score (and a
-    comment) when the message already gives them."""
+    comment) when the message already gives them. Asked for while a report is being written, the
+    draft waits for the rating (RateReport resumes it); when there is nothing to rate it goes on now."""
 
     def name(self) -> str:
         return "action_start_rating"
@@ -210,18 +211,20 @@ class StartRating(Action):
                         for r in mine
                     ],
                 )
-                return []
+                return resume_draft(tracker)
             tracking_id = mine[0].tracking_id
         if not await store.is_filed_by(tracker.sender_id, tracking_id):
             dispatcher.utter_message(text=texts.ONLY_THE_REPORTER)
-            return []
+            return resume_draft(tracker)
         status = await report_status(tracking_id)
         if status is None:
             dispatcher.utter_message(text=UNAVAILABLE)
-            return []
+            return resume_draft(tracker)
         if status != "completed":
             dispatcher.utter_message(text=texts.NOT_DONE_YET.format(id=tracking_id))
-            return []
+            return resume_draft(tracker)
+        if tracker.active_loop_name == "report_form":
+            dispatcher.utter_message(text=texts.DRAFT_WAITS)
         text = CitizenMessage.of(tracker).text.replace(tracking_id, " ")
         score = _score(text)
         return start_rating(tracking_id, score, _comment(text) if score else None)

@@ -546,7 +546,8 @@ async def _drop_questions(tracker: Tracker) -> None:
 
 class AnswerAgency(Action):
     """ "jawab laporan 1916449", "td belum sy jawab, ini jawabannya: …": the open question(s) again,
-    with the answer already taken when the message carries it."""
+    with the answer already taken when the message carries it. A report being written waits for the
+    answer (SendReply and StopAnswer resume it)."""
 
     def name(self) -> str:
         return "action_answer_agency"
@@ -557,13 +558,15 @@ class AnswerAgency(Action):
         waiting = await OpenClarifications(clients.redis()).list(tracker.sender_id)
         if not waiting:
             dispatcher.utter_message(text=texts.NOTHING_TO_ANSWER)
-            return []
+            return resume_draft(tracker)  # asked while writing a report: the draft goes on
         named = named_tracking_id(tracker)
         chosen = next((c for c in waiting if c["tracking_id"] == named), None)
         events = await start_answer(tracker.sender_id, chosen)
         inside = ANSWER_INSIDE.search(CitizenMessage.of(tracker).text)
         if inside and (chosen or len(waiting) == 1):
             events.append(SlotSet("balasan", inside.group(1).strip()))
+        if tracker.active_loop_name == "report_form":
+            dispatcher.utter_message(text=texts.DRAFT_WAITS)
         return events + [SlotSet("requested_slot", None), ActiveLoop("reply_form")]
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Optional
 
@@ -44,12 +45,15 @@ MAX_ATTEMPTS = 8
 CLAIM_IDLE_MS = 60_000
 NOT_YET_SECONDS = 0.5  # a job whose citizen has an earlier one in flight looks again after this
 
-# KEYS: cursor, jobs, stream. ARGV: expected cursor, new cursor, sent prefix, order prefix, then
-# (job id, sender, job JSON) triples. "-" as the expected cursor: no check, no move (not from the feed).
+# KEYS: cursor, jobs, stream, source. ARGV: expected cursor, new cursor, sent prefix, order prefix, n,
+# then n members of the sorted set `source` the jobs were made from (removed with them), then (job id,
+# sender, job JSON) triples. "-" as the expected cursor: no check, no move (not from the feed).
 _ENQUEUE = """
 if ARGV[1] ~= '-' and (redis.call('GET', KEYS[1]) or '') ~= ARGV[1] then return -1 end
+local taken = tonumber(ARGV[5])
+for i = 6, 5 + taken do redis.call('ZREM', KEYS[4], ARGV[i]) end
 local added = 0
-for i = 5, #ARGV, 3 do
+for i = 6 + taken, #ARGV, 3 do
   local id = ARGV[i]
   if redis.call('EXISTS', ARGV[3] .. id) == 0 and redis.call('HSETNX', KEYS[2], id, ARGV[i + 2]) == 1 then
     redis.call('RPUSH', ARGV[4] .. ARGV[i + 1], id)
@@ -133,12 +137,25 @@ class DeliveryQueue:
         """Stores jobs that do not come from the feed (announcements); returns how many were new."""
         return await self._store(jobs, "-", "")
 
-    async def _store(self, jobs: list[Job], expected: str, next_cursor: str) -> int:
+    async def enqueue_taken(self, jobs: list[Job], source: str, members: Sequence[bytes | str]) -> int:
+        """Stores jobs made from `members` of the sorted set `source` and removes those members, all or
+        nothing: a notifier that dies before this loses none, and one that read the same members too
+        adds nothing (the jobs' ids are fixed). Returns how many jobs were new."""
+        return await self._store(jobs, "-", "", source, members)
+
+    async def _store(
+        self,
+        jobs: list[Job],
+        expected: str,
+        next_cursor: str,
+        source: str = PENDING_KEY,  # a sorted set; not written when nothing is taken from it
+        taken: Sequence[bytes | str] = (),
+    ) -> int:
         triples = [value for job in jobs for value in (job.id, job.sender, job.to_json())]
-        if not triples and expected == "-":
+        if not triples and not taken and expected == "-":
             return 0
-        args = [expected, next_cursor, sent_key(""), order_key(""), *triples]
-        return await self._enqueue(keys=[CURSOR_KEY, JOBS_KEY, STREAM_KEY], args=args)
+        args = [expected, next_cursor, sent_key(""), order_key(""), len(taken), *taken, *triples]
+        return await self._enqueue(keys=[CURSOR_KEY, JOBS_KEY, STREAM_KEY, source], args=args)
 
     async def take(self, count: int = 10, block_ms: int = 0) -> list[Job]:
         """This notifier's next jobs in order: first any a dead notifier left unacknowledged, then new

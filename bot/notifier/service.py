@@ -183,21 +183,22 @@ class Notifier:
 
     async def remind_due_once(self, now: float | None = None) -> int:
         """Turns each due reminder of a question the citizen put off into a job; the dialogue says it
-        (or nothing, when the question was answered meanwhile). ZREM hands each to one notifier."""
-        due = await self._redis.zrangebyscore(keys.ANSWER_REMINDERS, "-inf", now or time.time())
+        (or nothing, when the question was answered meanwhile). The reminders leave their set in the
+        script that queues their jobs, so a notifier dying in between loses none; the job id is fixed,
+        so two notifiers taking the same reminder queue it once."""
+        due = await self._redis.zrangebyscore(keys.ANSWER_REMINDERS, "-inf", now or time.time(), 0, 100)
         jobs = []
         for member in due:
-            if await self._redis.zrem(keys.ANSWER_REMINDERS, member):
-                reminder = json.loads(member)
-                event = {
-                    "event_id": f"reminder-{reminder['event_id']}",
-                    "tracking_id": reminder["tracking_id"],
-                    "type": "answer_reminder",
-                    "status": None,
-                    "message": "",
-                }
-                jobs.append(Job(event, reminder["sender"]))
-        return await self._queue.enqueue(jobs)
+            reminder = json.loads(member)
+            event = {
+                "event_id": f"reminder-{reminder['event_id']}",
+                "tracking_id": reminder["tracking_id"],
+                "type": "answer_reminder",
+                "status": None,
+                "message": "",
+            }
+            jobs.append(Job(event, reminder["sender"]))
+        return await self._queue.enqueue_taken(jobs, keys.ANSWER_REMINDERS, due)
 
     async def warn_overdue_once(self, now: datetime | None = None) -> int:
         """Queues a notice for each reporter whose report passed a deadline without its step (once per

@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.after_filing import reminders
 from actions.after_filing.news import NotifyClarification, NotifyFollowUp
-from actions.after_filing.rating_form import StartRating, StopRating, ValidateRatingForm
+from actions.after_filing.rating_form import RateReport, StartRating, StopRating, ValidateRatingForm
 from actions.after_filing.reply_form import (
     AddToReply,
     AnswerAgency,
@@ -335,3 +335,46 @@ async def test_a_photo_soon_after_an_answer_is_offered_to_it_first(env, admin):
     assert addition["balasan"] == "" and len(addition["balasan_lampiran"]) == 1
     await run(SendReply(), make_tracker({**addition, "balasan_kirim": True}))
     assert [len(r["attachment_ids"]) for r in await admin.replies(tracking_id)] == [0, 1]
+
+
+# --- a report being written waits for a rating or an answer asked for in its middle ---
+
+DRAFT = {"classification": "pengaduan", "isi": "Jalan berlubang di depan pasar", "judul": "Jalan berlubang"}
+
+
+def resumed(events: list[dict]) -> bool:
+    """The draft goes on, once, after one line naming it (its question follows from the form)."""
+    said = [e["text"] for e in events if e.get("event") == "bot"]
+    active = [e["name"] for e in events if e.get("event") == "active_loop"]
+    return said == ["Kita lanjutkan laporan jalan berlubang tadi:"] and active == ["report_form"]
+
+
+async def test_a_rating_asked_for_mid_draft_goes_first_then_the_draft_resumes(env, admin, sandbox):
+    tracking_id = await forwarded_report(admin)
+
+    def rating(text: str):
+        return make_tracker(
+            DRAFT,
+            text=text,
+            intent="rate_report",
+            entities=tracking_entity(tracking_id),
+            active_loop="report_form",
+        )
+
+    events, messages = await run(StartRating(), rating(f"beri nilai laporan #{tracking_id}"))
+    assert f"Laporan #{tracking_id} belum selesai" in texts(messages) and resumed(events)
+    await admin.transition(tracking_id, "completed")
+    events, messages = await run(StartRating(), rating(f"beri nilai laporan #{tracking_id}"))
+    assert events[-1]["name"] == "rating_form" and not resumed(events)
+    assert "Laporan yang sedang Anda isi tetap tersimpan" in texts(messages)
+    rated = {**DRAFT, "nilai_untuk": tracking_id, "nilai": 4, "komentar": "cepat"}
+    events, messages = await run(RateReport(), make_tracker(rated, text="cepat", intent="file_complaint"))
+    assert "Terima kasih atas penilaian" in texts(messages) and resumed(events), events
+    state = json.loads((sandbox.data_dir / "sandbox.json").read_text(encoding="utf-8"))
+    assert state["reports"][tracking_id]["rating"] == {"score": 4, "comment": "cepat"}
+
+
+async def test_an_answer_asked_for_mid_draft_with_nothing_open_lets_the_draft_go_on(env):
+    chat = make_tracker(DRAFT, text="jawab pertanyaan laporan #1916449", intent="answer_agency")
+    events, messages = await run(AnswerAgency(), chat)
+    assert texts(messages) and resumed(events)

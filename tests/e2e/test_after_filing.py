@@ -213,3 +213,50 @@ async def test_follow_up_completion_and_rating_in_any_order(chat, stack):
 
     said = await citizen.press("📝 Buat laporan lanjutan")
     assert "Cerita Anda sudah saya catat." in joined(said)
+
+
+def resumed_once(messages: list[dict[str, Any]]) -> bool:
+    return joined(messages).count("Kita lanjutkan laporan") == 1
+
+
+async def test_a_draft_waits_while_the_citizen_answers_or_rates_then_resumes_once_named(chat, stack):
+    """Issue 16, Deliver 3: "jawab pertanyaan laporan #…" and "beri nilai laporan #…" typed in the middle
+    of a new report are not taken as its answers: the draft is parked, the answer or rating goes first,
+    then the draft goes on with one line naming it."""
+    citizen, notify, admin = chat
+    tracking_id = await forwarded(citizen, notify, admin)
+    await admin.clarification(tracking_id, "Di RT berapa lokasinya?")
+    await notify()
+    await citizen.text("nanti ya")
+
+    started = await citizen.text("Lampu jalan di gang mawar mati sudah seminggu, gelap sekali kalau malam")
+    step = started[-1]["text"]
+    said = await citizen.text(f"jawab pertanyaan laporan #{tracking_id}")
+    assert f"Tulis jawaban Anda untuk pertanyaan laporan #{tracking_id}" in joined(said)
+    assert "tetap tersimpan" in joined(said) and "Kita lanjutkan" not in joined(said)
+    said = await citizen.text("RT 04 RW 02")
+    assert '"RT 04 RW 02"' in said[-1]["text"]
+    said = await citizen.press("📤 Kirim")
+    assert f"Jawaban Anda untuk laporan #{tracking_id} sudah dikirim" in joined(said)
+    assert resumed_once(said) and said[-1]["text"] == step, said  # the draft's step, asked again
+    assert [r["message"] for r in await admin.replies(tracking_id)] == ["RT 04 RW 02"]
+
+    # Completed while writing: the rating is offered first; put off with batal, asked for later.
+    await admin.transition(tracking_id, "completed")
+    told = await notify()
+    assert "Seberapa puas" in told[-1]["text"]
+    said = await citizen.text("batal")
+    assert resumed_once(said), said
+    said = await citizen.text(f"beri nilai laporan #{tracking_id}")
+    assert "Seberapa puas" in said[-1]["text"] and "tetap tersimpan" in joined(said)
+    assert "Kita lanjutkan" not in joined(said)
+    await citizen.text("4")
+    said = await citizen.text("petugasnya cepat datang")
+    assert "Terima kasih atas penilaian" in joined(said) and resumed_once(said), said
+    assert sandbox_state(stack)["reports"][tracking_id]["rating"] == {
+        "score": 4,
+        "comment": "petugasnya cepat datang",
+    }
+    # The draft itself is intact: its story is what was typed before the detour.
+    title = await citizen.text("batal")
+    assert "Batalkan laporan ini?" in joined(title), title

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -36,11 +37,17 @@ BSUID_REFUSED_CODES = frozenset({131062})  # "Business-scoped User ID recipients
 NOTICE_SECONDS = 3 * 24 * 3600
 # No template configured: wait for the citizen to write again (it reopens the window).
 WINDOW_CLOSED_RETRY_SECONDS = 3600
+# Outside the window news goes as one template per report it names, at most a burst's messages
+# (bot/notifier/burst.py MAX_MESSAGES); the last template names the reports beyond.
+TEMPLATES_MAX = 3
+HEADLINE_LIMIT = 200
+REPORT_NUMBER = re.compile(r"#(\d{5,10})(?!\d)")  # a LAPOR tracking number (nlu_data/regex.yml)
 
 CHOOSE = "Silakan pilih:"
 MORE_CHOICES = "Pilihan lainnya:"
 LIST_BUTTON = "Lihat pilihan"
 SEND_LOCATION = "📍 Ketuk tombol di bawah untuk mengirim lokasi Anda saat ini."
+MORE_REPORTS = "Ada kabar baru untuk {count} laporan Anda."
 
 
 class WindowClosed(Exception):
@@ -126,6 +133,20 @@ def _location_request(body: str) -> dict[str, Any]:
     return {"type": "interactive", "interactive": interactive}
 
 
+def headlines(tracking_id: str, messages: Sequence[BotMessage]) -> dict[str, str]:
+    """Each report the news names ("Laporan #1916449 …"), in order, with the first line naming it;
+    `tracking_id` (the burst's first report) comes first, with the news' first line if none names it."""
+    lines = [line.strip() for m in messages for line in m.text.splitlines() if line.strip()]
+    own = [line for line in lines if not line.startswith('"')]  # not an agency's words quoted
+    named: dict[str, str] = {tracking_id: next((x for x in own if f"#{tracking_id}" in x), "")}
+    for line in own:
+        for number in REPORT_NUMBER.findall(line):
+            named.setdefault(number, line)
+    if not named[tracking_id]:
+        named[tracking_id] = lines[0] if lines else ""
+    return named
+
+
 def render(replies: Sequence[BotMessage]) -> list[dict[str, Any]]:
     """Rasa replies as WhatsApp message objects, within WhatsApp's limits.
 
@@ -166,15 +187,15 @@ class WhatsAppOutbound:
         self._template_name = template_name
 
     async def notify(self, user_id: str, messages: Sequence[BotMessage], tracking_id: str) -> None:
-        template = self._template(tracking_id, messages)
+        templates = self._templates(tracking_id, messages)
         try:
-            wamid = await self.send(user_id, messages, template=template)
+            wamid = await self.send(user_id, messages, templates=templates)
         except WindowClosed as exc:
             raise DeliveryDeferred("WhatsApp window closed", WINDOW_CLOSED_RETRY_SECONDS) from exc
         except (GraphError, aiohttp.ClientError, asyncio.TimeoutError) as exc:
             raise DeliveryDeferred(type(exc).__name__) from exc
-        if wamid and template:
-            notice = json.dumps({"user_id": user_id, "template": template.message()})
+        if wamid and templates:
+            notice = json.dumps({"user_id": user_id, "templates": [t.message() for t in templates]})
             await self.window.redis.set(keys.whatsapp_notice(wamid), notice, ex=NOTICE_SECONDS)
 
     async def resend_as_template(self, wamid: str) -> bool:
@@ -184,21 +205,31 @@ class WhatsAppOutbound:
         if notice is None:
             return False
         kept = json.loads(notice)
-        await self._post(kept["user_id"], kept["template"])
+        for template in kept["templates"]:
+            await self._post(kept["user_id"], template)
         return True
 
-    def _template(self, tracking_id: str, messages: Sequence[BotMessage]) -> Template | None:
-        """The news as the approved template's two parameters: tracking number and first line."""
+    def _templates(self, tracking_id: str, messages: Sequence[BotMessage]) -> list[Template]:
+        """The news as approved templates, one per report it names (its number and first line), so a
+        citizen outside the window hears of every report in a burst; beyond TEMPLATES_MAX, the last
+        names all the remaining reports at once."""
         if not self._template_name:
-            return None
-        first_line = next((m.text.strip().splitlines()[0] for m in messages if m.text.strip()), "")
-        return Template(self._template_name, parameters=(tracking_id, first_line[:200] or "-"))
+            return []
+        named = list(headlines(tracking_id, messages).items())
+        if len(named) > TEMPLATES_MAX:
+            rest = named[TEMPLATES_MAX - 1 :]
+            rest_line = MORE_REPORTS.format(count=len(rest))
+            named = named[: TEMPLATES_MAX - 1] + [(", ".join(number for number, _ in rest), rest_line)]
+        return [
+            Template(self._template_name, parameters=(number, line[:HEADLINE_LIMIT] or "-"))
+            for number, line in named
+        ]
 
     async def send(
-        self, wa_id: str, replies: Sequence[BotMessage], *, template: Template | None = None
+        self, wa_id: str, replies: Sequence[BotMessage], *, templates: Sequence[Template] = ()
     ) -> str | None:
         """Sends `replies` inside the user's window and returns the first one's wamid; outside it sends
-        `template` instead (and returns None).
+        `templates` instead (and returns None).
 
         Raises WindowClosed when the window is closed and there is no template, UserUnreachable
         when WhatsApp cannot deliver to this user, GraphError for other failures.
@@ -208,11 +239,12 @@ class WhatsAppOutbound:
                 wamids = [await self._post(wa_id, message) for message in render(replies)]
                 return wamids[0] if wamids else None
             except WindowClosed:
-                if template is None:
+                if not templates:
                     raise
-        elif template is None:
+        elif not templates:
             raise WindowClosed(pseudonym(f"whatsapp:{wa_id}"))
-        await self._post(wa_id, template.message())
+        for template in templates:
+            await self._post(wa_id, template.message())
         return None
 
     async def _post(self, wa_id: str, message: dict[str, Any]) -> str:

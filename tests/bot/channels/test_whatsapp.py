@@ -169,15 +169,15 @@ async def test_sender_uses_the_window_and_falls_back_to_a_template(whatsapp_gate
     update = Template("status_laporan", parameters=("1916449", "diverifikasi"))
     with pytest.raises(WindowClosed):
         await sender.send(WA_ID, [Reply(text="Status laporan Anda berubah.")])
-    await sender.send(WA_ID, [Reply(text="Status laporan Anda berubah.")], template=update)
+    await sender.send(WA_ID, [Reply(text="Status laporan Anda berubah.")], templates=[update])
     assert fake_graph.to(WA_ID)[-1]["template"]["name"] == "status_laporan"
 
     await sender.window.opened(WA_ID, time.time())
-    await sender.send(WA_ID, [Reply(text="Status laporan Anda berubah.")], template=update)
+    await sender.send(WA_ID, [Reply(text="Status laporan Anda berubah.")], templates=[update])
     assert fake_graph.to(WA_ID)[-1]["text"]["body"] == "Status laporan Anda berubah."
 
     fake_graph.outside_window.add(WA_ID)  # Meta knows better than our record
-    await sender.send(WA_ID, [Reply(text="Status laporan Anda berubah.")], template=update)
+    await sender.send(WA_ID, [Reply(text="Status laporan Anda berubah.")], templates=[update])
     assert fake_graph.to(WA_ID)[-1]["type"] == "template"
 
 
