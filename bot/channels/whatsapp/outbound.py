@@ -205,7 +205,8 @@ class WhatsAppOutbound:
         if notice is None:
             return False
         kept = json.loads(notice)
-        for template in kept["templates"]:
+        # A notice stored before one template per report (kept NOTICE_SECONDS) holds a single "template".
+        for template in kept.get("templates") or [kept["template"]]:
             await self._post(kept["user_id"], template)
         return True
 

@@ -3,13 +3,15 @@ named in its own template (at most a burst's three), through the fake Graph API.
 
 from __future__ import annotations
 
+import json
 import time
 
 import aiohttp
 
 from bot.channels.whatsapp.graph import GraphClient
-from bot.channels.whatsapp.outbound import ServiceWindow, WhatsAppOutbound, headlines
+from bot.channels.whatsapp.outbound import ServiceWindow, Template, WhatsAppOutbound, headlines
 from bot.notifier.burst import MAX_MESSAGES, compose
+from common import keys
 from common.messages import BotMessage as Reply
 from tests.support.gateway import whatsapp_settings
 
@@ -64,6 +66,19 @@ async def test_inside_the_window_the_burst_goes_as_it_is(fake_graph, redis_async
     burst = compose([news("1916449"), news("2034511")])
     sent = await notified(fake_graph, redis_async, burst, "1916449", window_open=True)
     assert [m["type"] for m in sent] == ["text"]
+
+
+async def test_a_notice_stored_before_the_upgrade_is_still_resent(fake_graph, redis_async):
+    old_template = Template("status_laporan", parameters=("1916449", "Laporan Anda diverifikasi.")).message()
+    await redis_async.set(
+        keys.whatsapp_notice("wamid.old"), json.dumps({"user_id": WA_ID, "template": old_template})
+    )
+    async with aiohttp.ClientSession() as http:
+        outbound = WhatsAppOutbound(
+            GraphClient(http, whatsapp_settings(fake_graph)), ServiceWindow(redis_async), "status_laporan"
+        )
+        assert await outbound.resend_as_template("wamid.old")
+    assert template_parameters(fake_graph.to(WA_ID)) == [("1916449", "Laporan Anda diverifikasi.")]
 
 
 def test_an_agency_s_quoted_words_name_no_report():
