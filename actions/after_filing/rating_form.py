@@ -45,10 +45,26 @@ _FILLER = {
 _COMMENT_MIN_WORDS = 2
 
 
+_DIGIT = r"(?<![\d#])[1-5](?!\d)"
+# A digit the citizen gives as the score: after a rating word, or before "bintang" or "/5".
+_NAMED_SCORE = re.compile(
+    rf"(?:nilai(?:nya)?|skor|rating|bintang)\s*:?\s*({_DIGIT})|({_DIGIT})\s*(?:bintang|/\s*5)"
+)
+# A digit that counts something else: "(2)", "2 minggu", "rt 3", "jam 5".
+_NOT_A_SCORE = re.compile(
+    rf"\(\s*{_DIGIT}\s*\)|{_DIGIT}\s*(?:x\b|kali|hari|minggu|bulan|tahun|jam|menit|orang|km|meter|m\b)"
+    rf"|(?:rt|rw|jam|no|nomor|gang|gg)\.?\s*{_DIGIT}",
+    re.IGNORECASE,
+)
+
+
 def _score(text: str) -> Optional[int]:
-    digits = re.findall(r"(?<![\d#])[1-5](?!\d)", text)
+    named = _NAMED_SCORE.search(text.lower())
+    if named:
+        return int(named.group(1) or named.group(2))
+    digits = re.findall(_DIGIT, _NOT_A_SCORE.sub(" ", text))
     if digits:
-        return int(digits[0])
+        return int(digits[-1])  # "telat 2x, tapi beres. 4": the score comes last
     words = [_SCORE_WORDS[w] for w in re.findall(r"\w+", text.lower()) if w in _SCORE_WORDS]
     stars = text.count("⭐")
     return words[0] if words else stars if 1 <= stars <= 5 else None
@@ -59,7 +75,7 @@ def _comment(text: str) -> Optional[str]:
     words = [w for w in re.findall(r"[^\W\d_]+", text.lower()) if w not in _FILLER]
     if len(words) < _COMMENT_MIN_WORDS:
         return None
-    without_score = re.sub(r"(?<![\d#])[1-5](?!\d)|⭐", " ", text)
+    without_score = re.sub(rf"{_DIGIT}|⭐", " ", text)
     return re.sub(r"\s+", " ", without_score).strip(" .,;:-")[:1000] or None
 
 

@@ -253,6 +253,12 @@ def test_scores_are_read_from_buttons_digits_and_words():
         )
 
     assert [score(t)["nilai"] for t in ("5", "nilai 4 deh", "tiga", "⭐⭐", "bagus")] == [5, 4, 3, 2, None]
+    # Digits that count something else are no score.
+    assert [
+        score(t)["nilai"]
+        for t in ("makasih (2). 5", "telat 2 minggu, tapi beres. nilai 4", "5 bintang, rt 3 sudah terang")
+    ] == [5, 4, 5]
+    assert score("baru dikerjain setelah 3 minggu")["nilai"] is None
 
 
 async def test_a_rating_reaches_lapor(env, admin, sandbox):
