@@ -281,6 +281,12 @@ NOTED_CHOICES = (
 )
 TITLE_CHANGED = 'Judul diganti: "{title}"'
 
+# --- answers that belong elsewhere (report/redirects.py): applied, then the step is asked again ---
+NOT_IN_STORY = "Maaf, {what} belum saya temukan di cerita Anda. Mohon tulis sekali lagi."
+NO_EVIDENCE_NOTED = "Baik, laporan dikirim tanpa foto/bukti."
+DATE_NOTED = "Tanggal kejadian saya catat: {day}."
+KIND_CHANGED = "Baik, laporan ini saya jadikan {kind}. Cerita dan jawaban Anda tetap tersimpan."
+
 # --- digressions while filling: answered, then the step is asked again ---
 SMALL_TALK = "🙂 Saya asisten otomatis LAPOR!, siap membantu kapan saja. Kita lanjutkan laporannya ya."
 MENU_WHILE_FILLING = (
