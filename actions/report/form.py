@@ -22,7 +22,7 @@ from actions.report.evidence import shared_media_events
 from actions.report.noted import date_told, place_told, purpose_told, what_story_tells
 from actions.report.places import resolve_place
 from actions.report.redirects import already_said, kind_asked, only_a_date, says_no_evidence
-from actions.report.routing import find_topic, pick
+from actions.report.routing import find_topic, pick, suggest_category
 from actions.report.steps import (
     DETAILS,
     FOR_ADMINS,
@@ -272,9 +272,24 @@ class ValidateReportForm(FormValidationAction):
             options = await clients.categories()
         except LaporError:
             options = []
-        return _routing_answer(
-            "kategori", CitizenMessage.of(tracker), tracker.get_slot("kategori_saran"), options, dispatcher
-        )
+        reply, suggestion = CitizenMessage.of(tracker), tracker.get_slot("kategori_saran")
+        parent = (suggestion or {}).get("parent_id")
+        if parent:  # "Which kind of Infrastruktur?": its sub-categories, or the category itself
+            family = [c for c in options if c.id == parent or c.parent_id == parent]
+            whole = next((c for c in family if c.id == parent), None)  # "lainnya": the category itself
+            chosen = pick(reply.text, family) or (whole if reply.has("lain", "umum") else None)
+            if chosen:
+                return {"kategori": chosen.id, "kategori_nama": chosen.name}
+            suggestion = None
+        # A typed name as citizens say it: "lampu jalan" is Penerangan Jalan Umum.
+        if reply.text and not pick(reply.text, options) and (said := suggest_category(reply.text, options)):
+            reply = CitizenMessage(reply.intent, said.name)
+        slots = _routing_answer("kategori", reply, suggestion, options, dispatcher)
+        chosen = next((c for c in options if c.id == slots.get("kategori")), None)
+        if chosen and any(c.parent_id == chosen.id for c in options):
+            # LAPOR's categories have sub-categories: the form asks which one (questions.AskKategori).
+            return {"kategori": None, "kategori_nama": None, "kategori_saran": {"parent_id": chosen.id}}
+        return slots
 
     async def validate_instansi(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

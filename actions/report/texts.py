@@ -159,6 +159,9 @@ def choose_from_list(slot: str, optional: bool) -> str:
     )
 
 
+# LAPOR's categories have sub-categories: asked once a category that has them is chosen.
+WHICH_SUBCATEGORY = "{name}: bagian mana yang paling sesuai? Pilih, atau ketik namanya."
+WHOLE_CATEGORY = "Lainnya ({name})"
 ROUTING_NOT_FOUND = (
     "{noun} itu tidak saya temukan. Pilih dari daftar, ketik namanya, atau serahkan ke admin LAPOR!."
 )

@@ -318,8 +318,32 @@ async def test_another_category_can_be_picked_by_name(env):
     assert slots == {"kategori": None, "kategori_saran": {}}
     _, messages = await run(AskKategori(), make_tracker({"kategori_saran": {}}))
     assert "Infrastruktur" in {b["title"] for b in messages[0]["buttons"]}
+    picked, _ = await validate("kategori", "Pungutan Liar", {"kategori_saran": {}})
+    assert picked == {"kategori": "pungutan-liar", "kategori_nama": "Pungutan Liar"}
+
+
+async def test_a_category_with_sub_categories_asks_which_one(env):
     picked, _ = await validate("kategori", "Kesehatan", {"kategori_saran": {}})
-    assert picked == {"kategori": "kesehatan", "kategori_nama": "Kesehatan"}
+    assert picked == {"kategori": None, "kategori_nama": None, "kategori_saran": {"parent_id": "kesehatan"}}
+    _, messages = await run(AskKategori(), make_tracker({"kategori_saran": picked["kategori_saran"]}))
+    buttons = {b["title"]: b["payload"] for b in messages[0]["buttons"]}
+    assert "Kesehatan" in texts(messages) and buttons["BPJS Kesehatan"] == "BPJS Kesehatan"
+    assert buttons["Lainnya (Kesehatan)"] == "Kesehatan" and len(set(buttons.values())) == len(buttons)
+    pending = {"kategori_saran": {"parent_id": "kesehatan"}}
+    sub, _ = await validate("kategori", "BPJS Kesehatan", pending)
+    assert sub == {"kategori": "bpjs-kesehatan", "kategori_nama": "BPJS Kesehatan"}
+    for whole in ("Kesehatan", "lainnya aja"):
+        itself, _ = await validate("kategori", whole, pending)
+        assert itself == {"kategori": "kesehatan", "kategori_nama": "Kesehatan"}
+
+
+@pytest.mark.parametrize(
+    "typed, category",
+    [("lampu jalan", "penerangan-jalan"), ("jalan berlubang", "jalan-rusak"), ("parkir liar", "parkir-liar")],
+)
+async def test_a_category_typed_as_citizens_say_it_is_found(env, typed, category):
+    picked, _ = await validate("kategori", typed, {"kategori_saran": {}})
+    assert picked["kategori"] == category
 
 
 async def test_routing_can_be_left_to_lapor_admins(env):
