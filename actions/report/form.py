@@ -610,10 +610,12 @@ def _with_region_synonyms(text: str, tracker: Tracker) -> str:
 
 
 def _choose_place(reply: CitizenMessage, choices: list[dict]) -> Optional[dict]:
+    """The choice a button (its path) or a typed answer names; a name several choices share names none."""
     said = reply.plain
-    exact = [c for c in choices if c["name"].lower() == said or c["path"].lower() == said]
-    if exact:
-        return exact[0]
+    by_path = [c for c in choices if CitizenMessage("", c["path"]).plain == said]
+    by_name = [c for c in choices if CitizenMessage("", c["name"]).plain == said]
+    if by_path or len(by_name) == 1:
+        return (by_path or by_name)[0]
     kinds = [
         c
         for c in choices

@@ -109,7 +109,8 @@ class AskLokasi(Action):
         if pending:
             dispatcher.utter_message(
                 text=texts.PLACE_AMBIGUOUS.format(typed=pending["text"]),
-                buttons=[{"title": c["path"], "payload": c["name"]} for c in pending["choices"]]
+                # The path as payload: two "Sukamaju" are two villages, and each button must say which.
+                buttons=[{"title": c["path"], "payload": c["path"]} for c in pending["choices"]]
                 + as_buttons((texts.NONE_OF_THESE, "/deny")),
             )
         elif tracker.get_slot("classification") == ASPIRASI:

@@ -221,9 +221,31 @@ async def test_an_ambiguous_place_is_asked_with_buttons_then_chosen():
     slots, _ = await validate("lokasi", "jl dago bandung")
     assert slots["lokasi"] is None and len(slots["lokasi_pilihan"]["choices"]) == 2
     _, messages = await run(AskLokasi(), make_tracker({"lokasi_pilihan": slots["lokasi_pilihan"]}))
-    assert {b["payload"] for b in messages[0]["buttons"]} >= {"Kota Bandung", "Kabupaten Bandung"}
+    assert {b["payload"] for b in messages[0]["buttons"]} >= {
+        "Kota Bandung, Jawa Barat",
+        "Kabupaten Bandung, Jawa Barat",
+    }
     chosen, _ = await validate("lokasi", "kota", {"lokasi_pilihan": slots["lokasi_pilihan"]})
     assert chosen == {"lokasi": "jl dago bandung", "lokasi_kode": "32.73", "lokasi_pilihan": None}
+
+
+@pytest.mark.parametrize("typed", ["sukamaju", "cibeureum", "kebonjeruk", "sukamaju, kabupaten bandung"])
+async def test_a_name_several_regions_share_is_always_asked_each_button_its_own(typed):
+    slots, _ = await validate("lokasi", typed)
+    pending = slots["lokasi_pilihan"]
+    assert slots["lokasi"] is None and len(pending["choices"]) >= 2
+    _, messages = await run(AskLokasi(), make_tracker({"lokasi_pilihan": pending}))
+    payloads = [b["payload"] for b in messages[0]["buttons"] if b["payload"] != "/deny"]
+    assert len(set(payloads)) == len(payloads) == len(pending["choices"])
+    # Tapping the last button stores that region, not the first one of the same name.
+    chosen, _ = await validate("lokasi", payloads[-1], {"lokasi_pilihan": pending})
+    assert chosen["lokasi_kode"] == pending["choices"][-1]["code"] and chosen["lokasi"] == typed
+
+
+async def test_a_name_several_choices_share_typed_again_chooses_none():
+    slots, _ = await validate("lokasi", "sukamaju, kabupaten bandung")
+    again, _ = await validate("lokasi", "sukamaju", {"lokasi_pilihan": slots["lokasi_pilihan"]})
+    assert again["lokasi"] is None and "lokasi_kode" not in again
 
 
 async def test_an_informal_city_name_is_read_through_the_nlu_synonym():
