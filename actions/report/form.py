@@ -455,7 +455,7 @@ async def _digression(
         return []
     if kind := kind_asked(message, tracker.get_slot("classification")):
         dispatcher.utter_message(text=texts.KIND_CHANGED.format(kind=texts.KIND_NAMES[kind]))
-        return await _kind_changed(tracker, kind)
+        return await _kind_changed(tracker, kind, requested)
     if message.intent == "check_status" and not _step_reads(message, requested, tracker):
         await CheckStatus().run(dispatcher, tracker, domain)
         return []
@@ -511,17 +511,19 @@ def _told_in_story(step: str, tracker: Tracker) -> Optional[str]:
     return noted.get(step)
 
 
-async def _kind_changed(tracker: Tracker, kind: str) -> list[EventType]:
-    """The draft as the other kind of report: the story, and every answer the new kind also asks, are
-    kept; the steps only it asks are asked next ("eh ini jadiin pengaduan aja deh": never a cancel)."""
+async def _kind_changed(tracker: Tracker, kind: str, requested: str) -> list[EventType]:
+    """The draft as the other kind of report: the story and every answer given are kept; the steps only
+    the new kind asks are asked next ("eh ini jadiin pengaduan aja deh": never a cancel)."""
     slots: Slots = {"classification": kind, "konfirmasi": None, "sedang_ubah": None, "gagal": None}
-    for step in FORM_STEPS:
-        value = tracker.get_slot(step)
-        if step not in STEPS[kind]:
-            slots[step] = NOT_ASKED  # its details stay: nothing reads them while it is not asked
-        elif value == NOT_ASKED:
-            slots[step] = None
     before = tracker.get_slot("classification")
+    for step in FORM_STEPS:
+        value = None if step == requested else tracker.get_slot(step)  # the step's candidate is this message
+        if step not in STEPS[kind]:
+            # A fact already given (a date, a place, a category, the evidence) is kept, never lost.
+            if value is None or step in ("catatan", "tujuan"):
+                slots[step] = NOT_ASKED
+        elif value == NOT_ASKED and step not in STEPS.get(before, []):
+            slots[step] = None  # asked now (a story with nothing to confirm stays not asked)
     if before == INFORMASI:
         slots["judul"] = None  # "Permintaan informasi: ..." is no title for a report
     story = tracker.get_slot("isi")

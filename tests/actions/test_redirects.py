@@ -25,6 +25,7 @@ AT_DATE = {
     "requested_slot": "tanggal_kejadian",
 }
 AT_PLACE = {**AT_DATE, "tanggal_kejadian": "2026-11-20", "requested_slot": "lokasi"}
+NOTHING_TOLD = {"catatan": "tidak ditanyakan", "catatan_awal": None}  # a story with no date or place
 
 
 async def answer(state: dict, text: str, intent: str = "out_of_scope", **message) -> tuple[dict, str]:
@@ -125,6 +126,7 @@ def test_a_change_of_kind_is_recognised(text, current, kind):
 async def test_changing_to_aspirasi_keeps_the_story_and_place_and_goes_on_with_its_steps():
     state = {
         **AT_PLACE,
+        **NOTHING_TOLD,
         "lokasi": "jl. dago, kota bandung",
         "lokasi_kode": "32.73",
         "requested_slot": "kategori",
@@ -132,6 +134,8 @@ async def test_changing_to_aspirasi_keeps_the_story_and_place_and_goes_on_with_i
     slots, bot = await answer(state, "jadiin aspirasi aja", intent="file_aspiration")
     assert slots["classification"] == "aspirasi" and "aspirasi" in bot
     assert "isi" not in slots and "lokasi" not in slots  # kept as they were
+    assert "tanggal_kejadian" not in slots  # an aspirasi does not ask the date, but the one given stays
+    assert "catatan" not in slots  # nothing to confirm, for either kind
     assert slots["kategori"] == "tidak ditanyakan" and slots["requested_slot"] == "instansi"
 
 
