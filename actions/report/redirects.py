@@ -17,7 +17,7 @@ _ALREADY_SAID = re.compile(
     r"\b(?:(?:kan|kn|tadi|td|udah|udh|uda|sudah|sdh|dah|sy|saya|aku|gw|gue|kok)\s+)+"
     r"(?:bilang|dibilang|bilangin|sebut|disebut|sebutkan|sebutin|tulis|ditulis|ngomong|jelasin|dijelaskan"
     r"|dijelasin|cerita|ceritain|kasih\s+tau|kasih\s+tahu|kasi\s+tau)"
-    r"(?:\s+(?:tadi|td|kok|ya|kan|sih|dong|lho|loh|di\s*atas|sebelumnya|barusan))*\b[\s,.!?]*",
+    r"(?:\s+(?:kok|ya|kan|sih|dong|lho|loh|di\s*atas|sebelumnya))*\b[\s,.!?]*",
     re.IGNORECASE,
 )
 _ALREADY = re.compile(r"\b(?:kan|kn|tadi|td|udah|udh|uda|sudah|sdh|dah|di\s*atas|sebelumnya)\b", re.I)
@@ -29,7 +29,9 @@ def already_said(text: str) -> Optional[str]:
     found = _ALREADY_SAID.search(text)
     if not found or not _ALREADY.search(found[0]):
         return None
-    return (text[: found.start()] + " " + text[found.end() :]).strip(" ,.!?")
+    rest = (text[: found.start()] + " " + text[found.end() :]).strip(" ,.!?")
+    # "udah sy bilang tadi": said a while ago, not "today" ("... tadi pagi" is a time all the same).
+    return "" if rest.lower() in ("tadi", "td", "barusan") else rest
 
 
 # --- an answer for another step ---

@@ -42,6 +42,7 @@ async def answer(state: dict, text: str, intent: str = "out_of_scope", **message
         ("udah sy bilang tadi", ""),
         ("kan td udh dibilang", ""),
         ("sudah saya sebutkan di atas", ""),
+        ("kan udh sy bilang tadi pagi", "tadi pagi"),
         ("2 minggu lalu", None),
         ("saya bilang jalannya rusak", None),  # no "already": an answer like any other
     ],
