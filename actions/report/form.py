@@ -494,8 +494,11 @@ def _for_another_step(
     if requested == "isi" or len(message.plain.split()) > ANOTHER_STEP_MOST_WORDS:
         return None
     if requested != "lampiran_selesai" and "lampiran_selesai" in steps and says_no_evidence(message):
-        dispatcher.utter_message(text=texts.NO_EVIDENCE_NOTED)
-        return [SlotSet("lampiran_selesai", True), SlotSet("lampiran", [])]
+        # No more evidence; what was already sent stays attached (the summary can change it).
+        count = len(tracker.get_slot("lampiran") or [])
+        note = texts.NO_MORE_EVIDENCE.format(count=count) if count else texts.NO_EVIDENCE_NOTED
+        dispatcher.utter_message(text=note)
+        return [SlotSet("lampiran_selesai", True)]
     if requested not in _DATE_NOT_FOR and "tanggal_kejadian" in steps and (day := only_a_date(message)):
         dispatcher.utter_message(text=texts.DATE_NOTED.format(day=format_date(date.fromisoformat(day))))
         return [SlotSet("tanggal_kejadian", day), SlotSet("tanggal_lama", None)]

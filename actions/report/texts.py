@@ -287,6 +287,7 @@ TITLE_CHANGED = 'Judul diganti: "{title}"'
 # --- answers that belong elsewhere (report/redirects.py): applied, then the step is asked again ---
 NOT_IN_STORY = "Maaf, {what} belum saya temukan di cerita Anda. Mohon tulis sekali lagi."
 NO_EVIDENCE_NOTED = "Baik, laporan dikirim tanpa foto/bukti."
+NO_MORE_EVIDENCE = "Baik, tidak ada bukti lagi. {count} berkas yang sudah dikirim tetap terlampir."
 DATE_NOTED = "Tanggal kejadian saya catat: {day}."
 KIND_CHANGED = "Baik, laporan ini saya jadikan {kind}. Cerita dan jawaban Anda tetap tersimpan."
 

@@ -97,6 +97,11 @@ async def test_no_photo_at_the_place_step_answers_the_evidence_and_asks_the_plac
         {**AT_PLACE, "requested_slot": "kategori", "lokasi": "-"}, "eh ga jadi pake foto deh"
     )
     assert slots["lampiran_selesai"] is True and slots["requested_slot"] == "kategori"
+    # Photos already sent stay: nothing the citizen gave is dropped.
+    sent = [{"ref": "a" * 64 + ".jpg", "sha256": "a" * 64}]
+    slots, bot = await answer({**AT_PLACE, "lampiran": sent}, "ga jadi pake foto", intent="deny")
+    assert slots["lampiran_selesai"] is True and "lampiran" not in slots and "1 berkas" in bot
+    assert slots["lokasi"] is None and slots["requested_slot"] == "lokasi"
 
 
 async def test_a_date_at_the_place_step_is_the_date_and_the_place_is_asked_again():
