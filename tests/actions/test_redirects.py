@@ -11,9 +11,10 @@ import pytest
 from actions.message import CitizenMessage
 from actions.report import texts as said
 from actions.report.dates import today
+from actions.report.draft import summary
 from actions.report.redirects import already_said, kind_asked
 from tests.actions.test_forms import FORM, form_run_tracker
-from tests.support.actions import run, slots_of, texts, tracking_entity
+from tests.support.actions import make_tracker, run, slots_of, texts, tracking_entity
 
 STORY = "jalan di depan rumah saya berlubang besar sejak kemarin, motor sering jatuh"
 # A pengaduan told and titled, at the date step.
@@ -142,6 +143,9 @@ async def test_changing_to_aspirasi_keeps_the_story_and_place_and_goes_on_with_i
     assert "isi" not in slots and "lokasi" not in slots  # kept as they were
     assert "tanggal_kejadian" not in slots  # an aspirasi does not ask the date, but the one given stays
     assert "catatan" not in slots  # nothing to confirm, for either kind
+    given = {**state, **slots, "kategori": "penerangan-jalan", "kategori_nama": "Penerangan Jalan Umum"}
+    shown = summary(make_tracker(given))  # what reaches LAPOR is shown, asked by this kind or not
+    assert "Ringkasan aspirasi" in shown and "20 November 2026" in shown and "Penerangan Jalan Umum" in shown
     assert slots["kategori"] == "tidak ditanyakan" and slots["requested_slot"] == "instansi"
 
 
