@@ -454,7 +454,8 @@ async def _digression(
         dispatcher.utter_message(text=texts.I_AM_A_BOT)
         return []
     if kind := kind_asked(message, tracker.get_slot("classification")):
-        dispatcher.utter_message(text=texts.KIND_CHANGED.format(kind=texts.KIND_NAMES[kind]))
+        kept = texts.ANSWERS_KEPT if tracker.get_slot("isi") else ""
+        dispatcher.utter_message(text=texts.KIND_CHANGED.format(kind=texts.KIND_NAMES[kind]) + kept)
         return await _kind_changed(tracker, kind, requested)
     if message.intent == "check_status" and not _step_reads(message, requested, tracker):
         await CheckStatus().run(dispatcher, tracker, domain)

@@ -289,7 +289,8 @@ NOT_IN_STORY = "Maaf, {what} belum saya temukan di cerita Anda. Mohon tulis seka
 NO_EVIDENCE_NOTED = "Baik, laporan dikirim tanpa foto/bukti."
 NO_MORE_EVIDENCE = "Baik, tidak ada bukti lagi. {count} berkas yang sudah dikirim tetap terlampir."
 DATE_NOTED = "Tanggal kejadian saya catat: {day}."
-KIND_CHANGED = "Baik, laporan ini saya jadikan {kind}. Cerita dan jawaban Anda tetap tersimpan."
+KIND_CHANGED = "Baik, laporan ini saya jadikan {kind}."
+ANSWERS_KEPT = " Cerita dan jawaban Anda tetap tersimpan."  # after KIND_CHANGED, once a story was told
 
 # --- digressions while filling: answered, then the step is asked again ---
 SMALL_TALK = "🙂 Saya asisten otomatis LAPOR!, siap membantu kapan saja. Kita lanjutkan laporannya ya."

@@ -139,7 +139,7 @@ async def test_changing_to_aspirasi_keeps_the_story_and_place_and_goes_on_with_i
         "requested_slot": "kategori",
     }
     slots, bot = await answer(state, "jadiin aspirasi aja", intent="file_aspiration")
-    assert slots["classification"] == "aspirasi" and "aspirasi" in bot
+    assert slots["classification"] == "aspirasi" and "jadikan aspirasi" in bot and "tetap tersimpan" in bot
     assert "isi" not in slots and "lokasi" not in slots  # kept as they were
     assert "tanggal_kejadian" not in slots  # an aspirasi does not ask the date, but the one given stays
     assert "catatan" not in slots  # nothing to confirm, for either kind
