@@ -178,8 +178,10 @@ class Style:
     yes: str = "ya"
     privacy: str = "rahasia"
     quirk: str = ""  # said instead of the first answer to a step
+    quirk_at: str = ""  # the step the quirk is said at (default: the first one asked)
     change_place: bool = False  # says at the summary that the place was wrong
     new_title: str = ""  # "judulnya ganti jd ..." at the first question
+    date_said: str = "{when}"  # how it answers the date question
 
     def opening(self, topic: Topic) -> list[str]:
         full = f"{topic.story} di {topic.place} {topic.when}"
@@ -191,6 +193,16 @@ class Style:
             return [f"mau lapor {topic.story}", f"itu di {topic.place} {topic.when}"]
         if self.key == "short":
             return ["saya mau bikin pengaduan"]
+        if self.key == "said_before":  # the place told, the date insisted on when asked
+            return [f"{topic.story} di {topic.place}"]
+        if self.key == "no_photo_early":  # the story alone; the photo declined at the place question
+            return [f"mau lapor {topic.story}"]
+        if self.key == "kind_change":  # an aspirasi started by mistake, then made a pengaduan
+            return ["saya mau menyampaikan aspirasi"]
+        if self.key == "long":
+            return [
+                f"{topic.story} dan sudah lama sekali tidak ada yang menangani padahal warga sudah {full}"
+            ]
         return [full]
 
 
@@ -205,6 +217,12 @@ STYLES = [
     Style("later", yes="ya", quirk="ok nanti sy lanjut ya"),
     Style("mind_change", change_place=True),
     Style("retitle", new_title="Jalan Ahmad Yani rusak parah"),
+    # Issue 13's remaining cases: "kan udh sy bilang ...", an answer for another step, a change of kind,
+    # a story too long for a title.
+    Style("said_before", yes="iya", date_said="kan udh sy bilang {when}"),
+    Style("no_photo_early", yes="ya", quirk="ga jadi pake foto", quirk_at="place"),
+    Style("kind_change", yes="ok", quirk="eh ini jadiin pengaduan aja deh"),
+    Style("long", yes="ya"),
 ]
 
 
@@ -225,12 +243,14 @@ class Persona:
         return f"{self.topic.key}/{self.style.key}"
 
 
-def personas(count: Optional[int] = None) -> list[Persona]:
-    """Every topic in every style (80), interleaved so that the first few cover many of both."""
+def personas(count: Optional[int] = None, styles: Optional[set[str]] = None) -> list[Persona]:
+    """Every topic in every style (112), interleaved so that the first few cover many of both; only the
+    `styles` named, when given."""
     every = [
         Persona(i, TOPICS[i % len(TOPICS)], STYLES[(i + i // len(TOPICS)) % len(STYLES)])
         for i in range(len(TOPICS) * len(STYLES))
     ]
+    every = [p for p in every if not styles or p.style.key in styles]
     return every[:count] if count else every
 
 
@@ -328,7 +348,8 @@ class ScriptedCitizen:
     async def answer(self, step: str, messages: list[dict]) -> tuple[list[dict], bool]:
         """The citizen's reply to the prompt, and whether it was no answer to it (a quirk)."""
         topic, style = self.persona.topic, self.persona.style
-        if style.quirk and not self.quirk_done and step not in ("offer", "noted", "confirm"):
+        quirk_now = step == style.quirk_at if style.quirk_at else step not in ("offer", "noted", "confirm")
+        if style.quirk and not self.quirk_done and quirk_now:
             self.quirk_done = True
             replies = await self.send(style.quirk)
             if "lanjut" in style.quirk:  # and back later, with a greeting
@@ -354,7 +375,7 @@ class ScriptedCitizen:
             "agency": first_button(messages, r"/affirm") or "serahkan ke admin",
             "evidence": "ga ada fotonya",
             "place": topic.other_place if self.changed_place else topic.place,
-            "date": topic.when,
+            "date": style.date_said.format(when=topic.when),
             "story": f"{topic.story} di {topic.place} {topic.when}",
         }[step]
         return await self.send(reply), False
@@ -410,10 +431,16 @@ async def check_fields(http: aiohttp.ClientSession, sandbox: str, persona: Perso
 
 # -- the run ------------------------------------------------------------------------------------
 async def run_dialogues(
-    gateway: str, sandbox: str, *, citizens: Optional[int] = None, concurrency: int = 4, token: str = ""
+    gateway: str,
+    sandbox: str,
+    *,
+    citizens: Optional[int] = None,
+    concurrency: int = 4,
+    token: str = "",
+    styles: Optional[set[str]] = None,
 ) -> dict:
     run_id = uuid.uuid4().hex[:6]
-    chosen = personas(citizens)
+    chosen = personas(citizens, styles)
     auth = {"Authorization": f"Bearer {token}"} if token else {}
     outcomes: list[Outcome] = []
     async with aiohttp.ClientSession(headers=auth) as http:
@@ -678,7 +705,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--citizens", type=int, default=None, help="how many (default: all 80)")
+    parser.add_argument("--citizens", type=int, default=None, help="how many (default: all 112)")
+    parser.add_argument("--styles", help="only these styles, comma-separated (e.g. said_before,long)")
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument(
         "--after-filing",
@@ -716,8 +744,9 @@ def main(argv: Optional[list[str]] = None) -> int:
 
 
 async def run_all(gateway: str, sandbox: str, token: str, args: argparse.Namespace) -> dict:
+    styles = set(args.styles.split(",")) if args.styles else None
     summary = await run_dialogues(
-        gateway, sandbox, citizens=args.citizens, concurrency=args.concurrency, token=token
+        gateway, sandbox, citizens=args.citizens, concurrency=args.concurrency, token=token, styles=styles
     )
     if args.after_filing:
         summary["after_filing"] = await run_after_filing(

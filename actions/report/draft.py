@@ -50,9 +50,11 @@ def summary(tracker: Tracker) -> str:
     steps = steps_for(tracker)
     shown = {"judul": as_sent(tracker, slot("judul"))} if "judul" in steps else {}
     shown["isi"] = as_sent(tracker, slot("isi"))
-    if "tanggal_kejadian" in steps and slot("tanggal_kejadian"):
+    # A step the kind does not ask is shown when it holds what the citizen gave before changing the kind
+    # (form._kind_changed): everything that reaches LAPOR is in the summary.
+    if _chosen(slot("tanggal_kejadian")):
         shown["tanggal_kejadian"] = format_date(date.fromisoformat(slot("tanggal_kejadian")))
-    if "lokasi" in steps:
+    if "lokasi" in steps or _chosen(slot("lokasi")):
         shown["lokasi"] = place_description(tracker) or texts.PLACE_SKIPPED
     if "lampiran_selesai" in steps:
         files = slot("lampiran") or []
@@ -60,7 +62,7 @@ def summary(tracker: Tracker) -> str:
             texts.EVIDENCE_COUNT.format(count=len(files)) if files else texts.NO_EVIDENCE
         )
     for step in ("kategori", "instansi"):
-        if step in steps:
+        if step in steps or _chosen(slot(step)):
             shown[step] = slot(f"{step}_nama") or texts.CHOSEN_BY_ADMINS
     if "tujuan" in steps:
         shown["tujuan"] = slot("tujuan")

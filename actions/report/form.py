@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any, Optional
 
 from rasa_sdk import FormValidationAction, Tracker
@@ -20,10 +21,12 @@ from actions.report.draft import holds_personal_numbers
 from actions.report.evidence import shared_media_events
 from actions.report.noted import date_told, place_told, purpose_told, what_story_tells
 from actions.report.places import resolve_place
-from actions.report.routing import find_topic, pick
+from actions.report.redirects import already_said, kind_asked, only_a_date, says_no_evidence
+from actions.report.routing import find_topic, pick, suggest_category
 from actions.report.steps import (
     DETAILS,
     FOR_ADMINS,
+    FORM_STEPS,
     INFORMASI,
     LEFT_AS_IS,
     MADE_CONFIDENTIAL,
@@ -31,12 +34,14 @@ from actions.report.steps import (
     NOT_ASKED,
     SAFER_PRIVACY,
     SKIPPED,
+    STEPS,
     clear_steps,
     draft_key,
     steps_for,
 )
-from actions.report.titles import is_only_introduction, suggest_title
+from actions.report.titles import STORY_MIN_WORDS, describes_problem, is_only_introduction, suggest_title
 from actions.safety import asks_if_bot
+from actions.status import CheckStatus, named_tracking_id
 from common import activity
 from lapor_client.errors import LaporError
 
@@ -99,7 +104,7 @@ class ValidateReportForm(FormValidationAction):
             shared.append(SlotSet("idempotency_key", draft_key()))
         tracker.add_slots(shared)
         requested = tracker.get_slot("requested_slot")
-        answered = _digression(dispatcher, tracker, requested)
+        answered = await _digression(dispatcher, tracker, domain, requested)
         if requested and answered is not None:
             # Answered, never stored: the step's candidate is dropped and the step asked again.
             tracker.add_slots([SlotSet(requested, None)])
@@ -181,7 +186,13 @@ class ValidateReportForm(FormValidationAction):
             return {"tanggal_kejadian": old, "tanggal_lama": None}
         if old and reply.no():
             return {"tanggal_kejadian": None, "tanggal_lama": None}
-        answer = parse_incident_date(reply.text)
+        rest = already_said(reply.text)
+        if rest == "":  # "udah sy bilang tadi": the date the story told
+            told = _told_in_story("tanggal_kejadian", tracker)
+            if not told:
+                dispatcher.utter_message(text=texts.NOT_IN_STORY.format(what="tanggalnya"))
+            return {"tanggal_kejadian": told, "tanggal_lama": None}
+        answer = parse_incident_date(reply.text if rest is None else rest)
         if answer.problem == "future":
             dispatcher.utter_message(text=texts.DATE_IN_FUTURE.format(day=format_date(answer.value)))
             return {"tanggal_kejadian": None, "tanggal_lama": None}
@@ -210,19 +221,28 @@ class ValidateReportForm(FormValidationAction):
             if reply.no():
                 dispatcher.utter_message(text=texts.PLACE_MORE_DETAIL)
                 return {"lokasi": None, "lokasi_pilihan": None}
-        if reply.skip():
+        rest = already_said(reply.text)
+        if rest == "":  # "kan udah saya bilang": the place the story told
+            noted = tracker.get_slot("catatan_awal") or {}
+            if noted.get("lokasi") and (code := noted.get("lokasi_kode")):
+                taken = {"lokasi": noted["lokasi"], "lokasi_kode": code, "lokasi_pilihan": None}
+                return taken | _agency_rechecked(tracker, code)
+            dispatcher.utter_message(text=texts.NOT_IN_STORY.format(what="lokasinya"))
+            return {"lokasi": None, "lokasi_pilihan": None}
+        typed = reply.text if rest is None else rest
+        if reply.skip() and rest is None:
             return {"lokasi": SKIPPED, "lokasi_kode": None, "lokasi_pilihan": None}
-        if not reply.text:
+        if not typed:
             return {"lokasi": None}
-        answer = resolve_place(_with_region_synonyms(reply.text, tracker))
+        answer = resolve_place(_with_region_synonyms(typed, tracker))
         if answer.place:
-            return {"lokasi": reply.text, "lokasi_kode": answer.place.code, "lokasi_pilihan": None} | (
+            return {"lokasi": typed, "lokasi_kode": answer.place.code, "lokasi_pilihan": None} | (
                 _agency_rechecked(tracker, answer.place.code)
             )
         if answer.choices:
             return {
                 "lokasi": None,
-                "lokasi_pilihan": {"text": reply.text, "choices": [c.to_dict() for c in answer.choices]},
+                "lokasi_pilihan": {"text": typed, "choices": [c.to_dict() for c in answer.choices]},
             }
         if answer.province:
             dispatcher.utter_message(text=texts.WHICH_CITY.format(province=answer.province.name))
@@ -252,9 +272,24 @@ class ValidateReportForm(FormValidationAction):
             options = await clients.categories()
         except LaporError:
             options = []
-        return _routing_answer(
-            "kategori", CitizenMessage.of(tracker), tracker.get_slot("kategori_saran"), options, dispatcher
-        )
+        reply, suggestion = CitizenMessage.of(tracker), tracker.get_slot("kategori_saran")
+        parent = (suggestion or {}).get("parent_id")
+        if parent:  # "Which kind of Infrastruktur?": its sub-categories, or the category itself
+            family = [c for c in options if c.id == parent or c.parent_id == parent]
+            whole = next((c for c in family if c.id == parent), None)  # "lainnya": the category itself
+            chosen = pick(reply.text, family) or (whole if reply.has("lain", "umum") else None)
+            if chosen:
+                return {"kategori": chosen.id, "kategori_nama": chosen.name}
+            suggestion = None
+        # A typed name as citizens say it: "lampu jalan" is Penerangan Jalan Umum.
+        if reply.text and not pick(reply.text, options) and (said := suggest_category(reply.text, options)):
+            reply = CitizenMessage(reply.intent, said.name)
+        slots = _routing_answer("kategori", reply, suggestion, options, dispatcher)
+        chosen = next((c for c in options if c.id == slots.get("kategori")), None)
+        if chosen and any(c.parent_id == chosen.id for c in options):
+            # LAPOR's categories have sub-categories: the form asks which one (questions.AskKategori).
+            return {"kategori": None, "kategori_nama": None, "kategori_saran": {"parent_id": chosen.id}}
+        return slots
 
     async def validate_instansi(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -395,11 +430,12 @@ def _agency_rechecked(tracker: Tracker, code: str) -> Slots:
     return {}
 
 
-def _digression(
-    dispatcher: CollectingDispatcher, tracker: Tracker, requested: Optional[str]
+async def _digression(
+    dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict, requested: Optional[str]
 ) -> Optional[list]:
     """Answers a message that is no answer to the step ("ini bot atau orang?", small talk, a menu
-    button, "judulnya ganti jd X"): the events it sets, or None when the message is for the step."""
+    button, a status check, "judulnya ganti jd X") or that belongs to another step or another kind of
+    report (actions/report/redirects.py): the events it sets, or None when the message is for the step."""
     if not requested:
         return None
     raw = ((tracker.latest_message or {}).get("text") or "").strip()
@@ -417,10 +453,90 @@ def _digression(
     if asks_if_bot(message.text):
         dispatcher.utter_message(text=texts.I_AM_A_BOT)
         return []
+    if kind := kind_asked(message, tracker.get_slot("classification")):
+        kept = texts.ANSWERS_KEPT if tracker.get_slot("isi") else ""
+        dispatcher.utter_message(text=texts.KIND_CHANGED.format(kind=texts.KIND_NAMES[kind]) + kept)
+        return await _kind_changed(tracker, kind, requested)
+    if message.intent == "check_status" and not _step_reads(message, requested, tracker):
+        await CheckStatus().run(dispatcher, tracker, domain)
+        return []
+    if elsewhere := _for_another_step(dispatcher, message, requested, tracker):
+        return elsewhere
     if _is_small_talk(message, requested):
         dispatcher.utter_message(text=texts.SMALL_TALK)
         return []
     return None
+
+
+def _step_reads(message: CitizenMessage, requested: str, tracker: Tracker) -> bool:
+    """A message the NLU took for a status check that is the step's answer all the same: "kan udh sy
+    bilang 2 minggu lalu" at the date step, a story that names no tracking number at the first step."""
+    if named_tracking_id(tracker):
+        return False
+    if already_said(message.text) is not None:
+        return True
+    if requested == "tanggal_kejadian":
+        return parse_incident_date(message.text).value is not None
+    return requested == "isi" and describes_problem(message.text, STORY_MIN_WORDS)
+
+
+# A message this long is the step's answer even when it names another step's ("ga ada foto" in a story).
+ANOTHER_STEP_MOST_WORDS = 7
+# The steps whose answer is free text: a date said there is taken only when it is all the message says.
+_DATE_NOT_FOR = {"isi", "catatan", "judul", "tanggal_kejadian", "tujuan", "konfirmasi"}
+
+
+def _for_another_step(
+    dispatcher: CollectingDispatcher, message: CitizenMessage, requested: str, tracker: Tracker
+) -> Optional[list]:
+    """An answer that plainly belongs to another step ("ga jadi pake foto" at the location step) is
+    applied there, and the step asked is asked again."""
+    steps = steps_for(tracker)
+    if requested == "isi" or len(message.plain.split()) > ANOTHER_STEP_MOST_WORDS:
+        return None
+    if requested != "lampiran_selesai" and "lampiran_selesai" in steps and says_no_evidence(message):
+        # No more evidence; what was already sent stays attached (the summary can change it).
+        count = len(tracker.get_slot("lampiran") or [])
+        note = texts.NO_MORE_EVIDENCE.format(count=count) if count else texts.NO_EVIDENCE_NOTED
+        dispatcher.utter_message(text=note)
+        return [SlotSet("lampiran_selesai", True)]
+    if requested not in _DATE_NOT_FOR and "tanggal_kejadian" in steps and (day := only_a_date(message)):
+        dispatcher.utter_message(text=texts.DATE_NOTED.format(day=format_date(date.fromisoformat(day))))
+        return [SlotSet("tanggal_kejadian", day), SlotSet("tanggal_lama", None)]
+    return None
+
+
+def _told_in_story(step: str, tracker: Tracker) -> Optional[str]:
+    """The value of a step the story told (what report/noted.py found in it), else None."""
+    noted = tracker.get_slot("catatan_awal") or {}
+    if step == "tanggal_kejadian" and not noted.get(step):
+        told = date_told(tracker.get_slot("isi") or "")
+        return told[0] if told else None
+    return noted.get(step)
+
+
+async def _kind_changed(tracker: Tracker, kind: str, requested: str) -> list[EventType]:
+    """The draft as the other kind of report: the story and every answer given are kept; the steps only
+    the new kind asks are asked next ("eh ini jadiin pengaduan aja deh": never a cancel)."""
+    slots: Slots = {"classification": kind, "konfirmasi": None, "sedang_ubah": None, "gagal": None}
+    before = tracker.get_slot("classification")
+    for step in FORM_STEPS:
+        value = None if step == requested else tracker.get_slot(step)  # the step's candidate is this message
+        if step not in STEPS[kind]:
+            # A fact already given (a date, a place, a category, the evidence) is kept, never lost.
+            if value is None or step in ("catatan", "tujuan"):
+                slots[step] = NOT_ASKED
+        elif value == NOT_ASKED and step not in STEPS.get(before, []):
+            slots[step] = None  # asked now (a story with nothing to confirm stays not asked)
+    if before == INFORMASI:
+        slots["judul"] = None  # "Permintaan informasi: ..." is no title for a report
+    story = tracker.get_slot("isi")
+    if story and INFORMASI in (before, kind):
+        # A request has its own title and purpose, a report its title suggestion and what the story
+        # told; between pengaduan and aspirasi both stay as they are.
+        tracker.slots.update(slots)
+        slots |= await story_slots(story, tracker, again=True)
+    return [SlotSet(slot, value) for slot, value in slots.items()]
 
 
 def changed_title(text: str) -> Optional[str]:
@@ -500,10 +616,12 @@ def _with_region_synonyms(text: str, tracker: Tracker) -> str:
 
 
 def _choose_place(reply: CitizenMessage, choices: list[dict]) -> Optional[dict]:
+    """The choice a button (its path) or a typed answer names; a name several choices share names none."""
     said = reply.plain
-    exact = [c for c in choices if c["name"].lower() == said or c["path"].lower() == said]
-    if exact:
-        return exact[0]
+    by_path = [c for c in choices if CitizenMessage("", c["path"]).plain == said]
+    by_name = [c for c in choices if CitizenMessage("", c["name"]).plain == said]
+    if by_path or len(by_name) == 1:
+        return (by_path or by_name)[0]
     kinds = [
         c
         for c in choices

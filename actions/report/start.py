@@ -24,14 +24,11 @@ from actions.report.steps import (
     resume_draft,
 )
 from actions.report.submission import ConfirmAgain, daily_limit_reached
-from actions.report.titles import describes_problem
+from actions.report.titles import STORY_MIN_WORDS, describes_problem
 from actions.safety import asks_if_bot, is_emergency
 from common import activity
 
 OFFERED = "cerita_tawaran"  # the message offered to be filed, until the citizen's answer
-# Words beyond the filler that make a message a story worth offering to file: with 5, citizens' stranded
-# complaints were caught with almost no wrong offers (issue 13).
-OFFER_MIN_WORDS = 5
 # What a message that is no story gets, by the NLU's guess; anything else gets utter_default.
 PLAIN_ANSWERS = {
     "out_of_scope": "utter_out_of_scope",
@@ -122,7 +119,7 @@ class NoWrongDoor(Action):
             dispatcher.utter_message(text=texts.I_AM_A_BOT)
             dispatcher.utter_message(response="utter_human_handoff")
             return [SlotSet(OFFERED, None)]
-        story = message.intent not in NEVER_OFFERED and describes_problem(message.text, OFFER_MIN_WORDS)
+        story = message.intent not in NEVER_OFFERED and describes_problem(message.text, STORY_MIN_WORDS)
         if emergency or story:
             buttons = as_buttons((texts.FILE_IT, YES), (texts.DO_NOT_FILE, NO))
             dispatcher.utter_message(text=texts.OFFER_TO_FILE, buttons=buttons)

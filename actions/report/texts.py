@@ -160,6 +160,9 @@ def choose_from_list(slot: str, optional: bool) -> str:
     )
 
 
+# LAPOR's categories have sub-categories: asked once a category that has them is chosen.
+WHICH_SUBCATEGORY = "{name}: bagian mana yang paling sesuai? Pilih, atau ketik namanya."
+WHOLE_CATEGORY = "Lainnya ({name})"
 ROUTING_NOT_FOUND = (
     "{noun} itu tidak saya temukan. Pilih dari daftar, ketik namanya, atau serahkan ke admin LAPOR!."
 )
@@ -270,6 +273,14 @@ NOTED_CHOICES = (
     'Pilih Benar, atau Ubah untuk menjawabnya satu per satu (atau ketik misalnya "lokasinya salah").'
 )
 TITLE_CHANGED = 'Judul diganti: "{title}"'
+
+# --- answers that belong elsewhere (report/redirects.py): applied, then the step is asked again ---
+NOT_IN_STORY = "Maaf, {what} belum saya temukan di cerita Anda. Mohon tulis sekali lagi."
+NO_EVIDENCE_NOTED = "Baik, laporan dikirim tanpa foto/bukti."
+NO_MORE_EVIDENCE = "Baik, tidak ada bukti lagi. {count} berkas yang sudah dikirim tetap terlampir."
+DATE_NOTED = "Tanggal kejadian saya catat: {day}."
+KIND_CHANGED = "Baik, laporan ini saya jadikan {kind}."
+ANSWERS_KEPT = " Cerita dan jawaban Anda tetap tersimpan."  # after KIND_CHANGED, once a story was told
 
 # --- digressions while filling: answered, then the step is asked again ---
 SMALL_TALK = "🙂 Saya asisten otomatis LAPOR!, siap membantu kapan saja. Kita lanjutkan laporannya ya."

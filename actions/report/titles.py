@@ -131,6 +131,11 @@ def is_only_introduction(title: str) -> bool:
     return not [w for w in rest if w not in _FILLER]
 
 
+# Words beyond the filler that make a message a story worth offering to file: with 5, citizens' stranded
+# complaints were caught with almost no wrong offers (issue 13).
+STORY_MIN_WORDS = 5
+
+
 def describes_problem(text: str, min_words: int = 4) -> bool:
     """True when the message already tells what happened, beyond "saya mau lapor": at least `min_words`
     words that are not filler."""
@@ -147,17 +152,74 @@ def _first_sentence(text: str) -> str:
     return text
 
 
+# The words that start a unit of an address ("jl. ahmad yani", "no. 12", "kec. cicendo"); a place in a
+# title is kept in whole units, never cut inside a name.
+_ADDRESS_MARKS = {"jl", "jln", "gg", "gang", "kel", "kelurahan", "desa", "ds", "kec", "kecamatan", "kab"}
+_ADDRESS_MARKS |= {"kabupaten", "kota", "rt", "rw", "rt/rw", "no", "nomor", "blok", "perum", "perumahan"}
+_ADDRESS_MARKS |= {"komplek"}
+_PLACE_STARTS = {"di", "depan", "dekat", "deket"}
+# A title never ends in one of these: the address or the sentence would dangle ("... di jl.").
+_DANGLING = {"di", "ke", "dari", "pada", "dan", "yang", "yg", "dengan", "dgn", "untuk", "utk", "karena"}
+_DANGLING |= {"krn", "sejak", "padahal", "sehingga", "atau", "tapi", "jl", "jln", "gg", "no", "nomor"}
+_DANGLING |= {"kec", "kel", "kab", "ds", "rt", "rw", "rt/rw", "blok", "kecamatan", "kelurahan", "kabupaten"}
+# Where what happened stops and its circumstances begin ("... ktp padahal katanya gratis").
+_CLAUSE_ENDS = {"dan", "padahal", "sehingga", "karena", "krn", "yang", "yg", "tapi", "namun", "sejak"}
+
+
+def _key(word: str) -> str:
+    return re.sub(r"[^\w/]", "", word.lower())
+
+
+def _without_dangling_end(words: list[str]) -> list[str]:
+    while words and _key(words[-1]) in _DANGLING:
+        words = words[:-1]
+    return words
+
+
+def _fits(words: list[str], limit: int) -> bool:
+    return len(" ".join(words)) <= limit
+
+
+def _cut(words: list[str], limit: int) -> list[str]:
+    """The most words that fit, cut between words and never after a dangling one."""
+    taken: list[str] = []
+    for word in words:
+        if not _fits(taken + [word], limit):
+            break
+        taken.append(word)
+    return _without_dangling_end(taken)
+
+
+def _what_and_where(words: list[str], limit: int) -> list[str]:
+    """A title too long for the limit, cut between words. What happened and where ("... ktp di kantor
+    kecamatan") when the plain cut would end inside an address ("di Jl. Ahmad") or keep the story's
+    circumstances ("... ktp padahal katanya") instead of its place; the place in whole units."""
+    plain = _cut(words, limit)
+    at = next((i for i, w in enumerate(words) if i >= 2 and _key(w) in _PLACE_STARTS), None)
+    if at is None:
+        return plain
+    what, where = words[:at], words[at:]
+    ends = [i for i, w in enumerate(what) if i >= 2 and _key(w) in _CLAUSE_ENDS]
+    what = _without_dangling_end(what[: ends[0]] if ends else what)
+    starts = [i for i, w in enumerate(where) if i > 1 and _key(w) in _ADDRESS_MARKS | _PLACE_STARTS]
+    units = [where[:end] for end in starts + [len(where)]]  # the place, one whole unit more each
+    fitting = [u for u in units if _fits(what + u, limit) and _without_dangling_end(u) == u]
+    cut = len(plain) - at  # where the plain cut falls inside the place
+    inside_address = cut > 1 and cut not in starts and any(_key(w) in _ADDRESS_MARKS for w in plain[at:])
+    if fitting and (inside_address or ends):
+        return what + fitting[-1]
+    return _cut(what, limit) if inside_address else plain  # "... di perumahan" without its name: no place
+
+
 def suggest_title(body: str, limit: int = 60) -> str:
-    """A short title from the first sentence, without greetings, the citizen's name and "saya mau lapor"."""
+    """A short title from the first sentence, without greetings, the citizen's name and "saya mau lapor":
+    what happened and where, within `limit` characters, cut between words."""
     first = _first_sentence(without_introduction(body.strip()))
     clause = first.split(",")[0]
     words = (clause if len(clause.split()) >= 3 else first).split()
     while words and re.sub(r"\W", "", words[0].lower()) in _FILLER:
         words.pop(0)
-    title = ""
-    for word in words or first.split():
-        if len(title) + len(word) + 1 > limit:
-            break
-        title = f"{title} {word}".strip()
-    title = title.strip(" ,.;:!?-") or first[:limit].strip(" ,.;:!?-") or texts.UNTITLED
+    words = words or first.split()
+    chosen = _without_dangling_end(words) if _fits(words, limit) else _what_and_where(words, limit)
+    title = " ".join(chosen).strip(" ,.;:!?-") or texts.UNTITLED
     return title[:1].upper() + title[1:]

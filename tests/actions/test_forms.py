@@ -221,9 +221,31 @@ async def test_an_ambiguous_place_is_asked_with_buttons_then_chosen():
     slots, _ = await validate("lokasi", "jl dago bandung")
     assert slots["lokasi"] is None and len(slots["lokasi_pilihan"]["choices"]) == 2
     _, messages = await run(AskLokasi(), make_tracker({"lokasi_pilihan": slots["lokasi_pilihan"]}))
-    assert {b["payload"] for b in messages[0]["buttons"]} >= {"Kota Bandung", "Kabupaten Bandung"}
+    assert {b["payload"] for b in messages[0]["buttons"]} >= {
+        "Kota Bandung, Jawa Barat",
+        "Kabupaten Bandung, Jawa Barat",
+    }
     chosen, _ = await validate("lokasi", "kota", {"lokasi_pilihan": slots["lokasi_pilihan"]})
     assert chosen == {"lokasi": "jl dago bandung", "lokasi_kode": "32.73", "lokasi_pilihan": None}
+
+
+@pytest.mark.parametrize("typed", ["sukamaju", "cibeureum", "kebonjeruk", "sukamaju, kabupaten bandung"])
+async def test_a_name_several_regions_share_is_always_asked_each_button_its_own(typed):
+    slots, _ = await validate("lokasi", typed)
+    pending = slots["lokasi_pilihan"]
+    assert slots["lokasi"] is None and len(pending["choices"]) >= 2
+    _, messages = await run(AskLokasi(), make_tracker({"lokasi_pilihan": pending}))
+    payloads = [b["payload"] for b in messages[0]["buttons"] if b["payload"] != "/deny"]
+    assert len(set(payloads)) == len(payloads) == len(pending["choices"])
+    # Tapping the last button stores that region, not the first one of the same name.
+    chosen, _ = await validate("lokasi", payloads[-1], {"lokasi_pilihan": pending})
+    assert chosen["lokasi_kode"] == pending["choices"][-1]["code"] and chosen["lokasi"] == typed
+
+
+async def test_a_name_several_choices_share_typed_again_chooses_none():
+    slots, _ = await validate("lokasi", "sukamaju, kabupaten bandung")
+    again, _ = await validate("lokasi", "sukamaju", {"lokasi_pilihan": slots["lokasi_pilihan"]})
+    assert again["lokasi"] is None and "lokasi_kode" not in again
 
 
 async def test_an_informal_city_name_is_read_through_the_nlu_synonym():
@@ -318,8 +340,32 @@ async def test_another_category_can_be_picked_by_name(env):
     assert slots == {"kategori": None, "kategori_saran": {}}
     _, messages = await run(AskKategori(), make_tracker({"kategori_saran": {}}))
     assert "Infrastruktur" in {b["title"] for b in messages[0]["buttons"]}
+    picked, _ = await validate("kategori", "Pungutan Liar", {"kategori_saran": {}})
+    assert picked == {"kategori": "pungutan-liar", "kategori_nama": "Pungutan Liar"}
+
+
+async def test_a_category_with_sub_categories_asks_which_one(env):
     picked, _ = await validate("kategori", "Kesehatan", {"kategori_saran": {}})
-    assert picked == {"kategori": "kesehatan", "kategori_nama": "Kesehatan"}
+    assert picked == {"kategori": None, "kategori_nama": None, "kategori_saran": {"parent_id": "kesehatan"}}
+    _, messages = await run(AskKategori(), make_tracker({"kategori_saran": picked["kategori_saran"]}))
+    buttons = {b["title"]: b["payload"] for b in messages[0]["buttons"]}
+    assert "Kesehatan" in texts(messages) and buttons["BPJS Kesehatan"] == "BPJS Kesehatan"
+    assert buttons["Lainnya (Kesehatan)"] == "Kesehatan" and len(set(buttons.values())) == len(buttons)
+    pending = {"kategori_saran": {"parent_id": "kesehatan"}}
+    sub, _ = await validate("kategori", "BPJS Kesehatan", pending)
+    assert sub == {"kategori": "bpjs-kesehatan", "kategori_nama": "BPJS Kesehatan"}
+    for whole in ("Kesehatan", "lainnya aja"):
+        itself, _ = await validate("kategori", whole, pending)
+        assert itself == {"kategori": "kesehatan", "kategori_nama": "Kesehatan"}
+
+
+@pytest.mark.parametrize(
+    "typed, category",
+    [("lampu jalan", "penerangan-jalan"), ("jalan berlubang", "jalan-rusak"), ("parkir liar", "parkir-liar")],
+)
+async def test_a_category_typed_as_citizens_say_it_is_found(env, typed, category):
+    picked, _ = await validate("kategori", typed, {"kategori_saran": {}})
+    assert picked["kategori"] == category
 
 
 async def test_routing_can_be_left_to_lapor_admins(env):

@@ -1,5 +1,6 @@
 import pytest
 
+from actions.report.noted import place_told
 from actions.report.pins import region_of_pin
 from actions.report.places import region_named_in, resolve_place
 
@@ -20,7 +21,25 @@ def test_a_level_word_settles_it():
 
 
 def test_a_kecamatan_without_level_word_is_found():
-    assert resolve_place("pasar minggu").place.code == "31.74.04"
+    assert resolve_place("denpasar barat").place.code == "51.71.03"
+    assert resolve_place("denpasarbarat").place.code == "51.71.03"  # typed without its space
+
+
+@pytest.mark.parametrize("bare", ["sukamaju", "cibeureum", "kebonjeruk", "pasar minggu"])
+def test_a_bare_name_that_fits_several_regions_is_asked_never_guessed(bare):
+    answer = resolve_place(bare)
+    assert answer.place is None and len(answer.choices) >= 2
+    assert len({c.path for c in answer.choices}) == len(answer.choices)
+
+
+def test_a_bare_name_in_the_first_message_is_not_taken_for_the_place():
+    # Listening to the first message (report/noted.py) takes only a kabupaten/kota named plainly.
+    for story in (
+        "jalan rusak di sukamaju kemarin",
+        "banjir di kebonjeruk tadi pagi",
+        "lampu mati di bandung",
+    ):
+        assert place_told(story) is None
 
 
 def test_a_province_alone_is_not_enough():

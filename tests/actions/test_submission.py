@@ -33,6 +33,7 @@ async def test_a_confirmed_report_gets_a_tracking_number_from_lapor(env):
     tracking_id = tracking_number(texts(messages))
     report = await (await clients.lapor()).get_report(tracking_id)
     assert (report.title, report.status, report.category.id) == (slots["judul"], "submitted", "jalan-rusak")
+    assert report.category.parent_id == "infrastruktur"  # a sub-category reaches LAPOR as the category
     assert await ReportsStore(env).is_filed_by("console:warga-1", tracking_id)
     assert await env.hlen(outbox.PENDING) == 0
     assert slots_of(events)["isi"] is None and slots_of(events)["idempotency_key"] is None

@@ -51,6 +51,67 @@ def test_the_suggested_title_leaves_out_greetings_and_the_citizens_name(story, t
     assert suggest_title(story) == title
 
 
+LONG_STORIES = [
+    # What and where, the place in whole units, when the plain cut would keep the circumstances.
+    (
+        "petugas minta uang 200 ribu buat bikin ktp padahal katanya gratis di kantor kecamatan banyuasin iii",
+        "Petugas minta uang 200 ribu buat bikin ktp di kantor",
+    ),
+    (
+        "saluran air tersumbat sampah sehingga banjir setiap hujan deras di rt/rw 03/05 kel. sukajadi",
+        "Saluran air tersumbat sampah di rt/rw 03/05 kel. sukajadi",
+    ),
+    # Never "... di Jl. Ahmad Yani Kota": the address is cut between its units.
+    (
+        "Jalan berlubang besar dan membahayakan di Jl. Ahmad Yani Kota Bandung, sudah seminggu",
+        "Jalan berlubang besar di Jl. Ahmad Yani Kota Bandung",
+    ),
+    (
+        "Jalan berlubang besar dan membahayakan pengendara di Jl. Ahmad Yani No. 12 Kec. Cicendo Kota Bogor",
+        "Jalan berlubang besar di Jl. Ahmad Yani No. 12 Kec. Cicendo",
+    ),
+    # No place in the first 60 characters: the words that fit, cut between words.
+    (
+        "Jalan berlubang sangat besar membahayakan pengendara motor di Jl. Ahmad Yani No. 12",
+        "Jalan berlubang sangat besar membahayakan pengendara motor",
+    ),
+    ("lampu jalan mati di jl.", "Lampu jalan mati"),
+    ("Trotoar rusak di Kec.", "Trotoar rusak"),
+    (
+        "air pdam mati total tiga hari berturut-turut di perumahan griya asri blok c no.",
+        "Air pdam mati total tiga hari berturut-turut",
+    ),
+]
+
+
+@pytest.mark.parametrize("story, title", LONG_STORIES)
+def test_a_long_story_gets_what_and_where_within_60_characters(story, title):
+    assert suggest_title(story) == title
+
+
+@pytest.mark.parametrize(
+    "story",
+    [story for story, _ in LONG_STORIES + OPENINGS]
+    + ["lampu penerangan jalan umum di sepanjang jalan raya mati total di jl. ahmad yani kota bandung"],
+)
+def test_a_title_never_ends_in_a_dangling_word(story):
+    title = suggest_title(story)
+    last = title.split()[-1].lower().strip(".,")
+    assert len(title) <= 60 and last not in {
+        "di",
+        "jl",
+        "jln",
+        "kec",
+        "no",
+        "rt/rw",
+        "rt",
+        "rw",
+        "dan",
+        "yang",
+    }
+    assert story.lower().replace(" ", "").find(title.lower().replace(" ", "")[:20]) >= 0  # words of the story
+
+
 @pytest.mark.parametrize("story", ["Nama saya Budi Santoso", "Assalamualaikum, selamat siang pak. Saya Budi"])
 def test_a_story_of_only_a_greeting_and_a_name_gets_a_plain_title_not_the_name(story):
     assert suggest_title(story) == texts.UNTITLED

@@ -162,3 +162,32 @@ async def test_digressions_are_answered_and_the_draft_waits_for_the_citizen(citi
     assert stored["title"] == "Jalan rusak depan SD 3"
     assert stored["location"]["region_code"].startswith("51.03")
     assert stored["agency_id"] == "dpupr-kabupaten-badung"
+
+
+async def test_answers_the_nlu_misreads_stay_in_the_form_and_a_change_of_kind_keeps_them(citizen, admin):
+    """Issue 13: "kan udh sy bilang 2 minggu lalu" (a status check to the NLU) is the date; "ga jadi pake
+    foto" at the place step answers the evidence; a category with sub-categories asks which one, typed as
+    citizens say it; "jadiin aspirasi aja" keeps the story and what was given."""
+    story = "Lampu jalan di gang kami mati, gelap sekali kalau malam"
+    tracking_id = await citizen.conversation(
+        [
+            ("saya mau lapor", "Ceritakan apa yang terjadi"),
+            (story, "Usulan judul"),
+            ("/affirm", "Kapan kejadiannya"),
+            ("kan udh sy bilang 2 minggu lalu", "Di mana lokasinya"),
+            ("ga jadi pake foto", "Di mana lokasinya"),
+            ("jl. cicadas, kota bandung", "kategori"),  # the evidence was answered: not asked
+            ("/deny", "Pilih kategori"),
+            ("Infrastruktur", "bagian mana"),
+            ("lampu jalan", "berwenang"),
+            ("/affirm", "kerahasiaan"),
+            ("jadiin aspirasi aja", "kerahasiaan"),
+            ("rahasia", "Ringkasan aspirasi"),
+            ("/affirm", "Nomor pelacakan"),
+        ]
+    )
+    stored = await admin.report(tracking_id)
+    two_weeks_ago = (datetime.now(ZoneInfo("Asia/Jakarta")) - timedelta(weeks=2)).date().isoformat()
+    assert (stored["classification"], stored["body"]) == ("aspirasi", story)
+    assert (stored["incident_date"], stored["location"]["region_code"]) == (two_weeks_ago, "32.73")
+    assert stored["category_id"] == "penerangan-jalan" and stored["attachment_ids"] == []

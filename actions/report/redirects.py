@@ -1,0 +1,95 @@
+"""Answers that belong somewhere other than the step asked (issue 13): to what the story already told
+("kan udh sy bilang 2 minggu lalu"), to another step ("ga jadi pake foto" at the location step), or to
+another kind of report ("eh ini jadiin pengaduan aja deh"). The form applies them and asks its step
+again; nothing here is stored as the step's answer."""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from actions.message import CitizenMessage
+from actions.report.noted import date_told
+from actions.report.steps import ASPIRASI, INFORMASI, PENGADUAN
+
+# "kan udh sy bilang", "udah sy bilang tadi", "kan td udh dibilang", "sudah saya sebutkan di atas".
+_ALREADY_SAID = re.compile(
+    r"\b(?:(?:kan|kn|tadi|td|udah|udh|uda|sudah|sdh|dah|sy|saya|aku|gw|gue|kok)\s+)+"
+    r"(?:bilang|dibilang|bilangin|sebut|disebut|sebutkan|sebutin|tulis|ditulis|ngomong|jelasin|dijelaskan"
+    r"|dijelasin|cerita|ceritain|kasih\s+tau|kasih\s+tahu|kasi\s+tau)"
+    r"(?:\s+(?:kok|ya|kan|sih|dong|lho|loh|di\s*atas|sebelumnya))*\b[\s,.!?]*",
+    re.IGNORECASE,
+)
+_ALREADY = re.compile(r"\b(?:kan|kn|tadi|td|udah|udh|uda|sudah|sdh|dah|di\s*atas|sebelumnya)\b", re.I)
+
+
+def already_said(text: str) -> Optional[str]:
+    """What is left of "kan udh sy bilang 2 minggu lalu" once "I said it already" is taken out ("2 minggu
+    lalu", or "" when nothing is); None when the message does not say so."""
+    found = _ALREADY_SAID.search(text)
+    if not found or not _ALREADY.search(found[0]):
+        return None
+    rest = (text[: found.start()] + " " + text[found.end() :]).strip(" ,.!?")
+    # "udah sy bilang tadi": said a while ago, not "today" ("... tadi pagi" is a time all the same).
+    return "" if rest.lower() in ("tadi", "td", "barusan") else rest
+
+
+# --- an answer for another step ---
+
+_EVIDENCE = r"(?:foto\w*|gambar\w*|video\w*|bukti\w*|lampiran\w*|dokumen\w*|poto\w*|pic\w*)"
+# "ga jadi pake foto", "tanpa foto aja", "fotonya ga ada", "ga punya bukti".
+_NO_EVIDENCE = re.compile(
+    rf"\b(?:ga|gak|nggak|ngga|enggak|tidak|tdk|tak|ndak|gk)\s+(?:jadi|usah|perlu|ada|punya)\s+"
+    rf"(?:(?:pake|pakai|pakek|kirim|ngirim|ada)\s+)?{_EVIDENCE}"
+    rf"|\btanpa\s+{_EVIDENCE}"
+    rf"|\b{_EVIDENCE}\s+(?:nya\s+)?(?:ga|gak|nggak|tidak|tdk|gk)\s+(?:ada|jadi|usah)\b",
+    re.IGNORECASE,
+)
+
+
+def says_no_evidence(message: CitizenMessage) -> bool:
+    return bool(_NO_EVIDENCE.search(message.plain))
+
+
+def only_a_date(message: CitizenMessage) -> Optional[str]:
+    """The ISO date of a message that is nothing but a time phrase ("2 minggu lalu", "kemarin sore")."""
+    told = date_told(message.text)
+    if not told:
+        return None
+    iso, phrase = told
+    return iso if len(phrase.split()) >= len(message.plain.split()) else None
+
+
+# --- another kind of report ---
+
+_KIND_WORDS = {
+    PENGADUAN: r"pengaduan|aduan|komplain|keluhan|laporan\s+pengaduan",
+    ASPIRASI: r"aspirasi|usulan|usul|saran",
+    INFORMASI: r"permintaan\s+informasi|minta\s+informasi|minta\s+info|informasi|info",
+}
+_TO_KIND = {
+    kind: re.compile(
+        rf"\b(?:jadi(?:in|kan)?|jd(?:in)?|ganti(?:\s+(?:jadi|jd|ke))?|ubah(?:\s+(?:jadi|jd|ke))?"
+        rf"|pindah\s+ke)\s+(?:ke\s+)?(?:{words})\b"
+        rf"|\b(?:ini|itu)\s+(?:{words})\s+(?:aja|saja|deh)\b",
+        re.IGNORECASE,
+    )
+    for kind, words in _KIND_WORDS.items()
+}
+# "sebenarnya sy cuma mau tanya": a question, not a complaint.
+_ONLY_ASKING = re.compile(
+    r"\b(?:cuma|cuman|cman|cm|hanya|sebenarnya|sebenernya|sbnrnya|sbenernya)\b.*"
+    r"\b(?:tanya|nanya|bertanya|tanya2|minta\s+info\w*)\b",
+    re.IGNORECASE,
+)
+KIND_CHANGE_MOST_WORDS = 10  # a longer message that names a kind is a story, not a change of mind
+
+
+def kind_asked(message: CitizenMessage, current: str) -> Optional[str]:
+    """The other classification a short "jadiin aspirasi aja" asks for, else None."""
+    if not message.text or len(message.plain.split()) > KIND_CHANGE_MOST_WORDS:
+        return None
+    wanted = [kind for kind, pattern in _TO_KIND.items() if pattern.search(message.plain)]
+    if not wanted and _ONLY_ASKING.search(message.plain):
+        wanted = [INFORMASI]
+    return wanted[0] if len(wanted) == 1 and wanted[0] != current else None

@@ -1,0 +1,174 @@
+"""Answers that belong somewhere other than the step asked (actions/report/redirects.py): a step's answer
+is tried as that step's answer first, whatever the NLU guessed; an answer for another step is applied
+there and the step asked again; a change of kind keeps the story."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from actions.message import CitizenMessage
+from actions.report import texts as said
+from actions.report.dates import today
+from actions.report.draft import summary
+from actions.report.redirects import already_said, kind_asked
+from tests.actions.test_forms import FORM, form_run_tracker
+from tests.support.actions import make_tracker, run, slots_of, texts, tracking_entity
+
+STORY = "jalan di depan rumah saya berlubang besar sejak kemarin, motor sering jatuh"
+# A pengaduan told and titled, at the date step.
+AT_DATE = {
+    "classification": "pengaduan",
+    "isi": STORY,
+    "catatan": True,
+    "judul": "Jalan berlubang besar",
+    "requested_slot": "tanggal_kejadian",
+}
+AT_PLACE = {**AT_DATE, "tanggal_kejadian": "2026-11-20", "requested_slot": "lokasi"}
+NOTHING_TOLD = {"catatan": "tidak ditanyakan", "catatan_awal": None}  # a story with no date or place
+
+
+async def answer(state: dict, text: str, intent: str = "out_of_scope", **message) -> tuple[dict, str]:
+    """The form's run with `text` as the answer to the state's requested step: (slots set, bot's words)."""
+    tracker = form_run_tracker(state, {state["requested_slot"]: text}, text=text, intent=intent, **message)
+    events, messages = await run(FORM, tracker)
+    return slots_of(events), texts(messages)
+
+
+@pytest.mark.parametrize(
+    "text, rest",
+    [
+        ("kan udh sy bilang 2 minggu lalu", "2 minggu lalu"),
+        ("udah sy bilang tadi", ""),
+        ("kan td udh dibilang", ""),
+        ("sudah saya sebutkan di atas", ""),
+        ("kan udh sy bilang tadi pagi", "tadi pagi"),
+        ("2 minggu lalu", None),
+        ("saya bilang jalannya rusak", None),  # no "already": an answer like any other
+    ],
+)
+def test_i_said_it_already_is_taken_out_of_the_answer(text, rest):
+    assert already_said(text) == rest
+
+
+async def test_i_said_it_already_at_the_date_step_is_the_date_not_a_status_check():
+    two_weeks = (today() - timedelta(weeks=2)).isoformat()
+    slots, bot = await answer(AT_DATE, "kan udh sy bilang 2 minggu lalu", intent="check_status")
+    assert slots["tanggal_kejadian"] == two_weeks and slots["requested_slot"] == "lokasi"
+    assert "nomor" not in bot.lower()  # no "which tracking number?"
+
+
+async def test_i_said_it_already_takes_the_date_the_story_told():
+    noted = {"tanggal_kejadian": "2026-11-17", "tanggal_teks": "2 minggu lalu"}
+    slots, _ = await answer({**AT_DATE, "catatan_awal": noted}, "udah sy bilang tadi", intent="nlu_fallback")
+    assert slots["tanggal_kejadian"] == "2026-11-17"  # not today, which "tadi" alone would be
+    slots, _ = await answer(AT_DATE, "kan td udh dibilang", intent="nlu_fallback")
+    assert slots["tanggal_kejadian"] == (today() - timedelta(days=1)).isoformat()  # "sejak kemarin"
+    untold = {**AT_DATE, "isi": "jalan di depan rumah saya berlubang besar, motor sering jatuh"}
+    slots, bot = await answer(untold, "kan td udh dibilang", intent="nlu_fallback")
+    assert slots["tanggal_kejadian"] is None and "belum saya temukan" in bot
+
+
+async def test_i_said_it_already_at_the_place_step_takes_the_place_the_story_told():
+    noted = {
+        "lokasi": "jl. ahmad yani kota bandung",
+        "lokasi_kode": "32.73",
+        "lokasi_wilayah": "Kota Bandung",
+    }
+    slots, _ = await answer(
+        {**AT_PLACE, "catatan_awal": noted}, "kan udah saya bilang", intent="nlu_fallback"
+    )
+    assert (slots["lokasi"], slots["lokasi_kode"]) == ("jl. ahmad yani kota bandung", "32.73")
+
+
+async def test_a_status_check_mid_form_is_still_answered_and_the_step_asked_again(env):
+    slots, bot = await answer(
+        AT_DATE, "cek status 1916449", intent="check_status", entities=tracking_entity("1916449")
+    )
+    assert "1916449" in bot and slots["tanggal_kejadian"] is None
+    assert slots["requested_slot"] == "tanggal_kejadian"
+
+
+async def test_no_photo_at_the_place_step_answers_the_evidence_and_asks_the_place_again():
+    slots, bot = await answer(AT_PLACE, "ga jadi pake foto", intent="deny")
+    assert slots["lokasi"] is None and slots["requested_slot"] == "lokasi"  # not skipped
+    assert slots["lampiran_selesai"] is True and said.NO_EVIDENCE_NOTED in bot
+    slots, _ = await answer(
+        {**AT_PLACE, "requested_slot": "kategori", "lokasi": "-"}, "eh ga jadi pake foto deh"
+    )
+    assert slots["lampiran_selesai"] is True and slots["requested_slot"] == "kategori"
+    # Photos already sent stay: nothing the citizen gave is dropped.
+    sent = [{"ref": "a" * 64 + ".jpg", "sha256": "a" * 64}]
+    slots, bot = await answer({**AT_PLACE, "lampiran": sent}, "ga jadi pake foto", intent="deny")
+    assert slots["lampiran_selesai"] is True and "lampiran" not in slots and "1 berkas" in bot
+    assert slots["lokasi"] is None and slots["requested_slot"] == "lokasi"
+
+
+async def test_a_date_at_the_place_step_is_the_date_and_the_place_is_asked_again():
+    slots, bot = await answer({**AT_PLACE, "tanggal_kejadian": None}, "2 minggu lalu")
+    assert slots["tanggal_kejadian"] == (today() - timedelta(weeks=2)).isoformat()
+    assert slots["lokasi"] is None and slots["requested_slot"] == "lokasi" and "saya catat" in bot
+
+
+@pytest.mark.parametrize(
+    "text, current, kind",
+    [
+        ("eh ini jadiin pengaduan aja deh", "aspirasi", "pengaduan"),
+        ("jadiin aspirasi aja", "pengaduan", "aspirasi"),
+        ("sebenarnya sy cuma mau tanya", "pengaduan", "permintaan_informasi"),
+        ("ganti jadi permintaan informasi aja", "aspirasi", "permintaan_informasi"),
+        ("jadiin aspirasi aja", "aspirasi", None),  # already one
+        (
+            "saya mau kasih saran supaya jalan di depan sekolah segera diperbaiki dan diberi lampu",
+            "pengaduan",
+            None,
+        ),
+    ],
+)
+def test_a_change_of_kind_is_recognised(text, current, kind):
+    assert kind_asked(CitizenMessage("file_aspiration", text), current) == kind
+
+
+async def test_changing_to_aspirasi_keeps_the_story_and_place_and_goes_on_with_its_steps():
+    state = {
+        **AT_PLACE,
+        **NOTHING_TOLD,
+        "lokasi": "jl. dago, kota bandung",
+        "lokasi_kode": "32.73",
+        "requested_slot": "kategori",
+    }
+    slots, bot = await answer(state, "jadiin aspirasi aja", intent="file_aspiration")
+    assert slots["classification"] == "aspirasi" and "jadikan aspirasi" in bot and "tetap tersimpan" in bot
+    assert "isi" not in slots and "lokasi" not in slots  # kept as they were
+    assert "tanggal_kejadian" not in slots  # an aspirasi does not ask the date, but the one given stays
+    assert "catatan" not in slots  # nothing to confirm, for either kind
+    given = {**state, **slots, "kategori": "penerangan-jalan", "kategori_nama": "Penerangan Jalan Umum"}
+    shown = summary(make_tracker(given))  # what reaches LAPOR is shown, asked by this kind or not
+    assert "Ringkasan aspirasi" in shown and "20 November 2026" in shown and "Penerangan Jalan Umum" in shown
+    assert slots["kategori"] == "tidak ditanyakan" and slots["requested_slot"] == "instansi"
+
+
+async def test_changing_to_a_request_keeps_the_story_as_its_subject():
+    slots, bot = await answer(AT_DATE, "sebenarnya sy cuma mau tanya", intent="nlu_fallback")
+    assert slots["classification"] == "permintaan_informasi" and "batal" not in bot.lower()
+    assert slots["judul"].startswith("Permintaan informasi: Jalan di depan rumah")
+    assert slots["tanggal_kejadian"] == "tidak ditanyakan" and slots["requested_slot"] == "instansi"
+
+
+async def test_changing_from_a_request_to_a_pengaduan_asks_the_reports_steps(env):
+    state = {
+        "classification": "permintaan_informasi",
+        "isi": "data anggaran perbaikan jalan di kota bandung tahun 2025",
+        "judul": "Permintaan informasi: Data anggaran perbaikan jalan",
+        "requested_slot": "instansi",
+        **{
+            step: "tidak ditanyakan" for step in ("catatan", "tanggal_kejadian", "lokasi", "lampiran_selesai")
+        },
+        "kategori": "tidak ditanyakan",
+    }
+    slots, _ = await answer(state, "eh ini jadiin pengaduan aja deh", intent="file_complaint")
+    assert slots["classification"] == "pengaduan" and slots["tujuan"] == "tidak ditanyakan"
+    assert slots["judul"] is None and slots["judul_saran"].startswith("Data anggaran")
+    # The story names Kota Bandung: it is confirmed next, as for an opening message.
+    assert slots["catatan_awal"]["lokasi_kode"] == "32.73" and slots["requested_slot"] == "catatan"
