@@ -18,8 +18,8 @@ from actions import clients
 from actions.after_filing import texts
 from actions.after_filing.reply_form import (
     RATING_SLOTS,
+    AskedOnce,
     after_answer,
-    asked_already,
     report_status,
     reset_slots,
     start_rating,
@@ -113,34 +113,22 @@ class ValidateRatingForm(FormValidationAction):
         return {"komentar": SKIPPED if reply.skip() or not reply.text else reply.text[:1000]}
 
 
-class AskNilai(Action):
-    def name(self) -> str:
-        return "action_ask_nilai"
+class AskNilai(AskedOnce):
+    slot = "nilai"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        if not asked_already(tracker, "nilai"):
-            dispatcher.utter_message(
-                text=texts.ASK_SCORE.format(id=tracker.get_slot("nilai_untuk")),
-                buttons=[
-                    {"title": texts.SCORE_BUTTON.format(score=s), "payload": str(s)} for s in range(1, 6)
-                ],
-            )
+    async def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+        dispatcher.utter_message(
+            text=texts.ASK_SCORE.format(id=tracker.get_slot("nilai_untuk")),
+            buttons=[{"title": texts.SCORE_BUTTON.format(score=s), "payload": str(s)} for s in range(1, 6)],
+        )
         return []
 
 
-class AskKomentar(Action):
-    def name(self) -> str:
-        return "action_ask_komentar"
+class AskKomentar(AskedOnce):
+    slot = "komentar"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        if not asked_already(tracker, "komentar"):
-            dispatcher.utter_message(
-                text=texts.ASK_COMMENT, buttons=[{"title": texts.SKIP, "payload": "lewati"}]
-            )
+    async def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+        dispatcher.utter_message(text=texts.ASK_COMMENT, buttons=[{"title": texts.SKIP, "payload": "lewati"}])
         return []
 
 

@@ -20,6 +20,7 @@ import hashlib
 import logging
 import re
 import uuid
+from abc import ABC
 from typing import Any, Optional
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -30,6 +31,7 @@ from rasa_sdk.types import DomainDict
 from actions import clients
 from actions.after_filing import reminders, texts
 from actions.after_filing.additions import PARKED, remember_answer
+from actions.asking import Question
 from actions.message import CitizenMessage, from_notifier
 from actions.report.evidence import accept_attachments
 from actions.report.start import OFFERED
@@ -151,6 +153,15 @@ def asked_already(tracker: Tracker, slot: str) -> bool:
         elif before_turn and event.get("event") == "slot" and event.get("name") == "requested_slot":
             return event.get("value") == slot
     return False
+
+
+class AskedOnce(Question, ABC):
+    """A question of the after-filing forms: not put again on a notification's turn (`asked_already`)."""
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        return [] if asked_already(tracker, self.slot) else await self.ask(dispatcher, tracker)
 
 
 def puts_off(reply: CitizenMessage) -> bool:
@@ -287,15 +298,10 @@ async def _answer_in(dispatcher: CollectingDispatcher, tracker: Tracker, domain:
     return reply.text
 
 
-class AskBalasanUntuk(Action):
-    def name(self) -> str:
-        return "action_ask_balasan_untuk"
+class AskBalasanUntuk(AskedOnce):
+    slot = "balasan_untuk"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        if asked_already(tracker, "balasan_untuk"):
-            return []
+    async def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         waiting = await OpenClarifications(clients.redis()).list(tracker.sender_id)
         dispatcher.utter_message(
             text=texts.WHICH_QUESTION,
@@ -313,33 +319,24 @@ class AskBalasanUntuk(Action):
         return []
 
 
-class AskMasalahSelesai(Action):
-    def name(self) -> str:
-        return "action_ask_masalah_selesai"
+class AskMasalahSelesai(AskedOnce):
+    slot = "masalah_selesai"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        if not asked_already(tracker, "masalah_selesai"):
-            dispatcher.utter_message(
-                text=texts.ASK_SOLVED,
-                buttons=[
-                    {"title": texts.SOLVED, "payload": "/affirm"},
-                    {"title": texts.NOT_SOLVED, "payload": "/deny"},
-                ],
-            )
+    async def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+        dispatcher.utter_message(
+            text=texts.ASK_SOLVED,
+            buttons=[
+                {"title": texts.SOLVED, "payload": "/affirm"},
+                {"title": texts.NOT_SOLVED, "payload": "/deny"},
+            ],
+        )
         return []
 
 
-class AskBalasan(Action):
-    def name(self) -> str:
-        return "action_ask_balasan"
+class AskBalasan(AskedOnce):
+    slot = "balasan"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        if asked_already(tracker, "balasan"):
-            return []
+    async def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         target = tracker.get_slot("balasan_untuk") or {}
         asking = {TINDAK_LANJUT: texts.ASK_FOLLOW_UP_REPLY, TAMBAHAN: texts.ASK_ADDITION}.get(
             target.get("kind"), texts.ASK_ANSWER
@@ -350,17 +347,12 @@ class AskBalasan(Action):
         return []
 
 
-class AskBalasanKirim(Action):
+class AskBalasanKirim(AskedOnce):
     """ "Kirim jawaban ini?": the answer as it will reach the agency, before it is sent."""
 
-    def name(self) -> str:
-        return "action_ask_balasan_kirim"
+    slot = "balasan_kirim"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        if asked_already(tracker, "balasan_kirim"):
-            return []
+    async def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         target = tracker.get_slot("balasan_untuk") or {}
         confirm = {TINDAK_LANJUT: texts.CONFIRM_FOLLOW_UP_REPLY, TAMBAHAN: texts.CONFIRM_ADDITION}.get(
             target.get("kind"), texts.CONFIRM_ANSWER

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.types import DomainDict
 
 from actions import clients
+from actions.asking import Question
 from actions.report import texts
 from actions.report.dates import format_date
 from actions.report.draft import needs_number_warning, summary
@@ -30,15 +30,12 @@ from lapor_client.errors import LaporError
 from lapor_client.models import Category
 
 
-class AskCatatan(Action):
+class AskCatatan(Question):
     """What the opening story told, confirmed in one step: "Saya catat: ... Benar?"."""
 
-    def name(self) -> str:
-        return "action_ask_catatan"
+    slot = "catatan"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
+    async def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         noted, steps = tracker.get_slot("catatan_awal") or {}, steps_for(tracker)
         shown = {"judul": tracker.get_slot("judul") or tracker.get_slot("judul_saran")}
         if noted.get("tanggal_kejadian"):
@@ -59,13 +56,10 @@ class AskCatatan(Action):
         return []
 
 
-class AskJudul(Action):
-    def name(self) -> str:
-        return "action_ask_judul"
+class AskJudul(Question):
+    slot = "judul"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
+    async def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         suggestion = tracker.get_slot("judul_saran")
         if suggestion:
             dispatcher.utter_message(
@@ -77,13 +71,10 @@ class AskJudul(Action):
         return []
 
 
-class AskTanggalKejadian(Action):
-    def name(self) -> str:
-        return "action_ask_tanggal_kejadian"
+class AskTanggalKejadian(Question):
+    slot = "tanggal_kejadian"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
+    async def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         old = tracker.get_slot("tanggal_lama")
         if old:
             dispatcher.utter_message(
@@ -98,13 +89,10 @@ class AskTanggalKejadian(Action):
         return []
 
 
-class AskLokasi(Action):
-    def name(self) -> str:
-        return "action_ask_lokasi"
+class AskLokasi(Question):
+    slot = "lokasi"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
+    async def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         pending = tracker.get_slot("lokasi_pilihan")
         if pending:
             dispatcher.utter_message(
@@ -125,13 +113,10 @@ class AskLokasi(Action):
         return []
 
 
-class AskLampiranSelesai(Action):
-    def name(self) -> str:
-        return "action_ask_lampiran_selesai"
+class AskLampiranSelesai(Question):
+    slot = "lampiran_selesai"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
+    async def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         count = len(tracker.get_slot("lampiran") or [])
         if not count:
             dispatcher.utter_message(
@@ -148,13 +133,10 @@ class AskLampiranSelesai(Action):
         return []
 
 
-class AskKategori(Action):
-    def name(self) -> str:
-        return "action_ask_kategori"
+class AskKategori(Question):
+    slot = "kategori"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
+    async def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         try:
             options = await clients.categories()
         except LaporError:
@@ -180,13 +162,10 @@ def _offer_subcategories(parent: Category, options: list[Category], dispatcher: 
     )
 
 
-class AskInstansi(Action):
-    def name(self) -> str:
-        return "action_ask_instansi"
+class AskInstansi(Question):
+    slot = "instansi"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
+    async def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         # A permintaan informasi has no location step: the region it names decides the local bodies.
         region = tracker.get_slot("lokasi_kode") or region_named_in(tracker.get_slot("isi") or "")
         try:
@@ -223,13 +202,10 @@ def _offer(
     dispatcher.utter_message(text=text, buttons=buttons + [ADMIN_BUTTON])
 
 
-class AskKonfirmasi(Action):
-    def name(self) -> str:
-        return "action_ask_konfirmasi"
+class AskKonfirmasi(Question):
+    slot = "konfirmasi"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
+    async def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         if tracker.get_slot("sedang_ubah"):
             labels = [texts.STEP_LABELS[s] for s in steps_for(tracker) if s in texts.STEP_LABELS]
             dispatcher.utter_message(
