@@ -30,6 +30,7 @@ from bot.gateway.limits import ConnectionGuard, read_body_within
 from bot.gateway.settings import GatewaySettings
 from bot.rasa_client import RasaClient
 from common import logs
+from common.background import running
 from common.media import MediaNotShared, MediaStore, require_shared_volume
 from common.redis import async_client
 
@@ -86,11 +87,8 @@ async def _media_cleanup(app: web.Application):
                 log.warning("media cleanup failed: %s", exc)
             await asyncio.sleep(MEDIA_CLEANUP_EVERY_SECONDS)
 
-    task = asyncio.create_task(every_hour())
-    yield
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
+    async with running(every_hour()):
+        yield
 
 
 async def _telegram(app: web.Application):

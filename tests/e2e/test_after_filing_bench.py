@@ -13,6 +13,7 @@ import redis.asyncio as aioredis
 
 from bench.dialogue import ANSWER_STYLES, RATING_STYLES, after_filing_personas, run_after_filing
 from bot.channels.console.outbound import ConsoleOutbound
+from common.background import running
 from lapor_client import LaporClient, LaporSettings
 from tests.support.chat_citizens import stack_notifier
 
@@ -39,13 +40,8 @@ async def notifier_running(stack):
                 await notifier.deliver_due_once()
                 await asyncio.sleep(0.5)
 
-        task = asyncio.create_task(rounds())
-        try:
+        async with running(rounds()):
             yield
-        finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
     await redis.close()
 
 

@@ -48,6 +48,7 @@ from bot.channels.base import UserUnreachable
 from bot.channels.settings import TelegramSettings
 from bot.channels.telegram.outbound import TelegramOutbound
 from bot.gateway.conversations import Conversations, Incoming, KeyedLock, typed_text
+from common.background import running
 from common.identity import pseudonym
 from common.media import MediaRefused, MediaStore, StoredMedia
 from common.messages import BotMessage
@@ -353,10 +354,5 @@ class TelegramChannel:
                     await self.application.bot.send_chat_action(chat_id, ChatAction.TYPING)
                 await asyncio.sleep(TYPING_EVERY_SECONDS)
 
-        task = asyncio.create_task(keep_typing())
-        try:
+        async with running(keep_typing()):
             yield
-        finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
