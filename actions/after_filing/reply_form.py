@@ -333,17 +333,19 @@ class AskMasalahSelesai(AskedOnce):
         return []
 
 
+def _worded_for(tracker: Tracker, follow_up: str, addition: str, answer: str) -> str:
+    """The text for what the answer is to: a follow-up, an addition, or else a clarification request."""
+    target = tracker.get_slot("balasan_untuk") or {}
+    text = {TINDAK_LANJUT: follow_up, TAMBAHAN: addition}.get(target.get("kind"), answer)
+    return text.format(id=target.get("tracking_id"))
+
+
 class AskBalasan(AskedOnce):
     slot = "balasan"
 
     async def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
-        target = tracker.get_slot("balasan_untuk") or {}
-        asking = {TINDAK_LANJUT: texts.ASK_FOLLOW_UP_REPLY, TAMBAHAN: texts.ASK_ADDITION}.get(
-            target.get("kind"), texts.ASK_ANSWER
-        )
-        dispatcher.utter_message(
-            text=asking.format(id=target.get("tracking_id")), buttons=[LATER_BUTTON, CANCEL_BUTTON]
-        )
+        text = _worded_for(tracker, texts.ASK_FOLLOW_UP_REPLY, texts.ASK_ADDITION, texts.ASK_ANSWER)
+        dispatcher.utter_message(text=text, buttons=[LATER_BUTTON, CANCEL_BUTTON])
         return []
 
 
@@ -353,11 +355,9 @@ class AskBalasanKirim(AskedOnce):
     slot = "balasan_kirim"
 
     async def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
-        target = tracker.get_slot("balasan_untuk") or {}
-        confirm = {TINDAK_LANJUT: texts.CONFIRM_FOLLOW_UP_REPLY, TAMBAHAN: texts.CONFIRM_ADDITION}.get(
-            target.get("kind"), texts.CONFIRM_ANSWER
+        text = _worded_for(
+            tracker, texts.CONFIRM_FOLLOW_UP_REPLY, texts.CONFIRM_ADDITION, texts.CONFIRM_ANSWER
         )
-        text = confirm.format(id=target.get("tracking_id"))
         if tracker.get_slot("balasan"):
             text += texts.QUOTED.format(text=tracker.get_slot("balasan"))
         count = len(tracker.get_slot("balasan_lampiran") or [])
