@@ -14,14 +14,14 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.local.nlu_eval import CONFIG, MODEL, NLU_DATA, heldout_files, score_model, seeded_config
 from bot.rasa_server.nlu_features import SentenceFeatureNormalizer
 
-# The least intent accuracy of the trained model on each held-out file. The outside-style file stands in
-# for the outside check of real citizens' messages (issue 13: >= 0.90); the files in the team's own
-# style must stay near perfect.
+# The least intent accuracy of the trained model on each held-out file, a little under what DIET's seeds
+# 1-3 and 7 gave. The outside-style file stands in for the outside check of real citizens' messages
+# (issue 13 asks >= 0.90 there); the files in the team's own style must stay near perfect.
 FLOORS = {
     "heldout.yml": 0.97,
     "heldout_fresh.yml": 0.97,
-    "heldout_citizens.yml": 0.93,
-    "heldout_outside.yml": 0.90,
+    "heldout_citizens.yml": 0.94,
+    "heldout_outside.yml": 0.95,
 }
 
 
