@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import scipy.sparse
 import yaml
 from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, FEATURE_TYPE_SEQUENCE, TEXT
@@ -10,8 +11,18 @@ from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.loading import load_data
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.local.nlu_eval import CONFIG, NLU_DATA, heldout_files, seeded_config
+from bot.local.nlu_eval import CONFIG, MODEL, NLU_DATA, heldout_files, score_model, seeded_config
 from bot.rasa_server.nlu_features import SentenceFeatureNormalizer
+
+# The least intent accuracy of the trained model on each held-out file, a little under what DIET's seeds
+# 1-3 and 7 gave. The outside-style file stands in for the outside check of real citizens' messages
+# (issue 13 asks >= 0.90 there); the files in the team's own style must stay near perfect.
+FLOORS = {
+    "heldout.yml": 0.97,
+    "heldout_fresh.yml": 0.97,
+    "heldout_citizens.yml": 0.94,
+    "heldout_outside.yml": 0.95,
+}
 
 
 def _texts(path) -> set[str]:
@@ -21,7 +32,7 @@ def _texts(path) -> set[str]:
 def test_heldout_messages_are_not_in_the_training_data():
     trained = set().union(*(_texts(path) for path in NLU_DATA.glob("*.yml")))
     files = heldout_files()
-    assert {path.name for path in files} >= {"heldout.yml", "heldout_fresh.yml", "heldout_citizens.yml"}
+    assert {path.name for path in files} >= set(FLOORS)
     for path in files:
         assert _texts(path) & trained == set(), path.name
 
@@ -51,3 +62,10 @@ def test_sentence_features_are_scaled_to_unit_length_and_sequences_kept():
     assert np.allclose(sentence.features.toarray(), [[0.6, 0.8, 0.0]])
     assert sentence.origin == "CountVectorsFeaturizer"
     assert np.array_equal(sequence.features.toarray(), counts.toarray())
+
+
+@pytest.mark.model
+def test_the_trained_model_keeps_each_heldout_file_above_its_floor():
+    scores = score_model(MODEL, heldout_files())
+    below = {name: score.accuracy for name, score in scores.items() if score.accuracy < FLOORS.get(name, 0)}
+    assert below == {}
