@@ -38,6 +38,11 @@ _SKIP_WORDS = {
 }
 
 
+_LATER = re.compile(r"\b(nanti|nnti|ntar|entar|ntr|besok|lain kali|kapan2|kapan kapan)\b")
+_GO_ON = re.compile(r"\b(lanjut\w*|dilanjut\w*|sambung\w*|disambung\w*|terusin|diterusin)\b")
+_LEAVING_MOST_WORDS = 7
+
+
 @dataclass(frozen=True)
 class CitizenMessage:
     """The citizen's latest message as a form step reads it."""
@@ -72,6 +77,16 @@ class CitizenMessage:
 
     def skip(self) -> bool:
         return self.plain in _SKIP_WORDS or self.plain.startswith(("lewat", "skip")) or self.intent == "deny"
+
+    def leaves_for_now(self) -> bool:
+        """ "ok nanti sy lanjut ya", "besok sy sambung lagi": the citizen stops for now, meaning to come back.
+        Read from the words, since a soft "ok ... ya" can make the NLU hear a yes."""
+        words = self.plain.split()
+        return (
+            len(words) <= _LEAVING_MOST_WORDS
+            and _LATER.search(self.plain) is not None
+            and _GO_ON.search(self.plain) is not None
+        )
 
     def has(self, *words: str) -> bool:
         return any(re.search(rf"\b{w}", self.plain) for w in words)

@@ -450,6 +450,10 @@ async def _digression(
     if requested != "judul" and "judul" in steps_for(tracker) and (title := changed_title(message.text)):
         dispatcher.utter_message(text=texts.TITLE_CHANGED.format(title=title))
         return [SlotSet("judul", title), SlotSet("judul_saran", title)]
+    if message.intent != "goodbye" and message.leaves_for_now() and find_topic(message.text) is None:
+        # What the rule for goodbye says, for a "see you later" the NLU heard as something else.
+        dispatcher.utter_message(response="utter_goodbye_draft_kept")
+        return []
     if asks_if_bot(message.text):
         dispatcher.utter_message(text=texts.I_AM_A_BOT)
         return []

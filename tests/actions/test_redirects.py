@@ -172,3 +172,21 @@ async def test_changing_from_a_request_to_a_pengaduan_asks_the_reports_steps(env
     assert slots["judul"] is None and slots["judul_saran"].startswith("Data anggaran")
     # The story names Kota Bandung: it is confirmed next, as for an opening message.
     assert slots["catatan_awal"]["lokasi_kode"] == "32.73" and slots["requested_slot"] == "catatan"
+
+
+@pytest.mark.parametrize(
+    "text", ["ok nanti sy lanjut ya", "besok sy sambung lagi ya kak", "oke nnti dilanjut"]
+)
+async def test_see_you_later_parks_the_draft_whatever_the_nlu_heard(text):
+    state = {**AT_DATE, "requested_slot": "judul", "judul": None, "judul_saran": "Jalan berlubang besar"}
+    # A soft "ok ... ya" heard as a yes.
+    events, messages = await run(FORM, form_run_tracker(state, {"judul": text}, text=text, intent="affirm"))
+    assert slots_of(events).get("judul") is None
+    assert [m.get("response") for m in messages][:1] == ["utter_goodbye_draft_kept"]
+
+
+async def test_a_story_that_says_later_is_no_goodbye():
+    state = {**AT_DATE, "requested_slot": "isi", "isi": None}
+    text = "lampu jalan mati, nanti malam gelap lagi, tolong dilanjutkan perbaikannya"
+    _, messages = await run(FORM, form_run_tracker(state, {"isi": text}, text=text, intent="affirm"))
+    assert "utter_goodbye_draft_kept" not in [m.get("response") for m in messages]
