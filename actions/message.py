@@ -38,6 +38,15 @@ _SKIP_WORDS = {
 }
 
 
+_YES_WORDS = frozenset(
+    "ya iya iyah y ok oke okey okay benar betul setuju baik boleh siap nggih inggih muhun".split()
+)
+_NO_WORDS = frozenset("tidak tdk gak ga nggak ngga enggak bukan salah no jangan".split())
+# Honorifics and thanks that soften a yes or a no without changing it.
+_COURTESIES = frozenset(
+    "pak bu bapak ibu kak kakak mas mbak bang min admin dik dek".split()
+    + "terima kasih makasih trims tq thanks deh aja saja sih kok lah dong ya".split()
+)
 _LATER = re.compile(r"\b(nanti|nnti|ntar|entar|ntr|besok|lain kali|kapan2|kapan kapan)\b")
 _GO_ON = re.compile(r"\b(lanjut\w*|dilanjut\w*|sambung\w*|disambung\w*|terusin|diterusin)\b")
 _LEAVING_MOST_WORDS = 7
@@ -61,19 +70,16 @@ class CitizenMessage:
         return re.sub(r"\s+", " ", re.sub(r"[^\w\s-]", " ", self.text.lower())).strip()
 
     def yes(self) -> bool:
-        return self.intent == "affirm" or self.plain in {
-            "ya",
-            "iya",
-            "y",
-            "ok",
-            "oke",
-            "benar",
-            "betul",
-            "setuju",
-        }
+        return self.intent == "affirm" or self._only(_YES_WORDS)
 
     def no(self) -> bool:
-        return self.intent == "deny" or self.plain in {"tidak", "bukan", "salah", "no"}
+        return self.intent == "deny" or self._only(_NO_WORDS)
+
+    def _only(self, answers: frozenset[str]) -> bool:
+        """The message is one of `answers`, maybe with courtesies around it: "tidak pak, terima kasih"
+        (which the NLU may take for a thank-you)."""
+        words = self.plain.split()
+        return bool(words) and words[0] in answers and all(w in answers | _COURTESIES for w in words)
 
     def skip(self) -> bool:
         return self.plain in _SKIP_WORDS or self.plain.startswith(("lewat", "skip")) or self.intent == "deny"

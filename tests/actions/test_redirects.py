@@ -190,3 +190,20 @@ async def test_a_story_that_says_later_is_no_goodbye():
     text = "lampu jalan mati, nanti malam gelap lagi, tolong dilanjutkan perbaikannya"
     _, messages = await run(FORM, form_run_tracker(state, {"isi": text}, text=text, intent="affirm"))
     assert "utter_goodbye_draft_kept" not in [m.get("response") for m in messages]
+
+
+@pytest.mark.parametrize(
+    "text, yes, no",
+    [
+        ("tidak pak, terima kasih", False, True),
+        ("gak kak makasih", False, True),
+        ("iya bu, makasih", True, False),
+        ("baik pak", True, False),
+        ("nggih", True, False),
+        ("tidak ada fotonya", False, False),  # an answer, not a bare no
+        ("ya tapi judulnya salah", False, False),
+    ],
+)
+def test_a_yes_or_no_with_courtesies_around_it(text, yes, no):
+    message = CitizenMessage("thank", text)  # what the NLU may make of "tidak pak, terima kasih"
+    assert (message.yes(), message.no()) == (yes, no)
