@@ -112,7 +112,6 @@ def test_the_redis_map_in_the_architecture_doc_matches_common_keys():
     assert _key_shapes(section) == _key_shapes(keys.__doc__)
 
 
-
 def imports_under_tests(source: str, package: tuple[str, ...]) -> list[tuple[int, str]]:
     """(line, module) of every import of something under tests/ in `source`, a module of `package`:
     absolute ones as imports_of reads them, relative ones resolved, and each name a `from` imports (it may
