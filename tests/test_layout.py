@@ -110,3 +110,57 @@ def test_the_redis_map_in_the_architecture_doc_matches_common_keys():
     doc = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
     section = doc.split("\n## State: the Redis map\n", 1)[1].split("\n## ", 1)[0]
     assert _key_shapes(section) == _key_shapes(keys.__doc__)
+
+
+def imports_under_tests(source: str, package: tuple[str, ...]) -> list[tuple[int, str]]:
+    """(line, module) of every import of something under tests/ in `source`, a module of `package`:
+    absolute ones as imports_of reads them, relative ones resolved, and each name a `from` imports (it may
+    be a module)."""
+    found = imports_of(source)
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom):
+            base = package[: len(package) - node.level + 1] if node.level else ()
+            module = ".".join([*base, *([node.module] if node.module else [])])
+            found += [(node.lineno, module)] + [(node.lineno, f"{module}.{a.name}") for a in node.names]
+    return sorted({(line, module) for line, module in found if module.split(".")[0] == "tests"})
+
+
+def imports_of_other_tests(source: str, package: tuple[str, ...]) -> dict[int, str]:
+    """line → what it imports, of each line in `source` importing a test module or a conftest: anything
+    under tests/ but tests/support/ (the fullest name the line imports, e.g. the helper itself)."""
+    found: dict[int, str] = {}
+    for line, module in imports_under_tests(source, package):
+        if len(module.split(".")) > 1 and module.split(".")[1] != "support":
+            found[line] = max(found.get(line, ""), module, key=len)
+    return found
+
+
+def test_imports_of_test_modules_and_conftests_are_seen_however_written():
+    source = (
+        "from tests.support.actions import run\n"
+        "from tests import support\n"
+        "from tests.actions.test_forms import FORM\n"
+        "from . import conftest\n"
+        "from ..conftest import CONSOLE_TOKEN\n"
+        "def later():\n"
+        "    return importlib.import_module('tests.bot.notifier.test_service')\n"
+    )
+    assert imports_of_other_tests(source, ("tests", "bot", "notifier")) == {
+        3: "tests.actions.test_forms.FORM",
+        4: "tests.bot.notifier.conftest",
+        5: "tests.bot.conftest.CONSOLE_TOKEN",
+        7: "tests.bot.notifier.test_service",
+    }
+
+
+def test_test_modules_share_helpers_only_through_tests_support():
+    test_modules = sorted({*ROOT.glob("tests/**/test_*.py"), *ROOT.glob("tests/**/conftest.py")})
+    assert ROOT / "tests" / "conftest.py" in test_modules
+    found = [
+        f"{path.relative_to(ROOT)}:{line} imports {module}"
+        for path in test_modules
+        for line, module in imports_of_other_tests(
+            path.read_text(encoding="utf-8"), path.relative_to(ROOT).parent.parts
+        ).items()
+    ]
+    assert found == [], "test modules share helpers only through tests/support/"

@@ -28,8 +28,18 @@ from common import keys
 from common.clarifications import OpenClarifications
 from common.media import MediaStore
 from common.settings import media_dir
-from tests.actions.test_notifications import forwarded_report, last_event, news
-from tests.support.actions import DOMAIN, JPEG, make_tracker, run, slots_of, texts, tracking_entity
+from tests.support.actions import (
+    DOMAIN,
+    JPEG,
+    forwarded_report,
+    last_event,
+    make_tracker,
+    news,
+    run,
+    slots_of,
+    texts,
+    tracking_entity,
+)
 
 SENDER = "console:warga-1"
 

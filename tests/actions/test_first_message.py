@@ -8,8 +8,7 @@ from datetime import timedelta
 from actions.report.dates import today
 from actions.report.noted import date_told, place_told, purpose_told
 from actions.report.questions import AskCatatan
-from tests.actions.test_forms import FORM, form_run_tracker, validate
-from tests.support.actions import make_tracker, run, slots_of, texts
+from tests.support.actions import FORM, form_run_tracker, make_tracker, run, slots_of, texts, validate
 
 # A draft whose story is told (and its confirmation asked), so the form's next step is the title.
 TOLD = {"classification": "pengaduan", "isi": "Jalan berlubang besar, motor jatuh", "catatan": True}

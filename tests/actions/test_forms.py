@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import inspect
 from datetime import timedelta
 
 import pytest
-from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.report.dates import today
-from actions.report.form import ValidateReportForm
 from actions.report.questions import (
     AskInstansi,
     AskJudul,
@@ -21,36 +18,18 @@ from actions.report.questions import (
     AskTanggalKejadian,
 )
 from common.identity import pseudonym as user_ref
-from tests.support.actions import DOMAIN, confirmed_pengaduan, make_tracker, run, slots_of, texts
+from tests.support.actions import (
+    DOMAIN,
+    FORM,
+    confirmed_pengaduan,
+    form_run_tracker,
+    make_tracker,
+    run,
+    slots_of,
+    texts,
+    validate,
+)
 from tests.support.activity import facts
-
-FORM = ValidateReportForm()
-
-
-async def validate(
-    slot: str, text: str, slots: dict | None = None, intent: str = "out_of_scope", **message
-) -> tuple[dict, str]:
-    """Validates `text` as the answer to `slot`; returns (slots set, what the bot said)."""
-    dispatcher = CollectingDispatcher()
-    tracker = make_tracker(
-        {"classification": "pengaduan", **(slots or {})}, text=text, intent=intent, **message
-    )
-    result = getattr(FORM, f"validate_{slot}")(text, dispatcher, tracker, DOMAIN)
-    result = await result if inspect.isawaitable(result) else result
-    return result, texts(dispatcher.messages)
-
-
-def form_run_tracker(
-    slots: dict, candidates: dict, intent: str = "out_of_scope", text: str = "", **message
-) -> Tracker:
-    """The tracker Rasa's FormAction sends: the form's marker, then the extracted slot candidates."""
-    tracker = make_tracker(slots, text=text, intent=intent, active_loop="report_form", **message)
-    tracker.events = [{"event": "action", "name": "report_form"}] + [
-        {"event": "slot", "name": k, "value": v} for k, v in candidates.items()
-    ]
-    tracker.slots.update(candidates)
-    return tracker
-
 
 # --- which steps each classification asks ---
 

@@ -13,8 +13,7 @@ from actions.report.steps import resume_draft
 from common.messages import NEWS_TOLD, THEN_NEW, THEN_OPEN
 from common.reports import ReportsStore
 from common.workdays import due_day
-from tests.actions.test_notifications import AGENCY, news
-from tests.support.actions import file_report, make_tracker, run, texts
+from tests.support.actions import AGENCY, file_report, make_tracker, news, run, texts
 
 DRAFT = {"classification": "pengaduan", "isi": "Jalan berlubang besar di depan pasar.", "judul": None}
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import yaml
 from rasa_sdk.executor import CollectingDispatcher
@@ -27,43 +26,20 @@ from common.media import MediaStore
 from common.reports import ReportsStore
 from common.settings import media_dir
 from tests.support.actions import (
+    AGENCY,
     DOMAIN,
     JPEG,
     file_report,
+    forwarded_report,
+    last_event,
     make_tracker,
+    news,
     run,
     slots_of,
     texts,
     tracking_entity,
 )
 from tests.support.activity import facts
-
-AGENCY = "dpupr-kota-bandung"
-
-
-def news(tracking_id: str, event: dict[str, Any], **tracker: Any):
-    """The tracker as the notifier's trigger_intent leaves it."""
-    entities = [
-        {"entity": "tracking_id", "value": tracking_id},
-        {"entity": "lapor_event_id", "value": str(event["event_id"])},
-        {"entity": "lapor_status", "value": event["status"]},
-        {"entity": "lapor_message", "value": event["message"] or ""},
-    ]
-    return make_tracker(
-        text="EXTERNAL: news", intent="EXTERNAL_news", entities=entities, external=True, **tracker
-    )
-
-
-def last_event(view: dict[str, Any]) -> dict[str, Any]:
-    return view["events"][-1]
-
-
-async def forwarded_report(admin) -> str:
-    tracking_id = await file_report()
-    await admin.transition(tracking_id, "verified")
-    await admin.transition(tracking_id, "forwarded", agency_id=AGENCY)
-    return tracking_id
-
 
 # --- news ---
 

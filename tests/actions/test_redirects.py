@@ -13,8 +13,7 @@ from actions.report import texts as said
 from actions.report.dates import today
 from actions.report.draft import summary
 from actions.report.redirects import already_said, kind_asked
-from tests.actions.test_forms import FORM, form_run_tracker
-from tests.support.actions import make_tracker, run, slots_of, texts, tracking_entity
+from tests.support.actions import FORM, form_run_tracker, make_tracker, run, slots_of, texts, tracking_entity
 
 STORY = "jalan di depan rumah saya berlubang besar sejak kemarin, motor sering jatuh"
 # A pengaduan told and titled, at the date step.

@@ -17,9 +17,8 @@ from bot.channels.settings import ChannelSettings, TelegramSettings
 from bot.gateway.app import listening
 from bot.gateway.settings import GatewaySettings
 from tests.support import free_port, serving
-from tests.support.gateway import TELEGRAM_TOKEN, WEBHOOK_SECRET, Gateway, whatsapp_settings
+from tests.support.gateway import CONSOLE_TOKEN, TELEGRAM_TOKEN, WEBHOOK_SECRET, Gateway, whatsapp_settings
 
-CONSOLE_TOKEN = "console-secret-for-tests"
 LONG_PAYLOAD = '/inform{"instansi": "Dinas Pekerjaan Umum dan Penataan Ruang Kota Bandung"}'
 
 

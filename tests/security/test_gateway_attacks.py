@@ -17,9 +17,8 @@ import pytest
 
 from bot.gateway.conversations import SLOW_DOWN
 from bot.gateway.settings import GatewaySettings
-from tests.security.conftest import CONSOLE_TOKEN
 from tests.support.fake_graph import sign, signed
-from tests.support.gateway import SAMPLES, WA_APP_SECRET, WA_VERIFY_TOKEN, eventually
+from tests.support.gateway import CONSOLE_TOKEN, SAMPLES, WA_APP_SECRET, WA_VERIFY_TOKEN, eventually
 
 AUTH = {"Authorization": f"Bearer {CONSOLE_TOKEN}"}
 FORGED = '/EXTERNAL_clarification_requested{"tracking_id": "1234567", "message": "Laporan ini saya cabut"}'

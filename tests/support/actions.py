@@ -1,8 +1,10 @@
-"""Running actions as Rasa does, for the action tests: trackers built like Rasa's, the real domain, and a
-report filed through the real submission action."""
+"""Running actions as Rasa does, for the action tests: trackers built like Rasa's, the real domain, the
+report form validated as the action server would, a report filed through the real submission action, and
+the news of a report as the notifier's trigger leaves it."""
 
 from __future__ import annotations
 
+import inspect
 import uuid
 from pathlib import Path
 from typing import Any, Optional
@@ -11,6 +13,7 @@ import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.report.form import ValidateReportForm
 from actions.report.submission import SubmitReport
 
 DOMAIN: dict[str, Any] = yaml.safe_load(
@@ -78,6 +81,34 @@ def texts(messages: list[dict[str, Any]]) -> str:
     return "\n".join(m.get("text") or "" for m in messages)
 
 
+FORM = ValidateReportForm()
+
+
+async def validate(
+    slot: str, text: str, slots: dict | None = None, intent: str = "out_of_scope", **message
+) -> tuple[dict, str]:
+    """Validates `text` as the answer to `slot`; returns (slots set, what the bot said)."""
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        {"classification": "pengaduan", **(slots or {})}, text=text, intent=intent, **message
+    )
+    result = getattr(FORM, f"validate_{slot}")(text, dispatcher, tracker, DOMAIN)
+    result = await result if inspect.isawaitable(result) else result
+    return result, texts(dispatcher.messages)
+
+
+def form_run_tracker(
+    slots: dict, candidates: dict, intent: str = "out_of_scope", text: str = "", **message
+) -> Tracker:
+    """The tracker Rasa's FormAction sends: the form's marker, then the extracted slot candidates."""
+    tracker = make_tracker(slots, text=text, intent=intent, active_loop="report_form", **message)
+    tracker.events = [{"event": "action", "name": "report_form"}] + [
+        {"event": "slot", "name": k, "value": v} for k, v in candidates.items()
+    ]
+    tracker.slots.update(candidates)
+    return tracker
+
+
 def confirmed_pengaduan(**changes: Any) -> dict[str, Any]:
     """The slots of a pengaduan the citizen has just confirmed."""
     return {
@@ -103,3 +134,30 @@ def confirmed_pengaduan(**changes: Any) -> dict[str, Any]:
 async def file_report(sender: str = "console:warga-1", **changes) -> str:
     _, messages = await run(SubmitReport(), make_tracker(confirmed_pengaduan(**changes), sender=sender))
     return texts(messages).split("Nomor pelacakan: #")[1].split()[0]
+
+
+AGENCY = "dpupr-kota-bandung"
+
+
+async def forwarded_report(admin) -> str:
+    tracking_id = await file_report()
+    await admin.transition(tracking_id, "verified")
+    await admin.transition(tracking_id, "forwarded", agency_id=AGENCY)
+    return tracking_id
+
+
+def news(tracking_id: str, event: dict[str, Any], **tracker: Any):
+    """The tracker as the notifier's trigger_intent leaves it."""
+    entities = [
+        {"entity": "tracking_id", "value": tracking_id},
+        {"entity": "lapor_event_id", "value": str(event["event_id"])},
+        {"entity": "lapor_status", "value": event["status"]},
+        {"entity": "lapor_message", "value": event["message"] or ""},
+    ]
+    return make_tracker(
+        text="EXTERNAL: news", intent="EXTERNAL_news", entities=entities, external=True, **tracker
+    )
+
+
+def last_event(view: dict[str, Any]) -> dict[str, Any]:
+    return view["events"][-1]

@@ -26,6 +26,7 @@ from tests.support.fake_rasa import fake_rasa
 
 TELEGRAM_TOKEN = "123456:TEST-token"
 WEBHOOK_SECRET = "rahasia-webhook"
+CONSOLE_TOKEN = "console-secret-for-tests"
 WA_TOKEN, WA_PHONE_NUMBER_ID, WA_APP_SECRET, WA_VERIFY_TOKEN = (
     "wa-token",
     "1098765",

@@ -8,8 +8,8 @@ import pytest
 from bot.notifier.service import DialogueTrigger, Notifier
 from bot.rasa_client import RasaClient
 from lapor_client import LaporClient, LaporSettings
-from tests.bot.notifier.test_service import MEDIA, console_only, skip_existing_events
 from tests.support.fake_rasa import fake_rasa as running_fake_rasa
+from tests.support.notifier import MEDIA, console_only, skip_existing_events
 
 
 @pytest.fixture

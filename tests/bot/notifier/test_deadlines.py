@@ -14,7 +14,7 @@ from common import keys
 from common.inbox import ConsoleInbox
 from common.reports import ReportsStore
 from common.workdays import WIB, due_day, format_date
-from tests.bot.notifier.test_service import MEDIA, console_only, file_report
+from tests.support.notifier import MEDIA, console_only, file_report
 
 MORNING = datetime.combine(datetime.now(WIB).date(), time(9), WIB)
 NIGHT = datetime.combine(datetime.now(WIB).date(), time(22), WIB)

@@ -6,8 +6,6 @@ from __future__ import annotations
 import asyncio
 import json
 import signal
-import subprocess
-import sys
 import time
 
 import aiohttp
@@ -17,7 +15,7 @@ from bot.rasa_client import RasaClient
 from common import keys
 from common.inbox import ConsoleInbox
 from common.redis import async_client
-from tests.bot.notifier.test_service import MEDIA, ROOT, console_only, notifier_env
+from tests.support.notifier import MEDIA, console_only, notifier_env, start_notifier
 
 CITIZENS = [f"console:tunda{n}" for n in range(3)]
 
@@ -71,18 +69,17 @@ async def test_a_notifier_killed_right_after_taking_the_reminders_loses_none(
     new one started: every citizen is reminded, once."""
     await put_off_questions(redis_async)
     env = notifier_env(redis_url, fake_rasa[0], sandbox)
-    start = lambda: subprocess.Popen([sys.executable, "-m", "bot.notifier"], cwd=ROOT, env=env)  # noqa: E731
     started = asyncio.Event()
     watching = asyncio.create_task(first_write_to_reminders(redis_url, started))
     await started.wait()
-    process = start()
+    process = start_notifier(env)
     try:
         await asyncio.wait_for(watching, timeout=90)
         await redis_async.execute_command("CLIENT", "PAUSE", 20_000, "WRITE")
         process.send_signal(signal.SIGKILL)
         await asyncio.to_thread(process.wait, 20)
         await redis_async.execute_command("CLIENT", "UNPAUSE")
-        process = start()
+        process = start_notifier(env)
         inbox, told = ConsoleInbox(redis_async), {sender: [] for sender in CITIZENS}
         deadline = time.monotonic() + 90
         while not all(told.values()) and time.monotonic() < deadline:

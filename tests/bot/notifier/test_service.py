@@ -4,14 +4,8 @@ HTTP stand-in that records what it was asked and answers like Rasa's CollectingO
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import subprocess
-import sys
-import tempfile
 import time
-from datetime import date
-from pathlib import Path
 
 import aiohttp
 import pytest
@@ -23,48 +17,27 @@ from bot.rasa_client import RasaClient
 from common import activity, keys
 from common.identity import pseudonym as user_ref
 from common.inbox import ConsoleInbox
-from common.media import MediaStore
 from common.messages import THEN_NEW, THEN_OPEN, news_told
 from common.messages import BotMessage as Reply
 from common.offers import OfferedPayloads
 from common.redis import async_client
 from common.reports import ReportsStore
-from lapor_client import LaporClient
-from lapor_client.models import NewReport
 from tests.support.activity import facts
 from tests.support.fake_rasa import fake_rasa as running_fake_rasa
+from tests.support.notifier import (
+    MEDIA,
+    console_only,
+    file_report,
+    notifier_env,
+    skip_existing_events,
+    start_notifier,
+)
 from tests.support.redis_server import RestartableRedis
-
-ROOT = Path(__file__).resolve().parents[3]
-
-
-MEDIA = MediaStore(Path(tempfile.gettempdir()) / "notifier-test-media")
-
-
-def console_only(redis) -> ChannelOutbound:
-    return ChannelOutbound({"console": ConsoleOutbound(redis)}, OfferedPayloads(redis))
 
 
 def told(messages: list[dict]) -> list[str]:
     """Each event's line (the fake's), out of the messages a burst joined them into."""
     return [line for m in messages for line in m["text"].split("\n\n")]
-
-
-async def file_report(lapor: LaporClient, title: str = "Jalan berlubang") -> str:
-    report = NewReport(
-        classification="pengaduan",
-        title=title,
-        body="Lubang besar di depan pasar.",
-        incident_date=date(2026, 11, 20),
-    )
-    created = await lapor.create_report(report, idempotency_key=f"k-{time.monotonic_ns()}")
-    return created.tracking_id
-
-
-async def skip_existing_events(lapor: LaporClient, notifier: Notifier) -> None:
-    """The sandbox is shared by the module: start each test at the feed's end."""
-    await notifier.follow_feed_once()
-    await notifier.deliver_due_once()
 
 
 async def test_each_follower_hears_each_event_once_in_order(lapor, admin, redis_async, fake_rasa):
@@ -241,21 +214,9 @@ async def interrupted_run(
 ) -> list[str]:
     """Runs the notifier process, stops it with `sig` mid-burst, restarts it; returns what arrived."""
     inbox = ConsoleInbox(redis_async)
-    env = {
-        **os.environ,
-        "REDIS_URL": redis_url,
-        "RASA_URL": rasa_url,
-        "LAPOR_BASE_URL": sandbox.url,
-        "LAPOR_TOKEN": sandbox.token,
-        "NOTIFIER_POLL_SECONDS": "0.2",
-        "LOG_LEVEL": "WARNING",
-    }
-
-    def start() -> subprocess.Popen:
-        return subprocess.Popen([sys.executable, "-m", "bot.notifier"], cwd=ROOT, env=env)
-
+    env = notifier_env(redis_url, rasa_url, sandbox)
     received: list[dict] = []
-    process = start()
+    process = start_notifier(env)
     try:
         # Each phase may take long on a busy machine (the restarted notifier imports all it needs first).
         deadline = time.monotonic() + 90
@@ -265,7 +226,7 @@ async def interrupted_run(
         process.send_signal(sig)
         # Waited for in a thread: this loop serves the fake Rasa the notifier may be talking to.
         await asyncio.to_thread(process.wait, 20)
-        process = start()
+        process = start_notifier(env)
         deadline = time.monotonic() + 90
         while len(told(received)) < expected and time.monotonic() < deadline:
             received += await inbox.take(follower)
@@ -333,18 +294,6 @@ async def burst_of_100(lapor, admin, redis_async) -> dict[str, list[str]]:
     return following
 
 
-def notifier_env(redis_url, rasa_url, sandbox) -> dict[str, str]:
-    return {
-        **os.environ,
-        "REDIS_URL": redis_url,
-        "RASA_URL": rasa_url,
-        "LAPOR_BASE_URL": sandbox.url,
-        "LAPOR_TOKEN": sandbox.token,
-        "NOTIFIER_POLL_SECONDS": "0.2",
-        "LOG_LEVEL": "WARNING",
-    }
-
-
 async def collect(redis_async, expected: int, seconds: float = 90) -> dict[str, list[str]]:
     inbox = ConsoleInbox(redis_async)
     received: dict[str, list[str]] = {f: [] for f in FOLLOWERS}
@@ -374,14 +323,13 @@ async def test_two_notifiers_deliver_a_burst_of_100_once_each_in_order_even_when
 ):
     following = await burst_of_100(lapor, admin, redis_async)
     env = notifier_env(redis_url, fake_rasa[0], sandbox)
-    start = lambda: subprocess.Popen([sys.executable, "-m", "bot.notifier"], cwd=ROOT, env=env)  # noqa: E731
-    notifiers = [start(), start()]
+    notifiers = [start_notifier(env), start_notifier(env)]
     try:
         while len([k async for k in redis_async.scan_iter(keys.notifier_sent("*"))]) < 20:
             await asyncio.sleep(0.05)
         notifiers[0].send_signal(signal.SIGKILL)  # mid-burst
         await asyncio.to_thread(notifiers[0].wait, 20)
-        notifiers[0] = start()
+        notifiers[0] = start_notifier(env)
         received = await collect(redis_async, 100)
     finally:
         for process in notifiers:
@@ -402,9 +350,7 @@ async def test_a_notifier_goes_on_after_redis_restarts_under_it(lapor, admin, fa
     server = RestartableRedis(tmp_path)
     server.start()
     client = async_client(server.url)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot.notifier"], cwd=ROOT, env=notifier_env(server.url, fake_rasa[0], sandbox)
-    )
+    process = start_notifier(notifier_env(server.url, fake_rasa[0], sandbox))
     try:
         while await client.get(keys.NOTIFIER_CURSOR) is None:  # it read the feed to its end
             await asyncio.sleep(0.1)
