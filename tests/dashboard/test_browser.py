@@ -55,11 +55,14 @@ def browser(tmp_path):
 
 def log_in(driver, url: str, username: str) -> None:
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 
     driver.get(f"{url}/masuk")
     driver.find_element(By.NAME, "username").send_keys(username)
     driver.find_element(By.NAME, "password").send_keys(PASSWORD)
     driver.find_element(By.CSS_SELECTOR, "form[action='/masuk'] button").click()
+    # The click does not wait for the redirect: a page asked for before it lands is replaced by it.
+    WebDriverWait(driver, 20).until(lambda d: not d.current_url.endswith("/masuk"))
 
 
 def shoot(driver, name: str, size: tuple[int, int]) -> Path:
