@@ -7,6 +7,7 @@ Run with `python -m bot.local.train [--force]`.
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import subprocess
 import sys
@@ -53,13 +54,11 @@ def train_command(out_dir: Path = MODELS, fixed_name: str = "lapor", config: Pat
 
 
 def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--force", action="store_true", help="train even when the inputs did not change")
+    args = parser.parse_args(argv)  # an unknown option or --help stops here, before minutes of training
     wanted = fingerprint()
-    if (
-        "--force" not in argv
-        and MODEL.exists()
-        and FINGERPRINT.exists()
-        and FINGERPRINT.read_text() == wanted
-    ):
+    if not args.force and MODEL.exists() and FINGERPRINT.exists() and FINGERPRINT.read_text() == wanted:
         print("[train] model is up to date:", MODEL.relative_to(ROOT))
         return 0
     print("[train] training the Rasa model (a few minutes)...", flush=True)
