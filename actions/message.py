@@ -79,7 +79,8 @@ class CitizenMessage:
         """The message is one of `answers`, maybe with courtesies around it: "tidak pak, terima kasih"
         (which the NLU may take for a thank-you)."""
         words = self.plain.split()
-        return bool(words) and words[0] in answers and all(w in answers | _COURTESIES for w in words)
+        softened = answers | _COURTESIES
+        return bool(words) and words[0] in answers and all(w in softened for w in words)
 
     def skip(self) -> bool:
         return self.plain in _SKIP_WORDS or self.plain.startswith(("lewat", "skip")) or self.intent == "deny"

@@ -26,8 +26,7 @@ class OfferedPayloads:
     async def remember(self, sender: str, messages: Sequence[BotMessage]) -> None:
         async with self._redis.pipeline(transaction=True) as pipe:
             self.remember_in(pipe, sender, messages)
-            if len(pipe):
-                await pipe.execute()
+            await pipe.execute()  # nothing queued (no buttons): [] without a round trip
 
     def remember_in(self, pipe: Pipeline, sender: str, messages: Sequence[BotMessage]) -> None:
         """Queues `remember` on a pipeline that does more (the gateway's end of a turn)."""

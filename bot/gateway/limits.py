@@ -115,7 +115,7 @@ class RateLimit:
         """Counts the event and says whether it is within the limit."""
         async with self._redis.pipeline(transaction=True) as pipe:
             counted = self.count(pipe, subject)
-            results = await pipe.execute() if len(pipe) else []
+            results = await pipe.execute()  # an empty pipeline (no limit) answers [] without a round trip
         if counted.allowed(results):
             return True
         await self.refund(counted)
