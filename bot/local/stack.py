@@ -409,6 +409,7 @@ class Stack:
         service = self.service(name)
         self._signal(service, signal.SIGKILL)
         service.process.wait()
+        self._until_ports_released([service])
 
     def relaunch(self, name: str) -> None:
         """Starts a killed (or exited) service again with the same command, and waits until it answers."""
@@ -433,7 +434,16 @@ class Stack:
                 service.process.wait()
             # Whatever the service itself forked (workers, TensorFlow helpers) goes too.
             self._signal(service, signal.SIGKILL)
+        self._until_ports_released(self.services)
         self.services.clear()
+
+    @staticmethod
+    def _until_ports_released(services: list[Service], timeout: float = 10.0) -> None:
+        # A killed worker's copy of the listening socket closes only once that worker is gone: a
+        # service started again on the same port must not find it still taken.
+        deadline = time.monotonic() + timeout
+        while any(s.port and port_in_use(s.port) for s in services) and time.monotonic() < deadline:
+            time.sleep(0.05)
 
     @staticmethod
     def _signal(service: Service, sig: int) -> None:

@@ -9,6 +9,7 @@ import contextlib
 import hmac
 import json
 import logging
+import sys
 import tracemalloc
 import unicodedata
 
@@ -219,40 +220,55 @@ async def test_console_uploads_are_counted_per_user_and_hour(start_gateway):
     assert "terlalu banyak berkas" in told
 
 
+# The uploader runs in a process of its own, so that only the gateway's allocations are traced here
+# (bytes the uploader's socket has not yet sent would otherwise count as held).
+STALLING_UPLOADER = """
+import socket, sys, time
+port, request = int(sys.argv[1]), sys.stdin.buffer.read()
+uploads = []
+for _ in range(4):
+    upload = socket.create_connection(("127.0.0.1", port))
+    upload.sendall(request)
+    uploads.append(upload)
+time.sleep(60)
+"""
+
+
 async def test_uploads_are_streamed_to_disk_not_held_in_memory(start_gateway, tmp_path):
     """Four uploads stall after 600 kB each: the bytes wait on disk, the gateway's memory stays flat."""
     boundary, size = "batas", 600_000
-    head = (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="v.mp4"\r\n\r\n').encode()
+    part_head = f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="v.mp4"\r\n\r\n'
+    body = SAMPLES["mp4"] + b"\x00" * (size - len(SAMPLES["mp4"]))
     tracemalloc.start()
     try:
         async with start_gateway() as gateway:
+            head = (
+                "POST /console/media?user_id=warga HTTP/1.1\r\nHost: x\r\n"
+                f"Authorization: Bearer {CONSOLE_TOKEN}\r\n"
+                f"Content-Type: multipart/form-data; boundary={boundary}\r\n"
+                f"Content-Length: {len(part_head) + size + 1000}\r\n\r\n{part_head}"
+            ).encode()
             before = tracemalloc.get_traced_memory()[0]
-            streams = []
-            for _ in range(4):
-                reader, writer = await asyncio.open_connection(
-                    "127.0.0.1", int(gateway.url.rsplit(":", 1)[1])
-                )
-                writer.write(
-                    (
-                        "POST /console/media?user_id=warga HTTP/1.1\r\nHost: x\r\n"
-                        f"Authorization: Bearer {CONSOLE_TOKEN}\r\n"
-                        f"Content-Type: multipart/form-data; boundary={boundary}\r\n"
-                        f"Content-Length: {len(head) + size + 1000}\r\n\r\n"
-                    ).encode()
-                    + head
-                    + SAMPLES["mp4"]
-                    + b"\x00" * (size - len(SAMPLES["mp4"]))
-                )
-                await writer.drain()
-                streams.append(writer)
-            media = tmp_path / "media"
-            spooled = size - 100_000  # all but what is still in flight or in buffers
-            await eventually(
-                lambda: [p.stat().st_size >= spooled for p in media.glob(".tmp-*")] == [True] * 4, timeout=10
+            uploader = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-c",
+                STALLING_UPLOADER,
+                gateway.url.rsplit(":", 1)[1],
+                stdin=asyncio.subprocess.PIPE,
             )
-            held = tracemalloc.get_traced_memory()[0] - before
-            for writer in streams:
-                writer.close()
+            try:
+                uploader.stdin.write(head + body)
+                uploader.stdin.close()
+                media = tmp_path / "media"
+                spooled = size - 100_000  # all but what is still in flight or in buffers
+                await eventually(
+                    lambda: [p.stat().st_size >= spooled for p in media.glob(".tmp-*")] == [True] * 4,
+                    timeout=10,
+                )
+                held = tracemalloc.get_traced_memory()[0] - before
+            finally:
+                uploader.kill()
+                await uploader.wait()
     finally:
         tracemalloc.stop()
     # 2 MB and more received; held in memory they would be all of it (the rest of the test session

@@ -1,4 +1,4 @@
-"""The run command's launcher: a clear message for a busy port, and no orphans after Ctrl-C."""
+"""The run command's launcher: a clear message for a busy port, no orphans after Ctrl-C, free ports after."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import time
 import psutil
 import pytest
 
-from bot.local.stack import ROOT, Ports, Stack, StackError
+from bot.local.stack import ROOT, Ports, Service, Stack, StackError, free_port, port_in_use
 
 
 def test_a_busy_port_is_named_and_nothing_is_started(tmp_path):
@@ -58,6 +58,42 @@ def test_our_rasa_runs_fixed_and_tuned_while_stock_rasa_keeps_its_own_code_and_s
         {"TF_INTRA_OP_PARALLELISM_THREADS": "", "TF_INTER_OP_PARALLELISM_THREADS": ""},
     )
     assert stock.env["SANIC_WORKERS"] == "1"
+
+
+# A server whose helper holds its listening socket a moment longer than the server itself lives
+# (as a worker process still dying does): the helper leaves the process group, so no signal of the
+# stack's reaches it, and closes the socket one second after its parent has gone.
+LINGERING_SERVER = """
+import os, signal, socket, sys, time
+server = socket.socket()
+server.bind(("127.0.0.1", int(sys.argv[1])))
+server.listen()
+parent = os.getpid()
+if os.fork() == 0:
+    os.setpgid(0, 0)
+    while os.getppid() == parent:
+        time.sleep(0.05)
+    time.sleep(1)
+    os._exit(0)
+signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+while True:
+    server.accept()[0].close()
+"""
+
+
+@pytest.mark.parametrize("how", ["stop", "kill"])
+def test_a_stopped_or_killed_service_has_let_go_of_its_port(tmp_path, how):
+    stack = Stack(Ports.free(), tmp_path, start_notifier=False)
+    port = free_port()
+    service = Service("lingering", [sys.executable, "-c", LINGERING_SERVER, str(port)], port)
+    stack.logs_dir.mkdir(parents=True)
+    stack._launch(service)
+    stack._wait_ready(service)
+    if how == "stop":
+        stack.stop()
+    else:
+        stack.kill("lingering")
+    assert not port_in_use(port)
 
 
 @pytest.mark.stack
