@@ -16,6 +16,15 @@ from common.messages import BotMessage
 
 OFFER_TTL_SECONDS = 24 * 3600
 MAX_OFFERS_KEPT = 200  # per citizen: more than any conversation shows in a day
+# Adding the offers and trimming the old ones, as one command of a turn's bookkeeping instead of four.
+# KEYS[1]: the citizen's offers; ARGV: now, the lifetime, how many are kept, then score/payload pairs.
+_REMEMBER = """
+local now, ttl = tonumber(ARGV[1]), tonumber(ARGV[2])
+redis.call('ZADD', KEYS[1], unpack(ARGV, 4))
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - ttl)
+redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -tonumber(ARGV[3]) - 1)
+redis.call('EXPIRE', KEYS[1], math.ceil(ttl))
+"""
 
 
 class OfferedPayloads:
@@ -24,20 +33,17 @@ class OfferedPayloads:
         self._ttl = ttl_seconds
 
     async def remember(self, sender: str, messages: Sequence[BotMessage]) -> None:
-        async with self._redis.pipeline(transaction=True) as pipe:
+        async with self._redis.pipeline(transaction=False) as pipe:
             self.remember_in(pipe, sender, messages)
             await pipe.execute()  # nothing queued (no buttons): [] without a round trip
 
     def remember_in(self, pipe: Pipeline, sender: str, messages: Sequence[BotMessage]) -> None:
         """Queues `remember` on a pipeline that does more (the gateway's end of a turn)."""
-        payloads = {b.payload: time.time() for m in messages for b in m.buttons if b.payload.startswith("/")}
-        if not payloads:
-            return
-        key = keys.offered_payloads(sender)
-        pipe.zadd(key, payloads)
-        pipe.zremrangebyscore(key, "-inf", time.time() - self._ttl)
-        pipe.zremrangebyrank(key, 0, -MAX_OFFERS_KEPT - 1)
-        pipe.expire(key, int(self._ttl))
+        now = time.time()
+        payloads = {b.payload for m in messages for b in m.buttons if b.payload.startswith("/")}
+        if payloads:
+            scored = [arg for payload in payloads for arg in (now, payload)]
+            pipe.eval(_REMEMBER, 1, keys.offered_payloads(sender), now, self._ttl, MAX_OFFERS_KEPT, *scored)
 
     def look_up(self, pipe: Pipeline, sender: str, payload: str) -> int:
         """Queues the look-up of a payload on a pipeline that does more (the gateway's start of a turn);

@@ -17,6 +17,7 @@ from collections.abc import AsyncIterator
 
 import aiohttp
 import redis.asyncio as aioredis
+import uvloop
 from aiohttp import web
 
 from bot.channels.console.inbound import ConsoleChannel
@@ -156,7 +157,9 @@ def main() -> None:
         require_shared_volume(settings.redis_url, settings.media_dir)
     except MediaNotShared as exc:
         raise SystemExit(str(exc)) from None
-    asyncio.run(_serve_until_signalled(settings))
+    # libuv's event loop: a turn's many small awaits (Redis, Rasa, the platform) cost less CPU than on
+    # asyncio's own loop.
+    uvloop.run(_serve_until_signalled(settings))
 
 
 @contextlib.asynccontextmanager

@@ -203,19 +203,18 @@ class Conversations:
             is_payload = incoming.text.startswith("/")
             offer_at = self._offers.look_up(pipe, incoming.sender, incoming.text) if is_payload else None
             results = await pipe.execute()
+        allowed = counted.allowed(results)
         if (
             incoming.message_id is not None
             and not results[0]
             and not await self._await_other_attempt(incoming)
         ):
-            await self._rate.refund(counted)  # a redelivery is no new message of the citizen's
+            if allowed:
+                await self._rate.refund(counted)  # a redelivery is no new message of the citizen's
             return None
         await activity.conversation_seen(
             self._redis, results[silence_ended_at], conversation, incoming.channel
         )
-        allowed = counted.allowed(results)
-        if not allowed:
-            await self._rate.refund(counted)
         offered = offer_at is not None and self._offers.offered(results[offer_at])
         return _TurnStart(allowed=allowed, offered=offered)
 
