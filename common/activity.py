@@ -10,9 +10,9 @@ a Redis stream, one entry per fact, fields `kind` plus the kind's fields as stri
 booleans as "1"/"0"). Lifetime: entries older than RETENTION_DAYS are trimmed at each write, so the
 stream itself holds more than the 13 months of history the dashboard must be able to rebuild from.
 
-Key `app:activity:active:<pseudonym>` (owner: this module, `restart_silence`): a string that expires
-CONVERSATION_IDLE_SECONDS after a citizen's latest message, so that the first message after a silence counts
-as a new conversation.
+Key `app:activity:active:<pseudonym>` (owner: this module; set by the gateway's turn script in
+bot/gateway/conversations.py): a string that expires CONVERSATION_IDLE_SECONDS after a citizen's latest
+message, so that the first message after a silence counts as a new conversation (`conversation_seen`).
 
 No personal data: `conversation` is a pseudonym (common.identity.pseudonym), never a phone number or chat id,
 and no message text except a rating's comment, which the citizen gives for the Pemda to read.
@@ -27,7 +27,6 @@ from datetime import datetime
 from typing import Optional, Union
 
 import redis.asyncio as aioredis
-from redis.asyncio.client import Pipeline
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 
@@ -113,14 +112,8 @@ async def record(
             return
 
 
-def restart_silence(pipe: Pipeline, conversation: str) -> None:
-    """Queues, on the pipeline of a citizen's turn, the restart of the conversation's silence. Its result,
-    the value before, goes to `conversation_seen`."""
-    pipe.set(keys.activity_active(conversation), "1", ex=CONVERSATION_IDLE_SECONDS, get=True)
-
-
 async def conversation_seen(redis: aioredis.Redis, before: Optional[bytes], conversation: str, channel: str):
-    """Records `conversation_started` when the message came after a silence (nothing `before`)."""
+    """Records `conversation_started` when the message came after a silence (no silence mark `before`)."""
     if before is None:
         await record(redis, "conversation_started", conversation=conversation, channel=channel)
 

@@ -9,22 +9,32 @@ import time
 from collections.abc import Sequence
 
 import redis.asyncio as aioredis
-from redis.asyncio.client import Pipeline
 
 from common import keys
 from common.messages import BotMessage
 
 OFFER_TTL_SECONDS = 24 * 3600
 MAX_OFFERS_KEPT = 200  # per citizen: more than any conversation shows in a day
-# Adding the offers and trimming the old ones, as one command of a turn's bookkeeping instead of four.
-# KEYS[1]: the citizen's offers; ARGV: now, the lifetime, how many are kept, then score/payload pairs.
-_REMEMBER = """
-local now, ttl = tonumber(ARGV[1]), tonumber(ARGV[2])
-redis.call('ZADD', KEYS[1], unpack(ARGV, 4))
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - ttl)
-redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -tonumber(ARGV[3]) - 1)
-redis.call('EXPIRE', KEYS[1], math.ceil(ttl))
+# Adding offers and trimming the old ones, as a Lua function for any script that remembers offers among its
+# work (the gateway's end of a turn), so that it takes no round trip of its own. ARGV[first], ARGV[first+1],
+# ...: score, payload, score, payload (none: nothing to remember).
+REMEMBER_LUA = """
+local function remember_offers(key, now, ttl, kept, first)
+    if #ARGV < first then
+        return
+    end
+    redis.call('ZADD', key, unpack(ARGV, first))
+    redis.call('ZREMRANGEBYSCORE', key, '-inf', now - ttl)
+    redis.call('ZREMRANGEBYRANK', key, 0, -kept - 1)
+    redis.call('EXPIRE', key, math.ceil(ttl))
+end
 """
+_REMEMBER = (
+    REMEMBER_LUA
+    + """
+remember_offers(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), 4)
+"""
+)
 
 
 class OfferedPayloads:
@@ -33,24 +43,22 @@ class OfferedPayloads:
         self._ttl = ttl_seconds
 
     async def remember(self, sender: str, messages: Sequence[BotMessage]) -> None:
-        async with self._redis.pipeline(transaction=False) as pipe:
-            self.remember_in(pipe, sender, messages)
-            await pipe.execute()  # nothing queued (no buttons): [] without a round trip
+        if offers := self.scored(messages):
+            await self._redis.eval(_REMEMBER, 1, keys.offered_payloads(sender), *self.args(), *offers)
 
-    def remember_in(self, pipe: Pipeline, sender: str, messages: Sequence[BotMessage]) -> None:
-        """Queues `remember` on a pipeline that does more (the gateway's end of a turn)."""
+    def args(self) -> tuple[float, float, int]:
+        """`remember_offers`'s arguments after the key: now, the lifetime and how many are kept."""
+        return time.time(), self._ttl, MAX_OFFERS_KEPT
+
+    @staticmethod
+    def scored(messages: Sequence[BotMessage]) -> list[float | str]:
+        """The payloads of the messages' buttons, each after the time it was offered: `remember_offers`'s
+        last arguments."""
         now = time.time()
         payloads = {b.payload for m in messages for b in m.buttons if b.payload.startswith("/")}
-        if payloads:
-            scored = [arg for payload in payloads for arg in (now, payload)]
-            pipe.eval(_REMEMBER, 1, keys.offered_payloads(sender), now, self._ttl, MAX_OFFERS_KEPT, *scored)
+        return [arg for payload in payloads for arg in (now, payload)]
 
-    def look_up(self, pipe: Pipeline, sender: str, payload: str) -> int:
-        """Queues the look-up of a payload on a pipeline that does more (the gateway's start of a turn);
-        returns where its result will stand, for `offered`."""
-        pipe.zscore(keys.offered_payloads(sender), payload)
-        return len(pipe) - 1
-
-    def offered(self, offered_at: float | None) -> bool:
-        """Whether `look_up`'s result says the payload was offered recently."""
-        return offered_at is not None and offered_at >= time.time() - self._ttl
+    def offered(self, offered_at: bytes | float | None) -> bool:
+        """Whether a payload's score in the citizen's offers (when it was last offered; None: never, a
+        script's answer: bytes) is recent enough."""
+        return offered_at is not None and float(offered_at) >= time.time() - self._ttl

@@ -28,12 +28,12 @@ from typing import Any
 
 import redis.asyncio as aioredis
 
-from bot.gateway.limits import RateLimit
+from bot.gateway.limits import WINDOW_LUA, RateLimit
 from bot.rasa_client import RasaClient, RasaUnavailable
 from common import activity, keys
 from common.identity import Sender, pseudonym
 from common.messages import BotMessage
-from common.offers import OfferedPayloads
+from common.offers import REMEMBER_LUA, OfferedPayloads
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +54,41 @@ ASSISTANT_UNAVAILABLE = (
 SLOW_DOWN = (
     "Maaf, pesan Anda terlalu banyak dalam waktu singkat. Mohon tunggu sebentar (sekitar 1 menit), "
     "lalu kirim ulang pesan yang belum kami jawab."
+)
+
+# A turn's bookkeeping as one command before it and one after, since each round trip to Redis costs the
+# gateway more CPU than the work in it. The rate window and the offers are their owners' Lua functions.
+# KEYS: the delivery's mark, the conversation's silence (common.activity), the citizen's rate window and
+# offers. ARGV: 1 whether there is a mark (a delivery id), 2-3 the mark and its lifetime (ms), 4 the silence
+# (s), 5-8 `count_in_window`'s arguments, 9 the payload to look up ("" for typed text). Answers: claimed
+# (0 when answered or being answered already), the silence's mark before (nil: a new conversation),
+# allowed (1/0), when the payload was offered (nil: never).
+_START_TURN = (
+    WINDOW_LUA
+    + """
+local claimed = 1
+if ARGV[1] == '1' and not redis.call('SET', KEYS[1], ARGV[2], 'NX', 'PX', ARGV[3]) then
+    claimed = 0
+end
+local before = redis.call('SET', KEYS[2], '1', 'EX', ARGV[4], 'GET')
+local allowed = count_in_window(KEYS[3], tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7]), ARGV[8])
+local offered_at = false
+if ARGV[9] ~= '' then
+    offered_at = redis.call('ZSCORE', KEYS[4], ARGV[9])
+end
+return {claimed, before, allowed, offered_at}
+"""
+)
+# KEYS: the delivery's mark, the citizen's offers. ARGV: 1 whether there is a mark, 2-3 the mark and its
+# lifetime (s), 4-6 `remember_offers`' arguments, then the replies' payloads after their scores.
+_FINISH_TURN = (
+    REMEMBER_LUA
+    + """
+if ARGV[1] == '1' then
+    redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+end
+remember_offers(KEYS[2], tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6]), 7)
+"""
 )
 
 SHARE_LOCATION = "/share_location"
@@ -190,33 +225,31 @@ class Conversations:
         return bool(await self._redis.set(self._seen_key(incoming), DONE, nx=True, ex=DEDUPE_TTL_SECONDS))
 
     async def _start_turn(self, incoming: Incoming) -> _TurnStart | None:
-        """One round trip before the turn: marks the delivery as being answered, restarts the
-        conversation's silence, counts the message against the citizen's rate and, for a payload,
-        looks it up among those offered. None when the delivery was answered already."""
+        """One command before the turn: marks the delivery as being answered, restarts the conversation's
+        silence, counts the message against the citizen's rate and, for a payload, looks it up among those
+        offered. None when the delivery was answered already."""
         conversation = pseudonym(incoming.sender)
-        async with self._redis.pipeline(transaction=False) as pipe:
-            if incoming.message_id is not None:
-                pipe.set(self._seen_key(incoming), IN_PROGRESS, nx=True, px=self._in_progress_ms)
-            silence_ended_at = len(pipe)
-            activity.restart_silence(pipe, conversation)
-            counted = self._rate.count(pipe, incoming.sender)
-            is_payload = incoming.text.startswith("/")
-            offer_at = self._offers.look_up(pipe, incoming.sender, incoming.text) if is_payload else None
-            results = await pipe.execute()
-        allowed = counted.allowed(results)
-        if (
-            incoming.message_id is not None
-            and not results[0]
-            and not await self._await_other_attempt(incoming)
-        ):
+        counted = self._rate.event(incoming.sender)
+        claimed, silence_ended, allowed, offered_at = await self._redis.eval(
+            _START_TURN,
+            4,
+            self._seen_key(incoming),
+            keys.activity_active(conversation),
+            counted.key,
+            keys.offered_payloads(incoming.sender),
+            int(incoming.message_id is not None),
+            IN_PROGRESS,
+            self._in_progress_ms,
+            activity.CONVERSATION_IDLE_SECONDS,
+            *counted.args,
+            incoming.text if incoming.text.startswith("/") else "",
+        )
+        if not claimed and not await self._await_other_attempt(incoming):
             if allowed:
                 await self._rate.refund(counted)  # a redelivery is no new message of the citizen's
             return None
-        await activity.conversation_seen(
-            self._redis, results[silence_ended_at], conversation, incoming.channel
-        )
-        offered = offer_at is not None and self._offers.offered(results[offer_at])
-        return _TurnStart(allowed=allowed, offered=offered)
+        await activity.conversation_seen(self._redis, silence_ended, conversation, incoming.channel)
+        return _TurnStart(allowed=bool(allowed), offered=self._offers.offered(offered_at))
 
     async def _await_other_attempt(self, incoming: Incoming) -> bool:
         """Waits while the delivery is being answered elsewhere (a retry racing the first attempt, or a
@@ -231,12 +264,18 @@ class Conversations:
                 return True
 
     async def _finish_turn(self, incoming: Incoming, replies: list[BotMessage]) -> None:
-        """One round trip after the turn: the delivery is answered, and the replies' buttons offered."""
-        async with self._redis.pipeline(transaction=False) as pipe:
-            if incoming.message_id is not None:
-                pipe.set(self._seen_key(incoming), DONE, ex=DEDUPE_TTL_SECONDS)
-            self._offers.remember_in(pipe, incoming.sender, replies)
-            await pipe.execute()
+        """One command after the turn: the delivery is answered, and the replies' buttons offered."""
+        await self._redis.eval(
+            _FINISH_TURN,
+            2,
+            self._seen_key(incoming),
+            keys.offered_payloads(incoming.sender),
+            int(incoming.message_id is not None),
+            DONE,
+            DEDUPE_TTL_SECONDS,
+            *self._offers.args(),
+            *self._offers.scored(replies),
+        )
 
     async def release(self, incoming: Incoming) -> None:
         """Forgets a claimed delivery that was not processed, so the platform's retry is taken."""

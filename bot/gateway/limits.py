@@ -20,7 +20,6 @@ from typing import Any
 
 import redis.asyncio as aioredis
 from aiohttp import web
-from redis.asyncio.client import Pipeline
 
 from common import keys
 
@@ -70,30 +69,37 @@ def read_body_within(seconds: float) -> Callable[..., Awaitable[web.StreamRespon
     return middleware
 
 
-# The sliding window in one command: a turn's bookkeeping sends one instead of four, and a refused event
-# is never added (so it needs no refund). KEYS[1]: the window; ARGV: now, period, limit, the event.
-_COUNT_IN_WINDOW = """
-local now, period = tonumber(ARGV[1]), tonumber(ARGV[2])
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - period)
-if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then
-    return 0
+# The sliding window as a Lua function, for any script that counts an event among its work (the gateway's
+# turn, `RateLimit.allow`), so that counting takes no round trip of its own. A refused event is never
+# added, so it needs no refund. 1: allowed, 0: refused.
+WINDOW_LUA = """
+local function count_in_window(key, now, period, limit, event)
+    if limit <= 0 then
+        return 1
+    end
+    redis.call('ZREMRANGEBYSCORE', key, '-inf', now - period)
+    if redis.call('ZCARD', key) >= limit then
+        return 0
+    end
+    redis.call('ZADD', key, now, event)
+    redis.call('EXPIRE', key, period)
+    return 1
 end
-redis.call('ZADD', KEYS[1], now, ARGV[4])
-redis.call('EXPIRE', KEYS[1], period)
-return 1
 """
+_ALLOW = (
+    WINDOW_LUA
+    + """
+return count_in_window(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4])
+"""
+)
 
 
 @dataclass(frozen=True)
 class Counted:
-    """One event offered to `RateLimit.count` in a pipeline; read its verdict once the pipeline ran."""
+    """One event to count in a subject's window: `count_in_window(key, *args)` in a script."""
 
     key: str
-    event: str
-    result_index: int | None  # where the pipeline's results hold the verdict; None: no limit
-
-    def allowed(self, results: list[Any]) -> bool:
-        return self.result_index is None or results[self.result_index] == 1
+    args: tuple[float, int, int, str]  # now, period, limit, the event's own id
 
 
 class RateLimit:
@@ -106,26 +112,21 @@ class RateLimit:
         self._limit = limit
         self._period = period_seconds
 
-    def count(self, pipe: Pipeline, subject: str) -> Counted:
-        """Queues the counting of an event on `pipe`, so that a turn's bookkeeping takes one round trip.
-        An event counted that turns out not to be one (a redelivery) is `refund`ed."""
-        key, now = keys.rate_limit(self._name, subject), time.time()
-        event = f"{now}:{uuid.uuid4().hex[:8]}"
-        if self._limit <= 0:
-            return Counted(key, event, None)
-        pipe.eval(_COUNT_IN_WINDOW, 1, key, now, self._period, self._limit, event)
-        return Counted(key, event, len(pipe) - 1)
+    def event(self, subject: str) -> Counted:
+        """A new event of the subject's, for a script to count. One counted that turns out not to be one
+        (a redelivery) is `refund`ed."""
+        now, key = time.time(), keys.rate_limit(self._name, subject)
+        return Counted(key, (now, self._period, self._limit, f"{now}:{uuid.uuid4().hex[:8]}"))
 
     async def refund(self, counted: Counted) -> None:
-        if counted.result_index is not None:
-            await self._redis.zrem(counted.key, counted.event)
+        await self._redis.zrem(counted.key, counted.args[-1])
 
     async def allow(self, subject: str) -> bool:
         """Counts the event and says whether it is within the limit."""
-        async with self._redis.pipeline(transaction=False) as pipe:
-            counted = self.count(pipe, subject)
-            results = await pipe.execute()  # an empty pipeline (no limit) answers [] without a round trip
-        return counted.allowed(results)
+        if self._limit <= 0:
+            return True
+        counted = self.event(subject)
+        return await self._redis.eval(_ALLOW, 1, counted.key, *counted.args) == 1
 
     async def first_refusal(self, subject: str) -> bool:
         """True once per period for a subject over the limit: whom to tell, without answering a flood

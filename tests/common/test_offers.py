@@ -16,11 +16,7 @@ def offer(*payloads: str) -> list[BotMessage]:
 
 
 async def offered(redis, payload: str) -> bool:
-    offers = OfferedPayloads(redis)
-    async with redis.pipeline(transaction=False) as pipe:
-        offers.look_up(pipe, SENDER, payload)
-        (score,) = await pipe.execute()
-    return offers.offered(score)
+    return OfferedPayloads(redis).offered(await redis.zscore(keys.offered_payloads(SENDER), payload))
 
 
 async def test_offered_payloads_are_found_and_typed_text_or_others_payloads_are_not(redis_async):

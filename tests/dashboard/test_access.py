@@ -11,7 +11,6 @@ from bot.dashboard import keys
 from bot.dashboard.accounts import MAX_FAILURES, AccountError, Accounts, AuditLog, Sessions, csrf_matches
 from bot.local.stack import free_port
 from common import activity
-from common import keys as common_keys
 from tests.support.dashboard import dashboard_cli
 
 PASSWORD = "kata-sandi-panjang"
@@ -119,23 +118,3 @@ async def test_activity_refuses_unknown_kinds_and_fields_and_never_raises_on_red
     unreachable = aioredis.from_url(f"redis://127.0.0.1:{free_port()}/0", socket_connect_timeout=0.5)
     await activity.record(unreachable, "conversation_started", channel="telegram", conversation="u_x")
     await unreachable.close()
-
-
-async def _message_from(redis_async, conversation):
-    async with redis_async.pipeline() as pipe:
-        activity.restart_silence(pipe, conversation)
-        (before,) = await pipe.execute()
-    await activity.conversation_seen(redis_async, before, conversation, "telegram")
-
-
-async def test_a_conversation_starts_at_the_first_message_after_a_silence(redis_async):
-    for _ in range(3):
-        await _message_from(redis_async, "u_abc")
-    entries = await redis_async.xrange(activity.STREAM)
-    assert [e[b"kind"] for _, e in entries] == [b"conversation_started"]
-    assert (
-        0 < await redis_async.ttl(common_keys.activity_active("u_abc")) <= activity.CONVERSATION_IDLE_SECONDS
-    )
-    await redis_async.delete(common_keys.activity_active("u_abc"))  # the silence has passed
-    await _message_from(redis_async, "u_abc")
-    assert await redis_async.xlen(activity.STREAM) == 2

@@ -23,7 +23,7 @@ from bot.gateway.conversations import (
 )
 from bot.gateway.limits import MAX_JSON_DEPTH, load_json
 from bot.rasa_client import RasaClient, RasaUnavailable
-from common import keys
+from common import activity, keys
 from common.identity import pseudonym as user_ref
 from tests.support.activity import facts
 from tests.support.fake_rasa import fake_rasa as running_fake_rasa
@@ -56,6 +56,8 @@ async def test_a_conversation_is_recorded_once_per_spell_of_messages(conversatio
     for message_id in ("m1", "m1", "m2"):  # a redelivery, then the next message of the same spell
         await conversations.handle(Incoming("telegram", "42", "halo", message_id))
     await conversations.handle(Incoming("whatsapp", "62811", "halo", "w1"))
+    silence = await redis_async.ttl(keys.activity_active(user_ref("telegram:42")))
+    assert 0 < silence <= activity.CONVERSATION_IDLE_SECONDS
     await redis_async.delete(keys.activity_active(user_ref("telegram:42")))  # as after a long silence
     await conversations.handle(Incoming("telegram", "42", "halo lagi", "m3"))
     telegram = {
