@@ -39,3 +39,9 @@ def test_masking_keeps_the_first_and_last_four_digits():
         "NIK 3273********0001, HP 0812****7890, WA +6281*****7890. Jalan rusak di RT 03."
     )
     assert personal_numbers(mask_personal_numbers(story)) == []
+
+
+def test_a_pseudonym_whose_hash_has_a_long_run_of_digits_stays_whole_in_a_log_line():
+    # The probe's citizen "console:u09" is "u_67973969e1": its 8 digits were redacted as a number.
+    line = "turn done channel=console user=u_67973969e1 replies=3, hp 081234567890"
+    assert redact(line) == "turn done channel=console user=u_67973969e1 replies=3, hp [nomor]"
