@@ -170,7 +170,9 @@ ROUTING_NOT_FOUND = (
 
 # --- tujuan, privasi ---
 
-PURPOSE_MISSING = "Mohon tuliskan tujuan penggunaan informasinya."
+PURPOSE_MISSING = (
+    "Tujuan penggunaan wajib diisi untuk permintaan informasi. Mohon tuliskan singkat, misalnya: penelitian."
+)
 PRIVACY_CHOICES = "Pilih salah satu: Rahasia, Anonim, atau Biasa."
 PRIVACY_MEANINGS = {  # by choice (steps.PRIVACY)
     "rahasia": "🔒 Rahasia: laporan tidak tampil ke publik",

@@ -380,6 +380,13 @@ async def test_purpose_is_kept():
     assert slots == {"tujuan": "untuk penelitian skripsi"}
 
 
+@pytest.mark.parametrize("text, intent", [("lewati", "deny"), ("skip", "out_of_scope"), ("ok", "affirm")])
+async def test_a_skipped_purpose_is_asked_again_not_sent_as_the_purpose(text, intent):
+    # The probe's "lewati" reached LAPOR as "Tujuan penggunaan: lewati".
+    slots, said = await validate("tujuan", text, {"classification": "permintaan_informasi"}, intent=intent)
+    assert slots == {"tujuan": None} and "wajib" in said
+
+
 @pytest.mark.parametrize(
     "text, intent, expected",
     [
