@@ -63,6 +63,11 @@ _FILLER = {
     "menyampaikan",
     "sampaikan",
     "kasih",
+    # "bang gue mau complain nih" (Betawi)
+    "bang",
+    "abang",
+    "complain",
+    "komplen",
     # "gini min, sy mo nanya": an opening, not yet the question
     "gini",
     "begini",
@@ -257,11 +262,14 @@ def _without_filler(words: list[str]) -> list[str]:
 def suggest_title(body: str, limit: int = 60) -> str:
     """A short title from the first sentence, without greetings, the citizen's name and "saya mau lapor":
     what happened and where, within `limit` characters, cut between words."""
-    first = _first_sentence(without_introduction(body.strip()))
-    clause = first.split(",")[0]
-    # An opening clause of nothing but "mau lapor pak" gives way to the rest of the sentence.
-    words = _without_filler((clause if len(clause.split()) >= 3 else first).split())
-    words = words or _without_filler(first.split()) or first.split()
+    clauses = _first_sentence(without_introduction(body.strip())).split(",")
+    # An opening clause of nothing but "mau lapor pak" gives way to the next one, if any tells more.
+    while len(clauses) > 1 and not _without_filler(clauses[0].split()):
+        if not _without_filler(" ".join(clauses[1:]).split()):
+            break
+        clauses = clauses[1:]
+    first, clause = ",".join(clauses), clauses[0]
+    words = _without_filler((clause if len(clause.split()) >= 3 else first).split()) or first.split()
     chosen = _without_dangling_end(words) if _fits(words, limit) else _what_and_where(words, limit)
     title = " ".join(chosen).strip(" ,.;:!?-") or texts.UNTITLED
     return title[:1].upper() + title[1:]
