@@ -63,6 +63,13 @@ _FILLER = {
     "menyampaikan",
     "sampaikan",
     "kasih",
+    # "mau minta informasi min, data penerima bansos …": the request, before what is asked for
+    "minta",
+    "meminta",
+    "informasi",
+    "info",
+    "permintaan",
+    "permohonan",
     # "bang gue mau complain nih" (Betawi)
     "bang",
     "abang",
