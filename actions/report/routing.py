@@ -47,7 +47,8 @@ TOPICS = [
         "dinas kesehatan",
     ),
     Topic(("ppdb", "zonasi", "daftar sekolah", "pendaftaran sekolah"), "ppdb", "dinas pendidikan"),
-    Topic(("pip", "kip", "beasiswa"), "bantuan pendidikan", "dinas pendidikan"),
+    # Whole words: "pipa PDAM bocor" and "kipas angin" are no school grants.
+    Topic(("pip ", "kip ", "beasiswa"), "bantuan pendidikan", "dinas pendidikan"),
     Topic(("sekolah", "guru", "murid", "siswa"), "pendidikan", "dinas pendidikan"),
     Topic(("sampah", "tps", "bau busuk"), "sampah", "lingkungan hidup"),
     Topic(("limbah", "pencemaran", "polusi", "asap pabrik", "tercemar"), "pencemaran", "lingkungan hidup"),
@@ -56,7 +57,7 @@ TOPICS = [
         "pungutan liar",
         "pemerintah",
     ),
-    Topic(("izin", "perizinan", "imb", "pbg", "nib"), "perizinan", "pemerintah"),
+    Topic(("izin", "perizinan", "imb ", "pbg", "nib "), "perizinan", "pemerintah"),  # not "imbas"
     Topic(("ktp", "e-ktp", "ektp", "blangko"), "ktp", "kependudukan"),
     Topic(("kartu keluarga", "kk "), "kartu keluarga", "kependudukan"),
     Topic(("akta", "akte"), "akta kelahiran", "kependudukan"),

@@ -17,6 +17,7 @@ from actions.report.questions import (
     AskLokasi,
     AskTanggalKejadian,
 )
+from actions.report.routing import find_topic
 from common.identity import pseudonym as user_ref
 from tests.support.actions import (
     DOMAIN,
@@ -288,6 +289,25 @@ async def test_the_evidence_question_counts_what_came():
 
 
 # --- routing ---
+
+
+@pytest.mark.parametrize(
+    "story, topic",
+    [
+        (
+            "pipa PDAM bocor di jl sukajadi kota bandung airnya muncrat ke jalan",
+            None,
+        ),  # was "bantuan pendidikan"
+        ("dana PIP anak saya belum cair", "bantuan pendidikan"),
+        ("kartu KIP kuliah saya ditolak", "bantuan pendidikan"),
+        ("kipas angin di puskesmas mati", "puskesmas"),
+        ("imbas proyek galian, air sumur warga keruh", None),
+        ("IMB rumah saya belum keluar 3 bulan", "perizinan"),
+    ],
+)
+def test_a_short_keyword_matches_a_whole_word_only(story, topic):
+    found = find_topic(story)
+    assert (found.category if found else None) == topic
 
 
 async def test_category_is_suggested_from_the_story_and_accepted(env):
