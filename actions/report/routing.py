@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Optional, Sequence, TypeVar
 
+from actions.report.titles import POLITE_PERMISSION
 from lapor_client.models import Agency, Category
 
 Named = TypeVar("Named", Category, Agency)
@@ -73,9 +74,13 @@ def normalise(text: str) -> str:
     return " " + re.sub(r"\s+", " ", re.sub(r"[^a-z0-9 ]+", " ", text.lower())).strip() + " "
 
 
+_COURTESY = re.compile(rf"\b{POLITE_PERMISSION}", re.IGNORECASE)
+
+
 def find_topic(text: str) -> Optional[Topic]:
-    """The topic with the most keywords in the text (the first listed wins a tie)."""
-    said = normalise(text)
+    """The topic with the most keywords in the text (the first listed wins a tie); "izin lapor pak" is
+    no permit."""
+    said = normalise(_COURTESY.sub(" ", text))
     scored = [(sum(f" {k}" in said for k in t.keywords), -i, t) for i, t in enumerate(TOPICS)]
     best = max(scored, key=lambda s: s[:2])
     return best[2] if best[0] else None

@@ -104,10 +104,16 @@ _FILLER = {
 }
 
 
+# "izin lapor pak", "mohon izin bertanya": a courtesy, not a permit ("izin usaha ditolak" is one).
+POLITE_PERMISSION = (
+    r"(?:mohon\s+)?(?:izin|ijin)(?=\s*(?:[,.!?]|$|(?:lapor|melapor|bertanya|tanya|nanya|menyampaikan"
+    r"|pak|bu|bapak|ibu|min|kak|mas|mbak|admin)\b))(?:\s+(?:lapor|melapor|bertanya|tanya|nanya|menyampaikan))?"
+)
 # Greetings and polite openings a story may start with, before what happened ("Bapak" only as an
 # address: "Ibu saya sakit" is the story).
 _GREETING = re.compile(
     r"^(?:assalamu'?alaikum(?:\s+(?:wr\.?\s*wb\.?|warahmatullahi\s+wabarakatuh))?|salam(?:\s+sejahtera)?"
+    rf"|{POLITE_PERMISSION}"
     r"|selamat\s+(?:pagi|siang|sore|malam)|nuwun\s+sewu|punten|permisi|(?:mohon\s+)?maaf(?:\s+mengganggu)?"
     r"|sebelumnya|halo|hallo|hai|hi|perkenalkan|kenalkan|pak|bu|mas|mbak|kak|min|admin|gan|om"
     r"|sis|wr\.?\s*wb\.?|(?:bapak|ibu)(?:/(?:bapak|ibu))?(?=\s*[,.!]))\b[\s,.!?:;-]*",
