@@ -44,7 +44,9 @@ _ASKS_WHO_ANSWERS = re.compile(
     rf"|\b{_MACHINE}\s+(atau|ato|apa)\s+(orang|manusia)\b"
     r"|\b(balasan|dibalas|dibales|jawaban)\s+(otomatis|mesin)\b"
     r"|\b(orang|manusia|admin|mimin|petugas)\s+(beneran|asli|betulan|sungguhan|nyata)\b"
-    r"|\b(ini|kamu|km|anda)\s+(manusia|orang)\s*(atau|ato|apa|$)"
+    r"|\b(ini|kamu|km|anda)\s+(manusia|orang)\s*(atau|ato|apa|(bukan|bkn|kan)\s*$|$)"
+    # "ini siapa?", "kamu siapa sih": the whole message ("siapa ini yang buang sampah" is a story)
+    r"|^(?:(ini|kamu|km|anda)\s+siapa|siapa\s+(ini|kamu|km|anda))(\s+(sih|ya|kak|min|pak|bu))*$"
 )
 _SHORT_QUESTION_WORDS = 10  # a story that mentions a machine is no question about the assistant
 

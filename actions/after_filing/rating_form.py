@@ -167,6 +167,10 @@ class RateReport(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        if not tracker.get_slot("nilai_untuk"):
+            # The form ended at once: news of a completion with nothing to rate (a follower's). The news
+            # marker names the draft already (told.py); a second lead-in read "Kita lanjutkan … tadi:" twice.
+            return reset_slots(RATING_SLOTS) + resume_draft(tracker, named=False)
         await _send_rating(dispatcher, tracker)
         return reset_slots(RATING_SLOTS) + await after_answer(dispatcher, tracker)
 

@@ -118,7 +118,7 @@ ASK_WHICH_TO_ADD = 'Untuk laporan nomor berapa? Contoh: "tambah keterangan untuk
 # "nanti": the question stays open and is reminded once
 POSTPONED = (
     "Baik, tidak apa-apa. Pertanyaan untuk laporan #{id} tetap menunggu; saya ingatkan lagi {when}. "
-    'Bila sudah siap, ketik "jawab laporan {id}".'
+    'Bila sudah siap, ketik "jawab pertanyaan laporan {id}".'
 )
 REMIND_TODAY, REMIND_TOMORROW = "sekitar pukul {time}", "besok sekitar pukul {time}"
 FOLLOW_UP_POSTPONED = (

@@ -35,8 +35,9 @@ def resume_lead_in(tracker: Tracker) -> str:
     title = next(
         (t for t in (tracker.get_slot(s) for s in ("judul", "judul_saran")) if t and t != NOT_ASKED), ""
     )
-    title = title or suggest_title(tracker.get_slot("isi") or "", limit=RESUMED_TITLE_LENGTH)
-    if not title:
+    story = tracker.get_slot("isi")
+    title = title or (suggest_title(story, limit=RESUMED_TITLE_LENGTH) if story else "")
+    if not title or title == texts.UNTITLED:  # not "laporan laporan warga"
         return texts.RESUME_UNTITLED
     if len(title) > RESUMED_TITLE_LENGTH:
         title = title[: RESUMED_TITLE_LENGTH - 1].rstrip() + "…"

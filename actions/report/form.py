@@ -320,8 +320,10 @@ class ValidateReportForm(FormValidationAction):
     ) -> Slots:
         if value is None:
             return {}
-        text = CitizenMessage.of(tracker).text
-        if len(text) < 3:
+        reply = CitizenMessage.of(tracker)
+        text = reply.text
+        # A request for information states its purpose (UU KIP): "lewati" or a bare yes is none.
+        if len(text) < 3 or reply.skip() or reply.yes():
             dispatcher.utter_message(text=texts.PURPOSE_MISSING)
             return {"tujuan": None}
         return {"tujuan": text}

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Optional, Sequence, TypeVar
 
+from actions.report.titles import POLITE_PERMISSION
 from lapor_client.models import Agency, Category
 
 Named = TypeVar("Named", Category, Agency)
@@ -47,7 +48,8 @@ TOPICS = [
         "dinas kesehatan",
     ),
     Topic(("ppdb", "zonasi", "daftar sekolah", "pendaftaran sekolah"), "ppdb", "dinas pendidikan"),
-    Topic(("pip", "kip", "beasiswa"), "bantuan pendidikan", "dinas pendidikan"),
+    # Whole words: "pipa PDAM bocor" and "kipas angin" are no school grants.
+    Topic(("pip ", "kip ", "beasiswa"), "bantuan pendidikan", "dinas pendidikan"),
     Topic(("sekolah", "guru", "murid", "siswa"), "pendidikan", "dinas pendidikan"),
     Topic(("sampah", "tps", "bau busuk"), "sampah", "lingkungan hidup"),
     Topic(("limbah", "pencemaran", "polusi", "asap pabrik", "tercemar"), "pencemaran", "lingkungan hidup"),
@@ -56,7 +58,7 @@ TOPICS = [
         "pungutan liar",
         "pemerintah",
     ),
-    Topic(("izin", "perizinan", "imb", "pbg", "nib"), "perizinan", "pemerintah"),
+    Topic(("izin", "perizinan", "imb ", "pbg", "nib "), "perizinan", "pemerintah"),  # not "imbas"
     Topic(("ktp", "e-ktp", "ektp", "blangko"), "ktp", "kependudukan"),
     Topic(("kartu keluarga", "kk "), "kartu keluarga", "kependudukan"),
     Topic(("akta", "akte"), "akta kelahiran", "kependudukan"),
@@ -72,9 +74,13 @@ def normalise(text: str) -> str:
     return " " + re.sub(r"\s+", " ", re.sub(r"[^a-z0-9 ]+", " ", text.lower())).strip() + " "
 
 
+_COURTESY = re.compile(rf"\b{POLITE_PERMISSION}", re.IGNORECASE)
+
+
 def find_topic(text: str) -> Optional[Topic]:
-    """The topic with the most keywords in the text (the first listed wins a tie)."""
-    said = normalise(text)
+    """The topic with the most keywords in the text (the first listed wins a tie); "izin lapor pak" is
+    no permit."""
+    said = normalise(_COURTESY.sub(" ", text))
     scored = [(sum(f" {k}" in said for k in t.keywords), -i, t) for i, t in enumerate(TOPICS)]
     best = max(scored, key=lambda s: s[:2])
     return best[2] if best[0] else None

@@ -26,10 +26,12 @@ from common.reports import ReportsStore
 from lapor_client.errors import LaporError
 
 
-def delivered_message(report: DeliveredReport, dispatcher: CollectingDispatcher, later: bool = False) -> None:
+def delivered_message(
+    report: DeliveredReport, dispatcher: CollectingDispatcher, later: bool = False, again: bool = False
+) -> None:
     check = f'/check_status{{"tracking_id": "{report.tracking_id}"}}'
     dispatcher.utter_message(
-        text=texts.delivered(report.tracking_id, report.title, later),
+        text=texts.delivered(report.tracking_id, report.title, later, again),
         buttons=[{"title": texts.CHECK_STATUS, "payload": check}],
     )
 
@@ -123,7 +125,7 @@ class ConfirmAgain(Action):
         except RedisError:
             sent, kept = None, False
         if sent:
-            delivered_message(sent, dispatcher)
+            delivered_message(sent, dispatcher, again=True)
         elif kept:
             dispatcher.utter_message(text=texts.SENDING)
         else:

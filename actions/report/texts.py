@@ -170,7 +170,9 @@ ROUTING_NOT_FOUND = (
 
 # --- tujuan, privasi ---
 
-PURPOSE_MISSING = "Mohon tuliskan tujuan penggunaan informasinya."
+PURPOSE_MISSING = (
+    "Tujuan penggunaan wajib diisi untuk permintaan informasi. Mohon tuliskan singkat, misalnya: penelitian."
+)
 PRIVACY_CHOICES = "Pilih salah satu: Rahasia, Anonim, atau Biasa."
 PRIVACY_MEANINGS = {  # by choice (steps.PRIVACY)
     "rahasia": "🔒 Rahasia: laporan tidak tampil ke publik",
@@ -245,11 +247,14 @@ REFUSED = (
 CHECK_STATUS = "🔎 Cek status"
 
 
-def delivered(tracking_id: str, title: str, later: bool) -> str:
-    """The tracking number, said at once or (`later`) when a kept report reached LAPOR."""
+def delivered(tracking_id: str, title: str, later: bool, again: bool = False) -> str:
+    """The tracking number, said at once, (`later`) when a kept report reached LAPOR, or (`again`) to a
+    "kirim"/"ya" after it was filed: that names the report, so no one takes it for a new one filed."""
+    named = f'"{title}"' if title else "Anda"
     if later:
-        named = f'"{title}"' if title else "Anda"
         opening = f"✅ Kabar baik: laporan {named} sudah diterima LAPOR!."
+    elif again:
+        opening = f"✅ Laporan {named} sudah terkirim sebelumnya."
     else:
         opening = "✅ Laporan Anda terkirim!"
     return (

@@ -63,13 +63,57 @@ _FILLER = {
     "menyampaikan",
     "sampaikan",
     "kasih",
+    # "mau minta informasi min, data penerima bansos …": the request, before what is asked for
+    "minta",
+    "meminta",
+    "informasi",
+    "info",
+    "permintaan",
+    "permohonan",
+    # "bang gue mau complain nih" (Betawi)
+    "bang",
+    "abang",
+    "complain",
+    "komplen",
+    # "gini min, sy mo nanya": an opening, not yet the question
+    "gini",
+    "begini",
+    "nanya",
+    "tanya",
+    "bertanya",
+    # Sundanese and Javanese courtesies and "I want to report / to give": "punten kang, abdi bade masihan
+    # usulan", "nuwun sewu mas, kulo badhe matur"
+    "punten",
+    "permisi",
+    "nuwun",
+    "sewu",
+    "kang",
+    "teh",
+    "mas",
+    "mbak",
+    "abdi",
+    "kulo",
+    "kula",
+    "bade",
+    "badhe",
+    "hoyong",
+    "arep",
+    "masihan",
+    "matur",
+    "ngalaporkeun",
 }
 
 
+# "izin lapor pak", "mohon izin bertanya": a courtesy, not a permit ("izin usaha ditolak" is one).
+POLITE_PERMISSION = (
+    r"(?:mohon\s+)?(?:izin|ijin)(?=\s*(?:[,.!?]|$|(?:lapor|melapor|bertanya|tanya|nanya|menyampaikan"
+    r"|pak|bu|bapak|ibu|min|kak|mas|mbak|admin)\b))(?:\s+(?:lapor|melapor|bertanya|tanya|nanya|menyampaikan))?"
+)
 # Greetings and polite openings a story may start with, before what happened ("Bapak" only as an
 # address: "Ibu saya sakit" is the story).
 _GREETING = re.compile(
     r"^(?:assalamu'?alaikum(?:\s+(?:wr\.?\s*wb\.?|warahmatullahi\s+wabarakatuh))?|salam(?:\s+sejahtera)?"
+    rf"|{POLITE_PERMISSION}"
     r"|selamat\s+(?:pagi|siang|sore|malam)|nuwun\s+sewu|punten|permisi|(?:mohon\s+)?maaf(?:\s+mengganggu)?"
     r"|sebelumnya|halo|hallo|hai|hi|perkenalkan|kenalkan|pak|bu|mas|mbak|kak|min|admin|gan|om"
     r"|sis|wr\.?\s*wb\.?|(?:bapak|ibu)(?:/(?:bapak|ibu))?(?=\s*[,.!]))\b[\s,.!?:;-]*",
@@ -79,6 +123,12 @@ _I = r"(?:saya|sy|aku|abdi|kulo|kula)"  # "I", as citizens write it (Sundanese a
 # "nama saya X", "saya bernama X", "saya X" (X capitalised): the citizen's own name, never a title.
 _INTRODUCTION = re.compile(
     rf"^(?:nama\s+(?:{_I}|ku)(?:\s+adalah)?|{_I}\s+(?:bernama|adalah)|{_I}(?=\s+(?-i:[A-Z])))\s+",
+    re.IGNORECASE,
+)
+# A NIK or phone number the citizen opens with ("NIK 3273… no hp 0812…,"), with its label: never a title.
+_IDENTITY = re.compile(
+    r"^(?:(?:nik|no\.?\s*ktp|ktp|(?:no\.?|nomor)?\s*(?:hp|wa|telp|tlp|telepon))\s*[:.]?\s*)?"
+    r"\+?\d(?:[\s.-]?\d){7,}\b[\s,.;:-]*",
     re.IGNORECASE,
 )
 # Where the reporter lives: "dari RT 03 RW 05", "warga Desa Sukamaju", "tinggal di Jl. Melati".
@@ -113,10 +163,12 @@ def _drop_words(text: str, most: int, name: bool = False) -> str:
 
 
 def without_introduction(text: str) -> str:
-    """The text without its greetings and self-introduction ("Selamat siang, nama saya Budi dari RT 03,")."""
+    """The text without its greetings and self-introduction ("Selamat siang, nama saya Budi dari RT 03,",
+    "NIK 3273… no hp 0812…,")."""
     while True:
         before = text
         text = _GREETING.sub("", text.lstrip(" \t\n,.!?:;-"))
+        text = _IDENTITY.sub("", text)
         if intro := _INTRODUCTION.match(text):
             text = _drop_words(text[intro.end() :], most=4, name=True)
         if residence := _RESIDENCE.match(text):
@@ -162,6 +214,8 @@ _PLACE_STARTS = {"di", "depan", "dekat", "deket"}
 _DANGLING = {"di", "ke", "dari", "pada", "dan", "yang", "yg", "dengan", "dgn", "untuk", "utk", "karena"}
 _DANGLING |= {"krn", "sejak", "padahal", "sehingga", "atau", "tapi", "jl", "jln", "gg", "no", "nomor"}
 _DANGLING |= {"kec", "kel", "kab", "ds", "rt", "rw", "rt/rw", "blok", "kecamatan", "kelurahan", "kabupaten"}
+# "... mati udah", "... seminggu ga": a title cut before what is (not) done.
+_DANGLING |= {"udah", "udh", "sudah", "sdh", "ga", "gak", "nggak", "tidak", "tdk", "belum", "blm"}
 # Where what happened stops and its circumstances begin ("... ktp padahal katanya gratis").
 _CLAUSE_ENDS = {"dan", "padahal", "sehingga", "karena", "krn", "yang", "yg", "tapi", "namun", "sejak"}
 
@@ -211,15 +265,24 @@ def _what_and_where(words: list[str], limit: int) -> list[str]:
     return _cut(what, limit) if inside_address else plain  # "... di perumahan" without its name: no place
 
 
+def _without_filler(words: list[str]) -> list[str]:
+    """The words from the first one that is not filler ("mau lapor pak, ada pungli" → "pungli")."""
+    while words and re.sub(r"\W", "", words[0].lower()) in _FILLER:
+        words = words[1:]
+    return words
+
+
 def suggest_title(body: str, limit: int = 60) -> str:
     """A short title from the first sentence, without greetings, the citizen's name and "saya mau lapor":
     what happened and where, within `limit` characters, cut between words."""
-    first = _first_sentence(without_introduction(body.strip()))
-    clause = first.split(",")[0]
-    words = (clause if len(clause.split()) >= 3 else first).split()
-    while words and re.sub(r"\W", "", words[0].lower()) in _FILLER:
-        words.pop(0)
-    words = words or first.split()
+    clauses = _first_sentence(without_introduction(body.strip())).split(",")
+    # An opening clause of nothing but "mau lapor pak" gives way to the next one, if any tells more.
+    while len(clauses) > 1 and not _without_filler(clauses[0].split()):
+        if not _without_filler(" ".join(clauses[1:]).split()):
+            break
+        clauses = clauses[1:]
+    first, clause = ",".join(clauses), clauses[0]
+    words = _without_filler((clause if len(clause.split()) >= 3 else first).split()) or first.split()
     chosen = _without_dangling_end(words) if _fits(words, limit) else _what_and_where(words, limit)
     title = " ".join(chosen).strip(" ,.;:!?-") or texts.UNTITLED
     return title[:1].upper() + title[1:]

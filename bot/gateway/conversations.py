@@ -150,14 +150,20 @@ class KeyedLock:
                 self._locks.pop(key, None)
 
 
+# Bidirectional embeddings, overrides and isolates: "\u202eharap perbaiki jalan" shows reversed wherever
+# the report is read (LAPOR's admins, the dashboard). Indonesian, and Arabic too, never need them.
+BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+
+
 def typed_text(text: str) -> str:
     """What a citizen typed, made safe to relay as text: without the leading run of slashes and of
     everything that could hide one (whitespace, invisible characters, stray combining marks,
-    look-alikes such as "／" or "∕"), so that no reading of it starts with "/"."""
+    look-alikes such as "／" or "∕"), so that no reading of it starts with "/", and without the
+    bidirectional controls that would show it in another order than it was written."""
     start = 0
     while start < len(text) and _hides_a_payload(text[start]):
         start += 1
-    return text[start:]
+    return text[start:].translate(BIDI_CONTROLS)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -86,7 +86,8 @@ async def test_nanti_keeps_the_question_open_and_reminds_once_by_day(env, admin)
 
     for _ in range(2):  # "nanti" twice: one reminder
         _, messages = await run(SendReply(), make_tracker({**slots, "balasan_nanti": True}))
-        assert "tetap menunggu" in texts(messages) and f"jawab laporan {tracking_id}" in texts(messages)
+        said = texts(messages)
+        assert "tetap menunggu" in said and f"jawab pertanyaan laporan {tracking_id}" in said
     assert [q["event_id"] for q in await OpenClarifications(env).list(SENDER)] == [str(event["event_id"])]
     assert await env.zcard(keys.ANSWER_REMINDERS) == 1
     assert await admin.replies(tracking_id) == []

@@ -17,6 +17,7 @@ from actions.report.questions import (
     AskLokasi,
     AskTanggalKejadian,
 )
+from actions.report.routing import find_topic
 from common.identity import pseudonym as user_ref
 from tests.support.actions import (
     DOMAIN,
@@ -290,6 +291,29 @@ async def test_the_evidence_question_counts_what_came():
 # --- routing ---
 
 
+@pytest.mark.parametrize(
+    "story, topic",
+    [
+        (
+            "pipa PDAM bocor di jl sukajadi kota bandung airnya muncrat ke jalan",
+            None,
+        ),  # was "bantuan pendidikan"
+        ("dana PIP anak saya belum cair", "bantuan pendidikan"),
+        ("kartu KIP kuliah saya ditolak", "bantuan pendidikan"),
+        ("kipas angin di puskesmas mati", "puskesmas"),
+        ("imbas proyek galian, air sumur warga keruh", None),
+        ("IMB rumah saya belum keluar 3 bulan", "perizinan"),
+        # "izin lapor pak" is a courtesy, not a permit
+        ("izin lapor pak, parkir liar di depan pasar bikin macet", "parkir liar"),
+        ("mohon izin, bansos tidak tepat sasaran di desa kami", "bantuan sosial"),
+        ("izin usaha saya ditolak tanpa alasan", "perizinan"),
+    ],
+)
+def test_a_short_keyword_or_a_courtesy_never_makes_the_topic(story, topic):
+    found = find_topic(story)
+    assert (found.category if found else None) == topic
+
+
 async def test_category_is_suggested_from_the_story_and_accepted(env):
     tracker = make_tracker({"isi": "Jalan di depan rumah berlubang besar dan aspalnya mengelupas"})
     events, messages = await run(AskKategori(), tracker)
@@ -378,6 +402,13 @@ async def test_purpose_is_kept():
         "tujuan", "untuk penelitian skripsi", {"classification": "permintaan_informasi"}
     )
     assert slots == {"tujuan": "untuk penelitian skripsi"}
+
+
+@pytest.mark.parametrize("text, intent", [("lewati", "deny"), ("skip", "out_of_scope"), ("ok", "affirm")])
+async def test_a_skipped_purpose_is_asked_again_not_sent_as_the_purpose(text, intent):
+    # The probe's "lewati" reached LAPOR as "Tujuan penggunaan: lewati".
+    slots, said = await validate("tujuan", text, {"classification": "permintaan_informasi"}, intent=intent)
+    assert slots == {"tujuan": None} and "wajib" in said
 
 
 @pytest.mark.parametrize(

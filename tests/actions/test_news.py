@@ -8,6 +8,7 @@ from datetime import datetime
 import pytest
 
 from actions.after_filing.news import NotifyClarification, NotifyStatus
+from actions.after_filing.rating_form import RateReport
 from actions.report.dates import format_date
 from actions.report.steps import resume_draft
 from common.messages import NEWS_TOLD, THEN_NEW, THEN_OPEN
@@ -93,3 +94,26 @@ def test_a_draft_taken_up_again_after_an_answer_is_named_before_its_question():
     assert [e["event"] for e in events] == ["bot", "active_loop"]
     assert events[0]["text"] == "Kita lanjutkan laporan lampu jalan mati di Jl. Dago tadi:"
     assert resume_draft(make_tracker({})) == []  # no draft: nothing to take up
+
+
+@pytest.mark.parametrize("story", [None, "Selamat siang pak"])
+def test_a_draft_without_a_story_yet_is_named_as_the_one_being_written(story):
+    # The probe's follower with a photo-only draft heard "Kita lanjutkan laporan laporan warga tadi:".
+    events = resume_draft(make_tracker({"classification": "pengaduan", "isi": story}))
+    assert events[0]["text"] == "Kita lanjutkan laporan yang sedang Anda isi tadi:"
+
+
+async def test_a_followers_completion_mid_draft_names_the_draft_once(env, admin):
+    """A completion goes to the rating form while a draft is open (notifications.yml); a follower has
+    nothing to rate, so the draft goes on, named once: by the news marker, not again by the rating."""
+    tracking_id = await file_report()
+    await admin.transition(tracking_id, "verified")
+    await admin.transition(tracking_id, "forwarded", agency_id=AGENCY)
+    done = (await admin.transition(tracking_id, "completed"))["events"][-1]
+    await ReportsStore(env).follow("console:tetangga", tracking_id)
+    draft = {"slots": DRAFT, "active_loop": "report_form", "sender": "console:tetangga"}
+    _, told = await run(NotifyStatus(), news(tracking_id, done, **draft))
+    events, said = await run(RateReport(), make_tracker(DRAFT, sender="console:tetangga"))
+    assert marker(told)["resume"] == "Kita lanjutkan laporan jalan berlubang besar di depan pasar tadi:"
+    assert said == [] and [e["event"] for e in events if e["event"] != "slot"] == ["active_loop"]
+    assert events[-1]["name"] == "report_form"

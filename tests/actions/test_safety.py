@@ -44,6 +44,10 @@ def test_a_past_or_recurring_matter_is_no_emergency(text):
         "ini admin beneran?",
         "kamu manusia atau bukan",
         "min ini bot ya?",
+        "kamu manusia bukan",
+        "ini orang kan?",
+        "ini siapa?",
+        "Kamu siapa sih min",
     ],
 )
 def test_asking_who_answers_is_recognised(text):
@@ -57,6 +61,8 @@ def test_asking_who_answers_is_recognised(text):
         "wah cepet jg ya balesnya, kamu kerja 24 jam ya?",
         "ini pintu otomatis rusak",
         "bot ini buat apa",
+        "ini orang bukan warga sini parkir sembarangan",
+        "siapa ini yang buang sampah sembarangan",
         "pak ini mesin pompa air di kampung kami rusak sudah seminggu tidak ada yang memperbaiki bot",
     ],
 )

@@ -246,6 +246,18 @@ async def test_a_crash_of_the_action_server_mid_submit_leaves_a_confirmed_draft_
     assert tracking_number(texts(said)) == first and await reports_filed() == [first]
 
 
+async def test_a_yes_after_the_report_was_filed_names_it_as_sent_before_never_as_a_new_filing(env):
+    """The probe's citizen at the daily limit answered "benar" and heard "✅ Laporan Anda terkirim!" with
+    the fifth report's number, as if the sixth had been filed."""
+    slots = a_draft_started(judul="Sampah numpuk di TPS")
+    _, said = await run(SubmitReport(), make_tracker(slots))
+    filed = tracking_number(texts(said))
+    _, said = await run(ConfirmAgain(), make_tracker(text="benar", intent="affirm"))
+    again = texts(said)
+    assert tracking_number(again) == filed and await reports_filed() == [filed]
+    assert '"Sampah numpuk di TPS" sudah terkirim sebelumnya' in again and "terkirim!" not in again
+
+
 async def test_kirim_with_nothing_confirmed_lately_gets_the_help(env):
     _, said = await run(ConfirmAgain(), make_tracker(text="ya", intent="affirm", sender="console:baru"))
     assert said == [{**said[0], "response": "utter_help"}]

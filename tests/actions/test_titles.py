@@ -7,7 +7,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.report import texts
 from actions.report.form import ValidateReportForm
-from actions.report.titles import is_only_introduction, suggest_title
+from actions.report.titles import describes_problem, is_only_introduction, suggest_title
 from tests.support.actions import DOMAIN, make_tracker
 
 OPENINGS = [
@@ -82,6 +82,42 @@ LONG_STORIES = [
         "Air pdam mati total tiga hari berturut-turut",
     ),
 ]
+
+
+# What citizens wrote in the outsider's probe: an opening clause of nothing but "mau lapor pak", a NIK and
+# a phone number first, a cut before "udah"/"ga".
+PROBED = [
+    (
+        "mau lapor pak, ada pungli parkir liar di alun-alun kota bandung tiap malam minggu",
+        "Pungli parkir liar di alun-alun",
+    ),
+    (
+        "nama saya Siti Rahmawati NIK 3273014509870002 no hp 081234567890, saya mau lapor pungli di "
+        "kantor kelurahan cipedes kota tasikmalaya, petugas minta 200rb buat bikin KK",
+        "Pungli di kantor kelurahan cipedes kota tasikmalaya",
+    ),
+    (
+        "lapor min, sampah di TPS pasar kosambi kota bandung udah seminggu ga diangkut, bau banget",
+        "Sampah di TPS pasar kosambi kota bandung udah seminggu",
+    ),
+    (
+        "gini min sy mo nanya, kenapa blangko ktp di disdukcapil kosong terus",
+        "Kenapa blangko ktp di disdukcapil kosong terus",
+    ),
+]
+
+
+@pytest.mark.parametrize("story, title", PROBED)
+def test_the_title_starts_at_the_problem_not_at_the_request_or_the_citizens_numbers(story, title):
+    assert suggest_title(story) == title
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["punten kang, abdi bade masihan usulan", "nuwun sewu mas, kulo badhe matur", "gini min sy mo nanya"],
+)
+def test_a_regional_courtesy_that_only_asks_to_report_tells_no_story(message):
+    assert not describes_problem(message)
 
 
 @pytest.mark.parametrize("story, title", LONG_STORIES)

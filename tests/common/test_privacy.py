@@ -39,3 +39,24 @@ def test_masking_keeps_the_first_and_last_four_digits():
         "NIK 3273********0001, HP 0812****7890, WA +6281*****7890. Jalan rusak di RT 03."
     )
     assert personal_numbers(mask_personal_numbers(story)) == []
+
+
+def test_a_pseudonym_whose_hash_has_a_long_run_of_digits_stays_whole_in_a_log_line():
+    # The probe's citizen "console:u09" is "u_67973969e1": its 8 digits were redacted as a number.
+    line = "turn done channel=console user=u_67973969e1 replies=3, hp 081234567890"
+    assert redact(line) == "turn done channel=console user=u_67973969e1 replies=3, hp [nomor]"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '{"text": "Budi Santoso", "event": "rest.message.received.timeout"}',
+        "{'text': 'Jl Melati 5', 'intent': 'inform'}",
+        '{"text": "kata \\"Budi\\" Santoso", "event": "x"}',
+    ],
+)
+def test_a_message_text_quoted_in_a_short_structured_line_is_not_logged(line):
+    # The probe found `{"text": "kirim", "event": "rest.message.received.timeout"}` in Rasa's log.
+    redacted = redact(line)
+    assert "Budi" not in redacted and "Melati" not in redacted and "Santoso" not in redacted
+    assert "[teks]" in redacted  # the line itself stays: short enough for the payload rule

@@ -15,6 +15,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.gateway.conversations import (
     ASSISTANT_UNAVAILABLE,
+    BIDI_CONTROLS,
     SHARE_LOCATION,
     SLOW_DOWN,
     Conversations,
@@ -150,9 +151,18 @@ def test_typed_text_never_reads_as_an_intent(prefix, rest):
     assert typed_text(typed) == typed
 
 
-@given(st.text(alphabet=st.characters(categories=["L", "N"]), min_size=1), st.text())
+@given(
+    st.text(alphabet=st.characters(categories=["L", "N"]), min_size=1),
+    st.text(alphabet=st.characters(exclude_characters="".join(map(chr, BIDI_CONTROLS)))),
+)
 def test_typed_text_leaves_ordinary_text_alone(first, rest):
     assert typed_text(first + rest) == first + rest
+
+
+def test_typed_text_drops_bidirectional_controls_that_would_reorder_a_report():
+    # From the probe: the story reached LAPOR with U+202E, shown reversed to whoever reads it.
+    typed = typed_text("\u202eharap perbaiki jalan\u202c di kota bandung ya pak 🙏 \u2067x\u2069")
+    assert typed == "harap perbaiki jalan di kota bandung ya pak 🙏 x"
 
 
 def test_json_depth_is_bounded_whatever_the_depth():
