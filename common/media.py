@@ -128,16 +128,22 @@ class MediaStore:
 
     async def save(self, data: bytes, filename: str | None = None) -> StoredMedia:
         """Checks and keeps the file; raises MediaRefused with the reason for the citizen."""
+        # In one thread: an image's re-encoding and the write would block the event loop, and each hop to a
+        # thread costs more than the checks around them.
+        return await asyncio.to_thread(self.keep, data, filename)
+
+    def keep(self, data: bytes, filename: str | None = None) -> StoredMedia:
+        """`save` for a caller in a thread already. Blocking (decoding, file system)."""
         if not data:
             raise MediaRefused(EMPTY)
         self.check_size(len(data))
         kind = filetype.guess(data)
         if kind is None or kind.extension not in self.allowed:
             raise MediaRefused(NOT_ALLOWED)
-        data = await asyncio.to_thread(without_metadata, data, kind.extension)
+        data = without_metadata(data, kind.extension)
         sha256 = hashlib.sha256(data).hexdigest()
         ref = f"{sha256}.{kind.extension}"
-        await asyncio.to_thread(self._write, ref, data)
+        self._write(ref, data)
         return StoredMedia(ref, _clean_filename(filename, kind.extension), kind.mime, len(data), sha256)
 
     def path_for(self, ref: str) -> Path:

@@ -154,8 +154,7 @@ class ConsoleChannel:
             with tempfile.NamedTemporaryFile(dir=self._store.root, prefix=_TMP_PREFIX) as spool:
                 await asyncio.wait_for(self._spool(part, spool), UPLOAD_SECONDS)
                 async with self._saving:
-                    spool.seek(0)
-                    stored = await self._store.save(await asyncio.to_thread(spool.read), part.filename)
+                    stored = await asyncio.to_thread(self._keep_spooled, spool, part.filename)
         except asyncio.TimeoutError:
             request.protocol.force_close()
             raise web.HTTPRequestTimeout() from None
@@ -163,6 +162,10 @@ class ConsoleChannel:
             return web.json_response({"messages": [{"text": refused.reason}]}, status=422)
         await self._uploads.add(user_id, stored)
         return web.json_response({"attachment": stored.to_json()})
+
+    def _keep_spooled(self, spool: IO[bytes], filename: str | None) -> StoredMedia:
+        spool.seek(0)
+        return self._store.keep(spool.read(), filename)
 
     async def _spool(self, part: BodyPartReader, spool: IO[bytes]) -> None:
         size = 0
