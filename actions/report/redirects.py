@@ -82,6 +82,33 @@ _ONLY_ASKING = re.compile(
     r"\b(?:tanya|nanya|bertanya|tanya2|minta\s+info\w*)\b",
     re.IGNORECASE,
 )
+# What a message the NLU took for no filing asks for, when offered to be filed (report/start.py): a
+# wish to ask or to be given information ("mau nanya dong, gimana cara dapetin data APBD …"), or to
+# propose ("saya mau kasih usulan biar …"); anything else is a pengaduan.
+_WISH = r"(?:mau|mo|ingin|pengen|pingin|pgn|boleh|bisa|izin|ijin|numpang|tolong|mohon|bade|badhe)"
+_TOLD_KINDS = {
+    INFORMASI: re.compile(
+        rf"\b{_WISH}\s+(?:\w+\s+)?(?:nanya|tanya|bertanya|menanyakan|nanyain)\b"
+        r"|\b(?:mau|mo|ingin|pengen|pingin|boleh|bisa|tolong|mohon|cara|caranya|gimana|bagaimana|gmn)\s+"
+        r"(?:\w+\s+)?(?:minta|meminta|dapat\w*|dapet\w*|mendapat\w*|memperoleh|akses|mengakses|lihat"
+        r"|melihat|unduh|download)\s+(?:\w+\s+)?(?:data|informasi|info|dokumen|salinan|rincian|daftar)\b",
+        re.IGNORECASE,
+    ),
+    ASPIRASI: re.compile(
+        rf"\b{_WISH}\s+(?:\w+\s+)?(?:usul\w*|saran|menyarankan|aspirasi)\b"
+        r"|\b(?:usul|usulan|usulkan|saran)\s+(?:saya\s+|kami\s+)?(?:agar|supaya|biar)\b",
+        re.IGNORECASE,
+    ),
+}
+
+
+def kind_told(text: str) -> str:
+    """The classification a message offered to be filed asks for: the first wish it says, else a
+    pengaduan."""
+    wishes = [(found.start(), kind) for kind, wish in _TOLD_KINDS.items() if (found := wish.search(text))]
+    return min(wishes)[1] if wishes else PENGADUAN
+
+
 KIND_CHANGE_MOST_WORDS = 10  # a longer message that names a kind is a story, not a change of mind
 
 
