@@ -109,14 +109,42 @@ def kind_told(text: str) -> str:
     return min(wishes)[1] if wishes else PENGADUAN
 
 
-KIND_CHANGE_MOST_WORDS = 10  # a longer message that names a kind is a story, not a change of mind
+KIND_CHANGE_MOST_WORDS = 10  # a longer message that names a kind is a story, unless it says "bukan …"
+# "eh bukan pengaduan deng, …", "ga jadi aspirasi, …": the kind the draft is said not to be.
+_NOT_KIND = {
+    kind: re.compile(rf"\b(?:bukan|bkn|ga|gak|nggak|ngga|tidak|tdk)\s+(?:jadi\s+|mau\s+)?(?:{words})\b", re.I)
+    for kind, words in {**_KIND_WORDS, PENGADUAN: _KIND_WORDS[PENGADUAN] + r"|ngadu|mengadu"}.items()
+}
+# … then what is wanted instead: a wish ("saya mau kasih usulan", "mau nanya") or "usulan aja".
+_WANTED_INSTEAD = {
+    **_TOLD_KINDS,
+    PENGADUAN: re.compile(rf"\b{_WISH}\s+(?:\w+\s+)?(?:ngadu|mengadu|lapor|melapor|komplain)\b", re.I),
+}
 
 
 def kind_asked(message: CitizenMessage, current: str) -> Optional[str]:
-    """The other classification a short "jadiin aspirasi aja" asks for, else None."""
-    if not message.text or len(message.plain.split()) > KIND_CHANGE_MOST_WORDS:
+    """The other classification a short "jadiin aspirasi aja" asks for, or a longer message that says
+    the draft is not its kind and wishes another ("eh bukan pengaduan deng, saya mau kasih usulan aja
+    biar …"), else None."""
+    if not message.text:
         return None
-    wanted = [kind for kind, pattern in _TO_KIND.items() if pattern.search(message.plain)]
-    if not wanted and _ONLY_ASKING.search(message.plain):
-        wanted = [INFORMASI]
+    wanted = _wanted_instead(message.plain, current)
+    if not wanted and len(message.plain.split()) <= KIND_CHANGE_MOST_WORDS:
+        wanted = [kind for kind, pattern in _TO_KIND.items() if pattern.search(message.plain)]
+        if not wanted and _ONLY_ASKING.search(message.plain):
+            wanted = [INFORMASI]
     return wanted[0] if len(wanted) == 1 and wanted[0] != current else None
+
+
+def _wanted_instead(plain: str, current: str) -> list[str]:
+    """The kinds wished for after the draft's own kind is denied ("bukan pengaduan, … mau usul …")."""
+    denied = current in _NOT_KIND and _NOT_KIND[current].search(plain)
+    if not denied:
+        return []
+    rest = plain[denied.end() :]
+    return [
+        kind
+        for kind, wish in _WANTED_INSTEAD.items()
+        if kind != current
+        and (wish.search(rest) or re.search(rf"\b(?:{_KIND_WORDS[kind]})\s+(?:aja|saja)\b", rest))
+    ]

@@ -206,3 +206,53 @@ async def test_a_story_that_says_later_is_no_goodbye():
 def test_a_yes_or_no_with_courtesies_around_it(text, yes, no):
     message = CitizenMessage("thank", text)  # what the NLU may make of "tidak pak, terima kasih"
     assert (message.yes(), message.no()) == (yes, no)
+
+
+@pytest.mark.parametrize(
+    "text, current, kind",
+    [
+        ("eh bukan pengaduan deng, saya mau kasih usulan aja biar jalannya dibeton", "pengaduan", "aspirasi"),
+        (
+            "ga jadi pengaduan, sebenernya saya mau nanya jadwal perbaikan jalan di kota bogor",
+            "pengaduan",
+            "permintaan_informasi",
+        ),
+        (
+            "bukan aspirasi, saya mau ngadu soal jalan rusak di depan rumah yang sudah lama",
+            "aspirasi",
+            "pengaduan",
+        ),
+        # Stories that merely name a kind, or deny something else, are no change of mind.
+        (
+            "bukan pengaduan pertama, sudah sering kami kirim usulan ke kelurahan tapi jalan tetap rusak",
+            "pengaduan",
+            None,
+        ),
+        (
+            "usulan warga soal jalan sudah kami ajukan sejak 2023 tapi belum ada informasi dari dinas",
+            "pengaduan",
+            None,
+        ),
+        (
+            "bukan saya yang mau nanya, tetangga saya yang jalannya rusak parah sekali sejak kemarin",
+            "pengaduan",
+            None,
+        ),
+        (
+            "minta informasi kapan jalan di depan rumah kami yang rusak parah ini akan diperbaiki ya",
+            "pengaduan",
+            None,
+        ),
+    ],
+)
+def test_a_change_of_kind_in_a_longer_sentence_says_which_kind_it_is_not(text, current, kind):
+    assert kind_asked(CitizenMessage("out_of_scope", text), current) == kind
+
+
+async def test_a_change_of_kind_in_a_longer_sentence_at_the_summary_of_the_story_is_applied():
+    told = {"tanggal_kejadian": "2026-11-20", "lokasi": "jl sukasari kota bogor", "lokasi_kode": "32.71"}
+    state = {**AT_DATE, "catatan": None, "catatan_awal": told, "judul": None, "requested_slot": "catatan"}
+    text = "eh bukan pengaduan deng, saya mau kasih usulan aja biar jalannya dibeton"
+    slots, bot = await answer(state, text, intent="file_aspiration")
+    assert slots["classification"] == "aspirasi" and "jadikan aspirasi" in bot
+    assert "isi" not in slots and slots["requested_slot"] == "catatan"  # the story kept, its summary again
