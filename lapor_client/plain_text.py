@@ -3,17 +3,35 @@
 Citizens' words go to LAPOR's web pages, where an agency officer reads them; `<script>` or
 `<img onerror=…>` in a title, or CR/LF in a file name (header injection in a multipart part), must never
 arrive there. Tags are removed (a script's or style's content with it), entities are left as typed
-(they are text, and LAPOR escapes what it shows), control characters are dropped.
+(they are text, and LAPOR escapes what it shows), control characters are dropped. Compatibility forms
+are folded first (NFKC: "ｊａｌａｎ ｒｕｓａｋ" is "jalan rusak" to LAPOR's search and to an officer, and
+"＜script＞" a tag), emoji left as drawn.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from itertools import groupby
+from operator import itemgetter
 
 _SCRIPT = re.compile(r"<\s*(script|style)\b[^>]*>.*?(<\s*/\s*\1\s*>|$)", re.I | re.S)
 _TAG = re.compile(r"</?\s*[a-zA-Z!][^<>]*>")
 _SPACES = re.compile(r"[ \t]+")
+_AS_EMOJI = "\ufe0f"  # the variation selector that draws the character before it as an emoji ("ℹ️", "‼️")
+
+
+def _folded(text: str) -> str:
+    """NFKC, except for symbols and characters drawn as emoji, which NFKC would spell out ("™" "TM",
+    "ℹ️" "i", "㊙" "秘")."""
+    drawn = [
+        unicodedata.category(ch) == "So" or text[i + 1 : i + 2] == _AS_EMOJI for i, ch in enumerate(text)
+    ]
+    pieces = []
+    for emoji, run in groupby(zip(drawn, text), key=itemgetter(0)):
+        chars = "".join(ch for _, ch in run)
+        pieces.append(chars if emoji else unicodedata.normalize("NFKC", chars))
+    return "".join(pieces)
 
 
 def _without_controls(text: str, keep_newlines: bool) -> str:
@@ -32,7 +50,7 @@ def plain(text: str | None, *, multiline: bool = True) -> str:
     """`text` without tags and control characters; one line unless `multiline`."""
     if not text:
         return ""
-    text = _TAG.sub("", _SCRIPT.sub("", text.replace("\r\n", "\n")))
+    text = _TAG.sub("", _SCRIPT.sub("", _folded(text).replace("\r\n", "\n")))
     text = _without_controls(text, keep_newlines=multiline)
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     return "\n".join(lines).strip()

@@ -47,3 +47,13 @@ def test_nothing_tag_like_or_control_survives(text):
     cleaned = plain(text, multiline=False)
     assert "\r" not in cleaned and "\n" not in cleaned and "\x00" not in cleaned
     assert "<script" not in cleaned.lower()
+
+
+def test_fullwidth_text_reaches_lapor_as_plain_letters_and_emoji_as_drawn():
+    typed = "ｊａｌａｎ ｒｕｓａｋ ｄｉ ｊｌ． ｍｅｒｄｅｋａ ５ 🚧 ℹ️ ™ 👨‍👩‍👧 1️⃣"
+    assert plain(typed) == "jalan rusak di jl. merdeka 5 🚧 ℹ️ ™ 👨‍👩‍👧 1️⃣"
+    assert plain("ｅ\u0301 ﬁlm") == "é film"  # composed, ligature spelled out
+
+
+def test_a_fullwidth_tag_is_folded_before_tags_are_removed():
+    assert "<script" not in plain("＜script＞alert(1)＜/script＞ jalan rusak")
