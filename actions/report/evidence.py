@@ -18,7 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import clients
 from actions.report import texts
-from actions.report.pins import region_of_pin
+from actions.report.pins import lies_abroad, region_of_pin
 from actions.report.steps import MAX_ATTACHMENTS
 from actions.report.titles import describes_problem
 from lapor_client.models import ATTACHMENT_TYPES
@@ -68,6 +68,9 @@ def shared_media_events(dispatcher: CollectingDispatcher, tracker: Tracker) -> l
             dispatcher.utter_message(text=line)
         return events
     if intent == "share_location" and (pin := shared_location(tracker)):
+        if lies_abroad(pin["lat"], pin["lon"]):  # the location step, if open, is asked again
+            dispatcher.utter_message(text=texts.PIN_ABROAD)
+            return []
         slots = pin_slots(pin)
         region = get_wilayah(slots["lokasi_kode"]) if slots["lokasi_kode"] else None
         dispatcher.utter_message(

@@ -8,6 +8,7 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.report.dates import today
+from actions.report.pins import lies_abroad
 from actions.report.questions import (
     AskInstansi,
     AskJudul,
@@ -473,3 +474,25 @@ async def test_a_step_can_be_named_directly_from_the_summary():
 async def test_the_title_question_offers_the_suggestion():
     _, messages = await run(AskJudul(), make_tracker({"judul_saran": "Jalan berlubang"}))
     assert "Jalan berlubang" in texts(messages) and messages[0]["buttons"][0]["payload"] == "/affirm"
+
+
+@pytest.mark.parametrize("abroad", [{"lat": 48.8566, "lon": 2.3522}, {"lat": 1.2903, "lon": 103.8519}])
+async def test_a_pin_abroad_is_refused_kindly_and_the_location_asked_again(abroad):
+    told = {"isi": "jalan berlubang besar di depan sekolah", "catatan": "tidak ditanyakan"}
+    at_place = {"classification": "pengaduan", **told, "judul": "Jalan berlubang", "tanggal_kejadian": "-"}
+    tracker = form_run_tracker(
+        {**at_place, "requested_slot": "lokasi"},
+        {},
+        intent="share_location",
+        text="/share_location",
+        metadata={"location": abroad},  # Paris; Singapore, across the strait from Batam
+    )
+    events, messages = await run(FORM, tracker)
+    slots = slots_of(events)
+    assert "lokasi_titik" not in slots and slots.get("lokasi") is None and slots["requested_slot"] == "lokasi"
+    assert "di luar Indonesia" in texts(messages) and "Lokasi diterima" not in texts(messages)
+
+
+def test_a_pin_in_batam_or_at_sea_is_not_abroad():
+    assert not lies_abroad(1.1301, 104.0529)  # Batam
+    assert not lies_abroad(-5.0, 110.0)  # the Java Sea, far from any town
