@@ -60,6 +60,19 @@ def only_a_date(message: CitizenMessage) -> Optional[str]:
     return iso if len(phrase.split()) >= len(message.plain.split()) else None
 
 
+# "eh tanggalnya salah, maksud saya kemarin", "eh bukan, maksud saya banjirnya kemarin sore".
+_CORRECTS = re.compile(r"\b(?:salah|keliru|ralat|koreksi|maksud\w*|bukan|bkn)\b")
+_NAMES_DATE = re.compile(r"\b(?:tanggal\w*|tgl\w*|harinya|waktunya|kejadiannya)\b")
+
+
+def date_corrected(message: CitizenMessage, free_text: bool) -> Optional[tuple[str, str]]:
+    """(iso date, as said) of a message that corrects the date at a later step; at a step whose answer
+    is free text (a title), only when it names the date too ("tanggalnya salah, …"). Else None."""
+    if not _CORRECTS.search(message.plain) or (free_text and not _NAMES_DATE.search(message.plain)):
+        return None
+    return date_told(message.text)
+
+
 # --- another kind of report ---
 
 _KIND_WORDS = {

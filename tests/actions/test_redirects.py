@@ -12,6 +12,7 @@ from actions.message import CitizenMessage
 from actions.report import texts as said
 from actions.report.dates import today
 from actions.report.draft import summary
+from actions.report.questions import AskCatatan
 from actions.report.redirects import already_said, kind_asked
 from tests.support.actions import FORM, form_run_tracker, make_tracker, run, slots_of, texts, tracking_entity
 
@@ -256,3 +257,38 @@ async def test_a_change_of_kind_in_a_longer_sentence_at_the_summary_of_the_story
     slots, bot = await answer(state, text, intent="file_aspiration")
     assert slots["classification"] == "aspirasi" and "jadikan aspirasi" in bot
     assert "isi" not in slots and slots["requested_slot"] == "catatan"  # the story kept, its summary again
+
+
+AT_EVIDENCE = {
+    **AT_PLACE,
+    "tanggal_kejadian": today().isoformat(),
+    "lokasi": "-",
+    "requested_slot": "lampiran_selesai",
+}
+
+
+async def test_a_date_correction_at_the_evidence_step_changes_the_date_and_asks_for_evidence_again():
+    slots, bot = await answer(AT_EVIDENCE, "eh tanggalnya salah, maksud saya kemarin", intent="deny")
+    assert slots["tanggal_kejadian"] == (today() - timedelta(days=1)).isoformat()
+    assert slots["lampiran_selesai"] is None and slots["requested_slot"] == "lampiran_selesai"  # not skipped
+    assert "Tanggal kejadian saya catat" in bot
+
+
+async def test_a_date_correction_at_the_storys_summary_is_the_date_it_shows_to_confirm():
+    noted = {"tanggal_kejadian": today().isoformat(), "tanggal_teks": "hari ini"}
+    state = {**AT_DATE, "catatan": None, "catatan_awal": noted, "judul": None, "requested_slot": "catatan"}
+    slots, bot = await answer(state, "eh bukan, maksud saya banjirnya kemarin sore", intent="deny")
+    yesterday = (today() - timedelta(days=1)).isoformat()
+    assert slots["catatan_awal"] == {"tanggal_kejadian": yesterday, "tanggal_teks": "kemarin sore"}
+    assert slots["catatan"] is None and slots["requested_slot"] == "catatan"  # not "Ubah": all asked again
+    assert "Tanggal kejadian saya catat" in bot
+    _, asked = await run(AskCatatan(), make_tracker({**state, **slots}))
+    assert "kemarin sore" in texts(asked) and "Benar?" in texts(asked)
+
+
+async def test_a_title_or_a_place_that_says_bukan_is_no_date_correction(env):
+    at_title = {**AT_DATE, "judul": None, "requested_slot": "judul"}
+    slots, bot = await answer(at_title, "Jalan rusak bukan main sejak kemarin")
+    assert "tanggal_kejadian" not in slots and "Tanggal kejadian saya catat" not in bot
+    slots, _ = await answer(AT_PLACE, "bukan di jl merdeka tapi jl sudirman kota bandung")
+    assert "tanggal_kejadian" not in slots and slots["lokasi"]
