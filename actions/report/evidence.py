@@ -18,6 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import clients
 from actions.report import texts
+from actions.report.draft import typed_place
 from actions.report.pins import lies_abroad, region_of_pin
 from actions.report.steps import MAX_ATTACHMENTS
 from actions.report.titles import describes_problem
@@ -71,11 +72,13 @@ def shared_media_events(dispatcher: CollectingDispatcher, tracker: Tracker) -> l
         if lies_abroad(pin["lat"], pin["lon"]):  # the location step, if open, is asked again
             dispatcher.utter_message(text=texts.PIN_ABROAD)
             return []
-        slots = pin_slots(pin)
+        slots = pin_slots(pin, tracker)
         region = get_wilayah(slots["lokasi_kode"]) if slots["lokasi_kode"] else None
-        dispatcher.utter_message(
-            text=texts.PIN_RECEIVED_IN.format(region=region.path) if region else texts.PIN_RECEIVED
-        )
+        if "lokasi" not in slots:  # added to the place typed before
+            said = texts.PIN_ADDED
+        else:
+            said = texts.PIN_RECEIVED_IN.format(region=region.path) if region else texts.PIN_RECEIVED
+        dispatcher.utter_message(text=said)
         return [SlotSet(slot, value) for slot, value in slots.items()]
     return []
 
@@ -92,9 +95,14 @@ def shared_location(tracker: Tracker) -> Optional[dict[str, float]]:
         return None
 
 
-def pin_slots(pin: dict[str, float]) -> dict[str, Any]:
-    """The location step's slots for a pin: the point, and the Kemendagri region it lies in (routing)."""
+def pin_slots(pin: dict[str, float], tracker: Tracker) -> dict[str, Any]:
+    """The location step's slots for a pin: the point, and the Kemendagri region it lies in (routing).
+    A place typed before in that same region stays the place, with its finer region: the pin only adds
+    the point (a later pin replaced "kampung melayu jakarta timur" by a point in "DKI Jakarta")."""
     region = region_of_pin(pin["lat"], pin["lon"])
+    code, typed_code = region.code if region else None, tracker.get_slot("lokasi_kode")
+    if typed_place(tracker) and typed_code and (not code or f"{typed_code}.".startswith(f"{code}.")):
+        return {"lokasi_titik": pin, "lokasi_kode": typed_code, "lokasi_pilihan": None}
     return {
         "lokasi": texts.PIN_PLACE.format(lat=pin["lat"], lon=pin["lon"]),
         "lokasi_titik": pin,
