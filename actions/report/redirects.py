@@ -123,10 +123,12 @@ def kind_told(text: str) -> str:
 
 
 KIND_CHANGE_MOST_WORDS = 10  # a longer message that names a kind is a story, unless it says "bukan …"
-# "eh bukan pengaduan deng, …", "ga jadi aspirasi, …": the kind the draft is said not to be.
+# "eh bukan pengaduan deng, …", "ga jadi aspirasi, …", "bukan mau ngadu, …": the kind the draft is said
+# not to be.
+_DENIED_WORDS = {**_KIND_WORDS, PENGADUAN: _KIND_WORDS[PENGADUAN] + r"|ngadu|mengadu"}
 _NOT_KIND = {
     kind: re.compile(rf"\b(?:bukan|bkn|ga|gak|nggak|ngga|tidak|tdk)\s+(?:jadi\s+|mau\s+)?(?:{words})\b", re.I)
-    for kind, words in {**_KIND_WORDS, PENGADUAN: _KIND_WORDS[PENGADUAN] + r"|ngadu|mengadu"}.items()
+    for kind, words in _DENIED_WORDS.items()
 }
 # … then what is wanted instead: a wish ("saya mau kasih usulan", "mau nanya") or "usulan aja".
 _WANTED_INSTEAD = {
