@@ -74,11 +74,12 @@ def shared_media_events(dispatcher: CollectingDispatcher, tracker: Tracker) -> l
             return []
         slots = pin_slots(pin, tracker)
         region = get_wilayah(slots["lokasi_kode"]) if slots["lokasi_kode"] else None
-        if "lokasi" not in slots:  # added to the place typed before
-            said = texts.PIN_ADDED
+        if "lokasi" not in slots:  # the point joins the place typed before
+            dispatcher.utter_message(text=texts.PIN_ADDED)
         else:
-            said = texts.PIN_RECEIVED_IN.format(region=region.path) if region else texts.PIN_RECEIVED
-        dispatcher.utter_message(text=said)
+            dispatcher.utter_message(
+                text=texts.PIN_RECEIVED_IN.format(region=region.path) if region else texts.PIN_RECEIVED
+            )
         return [SlotSet(slot, value) for slot, value in slots.items()]
     return []
 
