@@ -30,9 +30,33 @@ def clean_tracking_id(raw: str) -> str:
     return re.sub(r"\D", "", raw or "")
 
 
+TRACKING_DIGITS = 7  # LAPOR!'s tracking numbers
+# A number typed in groups: "#96035-21", "9603 521". Groups of two digits or more, joined by a space or
+# a dash: no date like 1-11-2026 (its day and month), no amount like 1.500.000 (dots).
+_GROUPED_NUMBER = re.compile(r"(?<![\d+])\d{2,}(?:(?: ?- ?| )\d{2,}){1,2}(?!\d)")
+
+
 def named_tracking_id(tracker: Tracker) -> str:
-    """The tracking number the citizen's latest message names (its entity), digits only; "" for none."""
+    """The tracking number the citizen's latest message names (its entity), digits only; a number typed
+    in groups is one number when its digits together are a tracking number; "" for none."""
+    grouped = grouped_number(tracker)
+    if len(grouped) == TRACKING_DIGITS:
+        return grouped
     return clean_tracking_id(next(tracker.get_latest_entity_values("tracking_id"), ""))
+
+
+def grouped_number(tracker: Tracker) -> str:
+    """The digits of a number the latest message types in groups, when it holds the tracking number the
+    NLU found in it ("#96035-21": 96035) or, with none found, has a tracking number's length; else ""."""
+    text = (tracker.latest_message or {}).get("text") or ""
+    found = clean_tracking_id(next(tracker.get_latest_entity_values("tracking_id"), ""))
+    if text.startswith("/") or len(found) == TRACKING_DIGITS:  # a button's payload names it whole
+        return ""
+    for groups in _GROUPED_NUMBER.finditer(text):
+        digits = clean_tracking_id(groups[0])
+        if (found in digits) if found else len(digits) == TRACKING_DIGITS:
+            return digits
+    return ""
 
 
 async def report_in_question(tracker: Tracker, store: ReportsStore, own: int = 5) -> tuple[str, list[str]]:
@@ -119,6 +143,9 @@ class CheckStatus(Action):
         tracking_id, own = await report_in_question(tracker, store)
         if not tracking_id:
             dispatcher.utter_message(text=texts.ASK_NUMBER, buttons=_report_buttons(own))
+            return []
+        if grouped_number(tracker) not in ("", tracking_id):  # "#96035-213": no number LAPOR! could know
+            dispatcher.utter_message(text=texts.NUMBER_LENGTH.format(digits=TRACKING_DIGITS))
             return []
         mine = await store.is_filed_by(tracker.sender_id, tracking_id)
         if not mine and not await store.is_following(tracker.sender_id, tracking_id):

@@ -43,6 +43,8 @@ ONLY_FOR_REPORTER = "Detail lengkap hanya untuk pelapornya, bila laporan dibuat 
 ASK_NUMBER = "Berapa nomor laporannya? Contoh: cek status 1916449"
 NO_REPORTS = "Anda belum punya laporan yang dibuat lewat layanan ini."
 NOT_FOUND = "Laporan #{id} tidak ditemukan. Periksa lagi nomornya (biasanya 7 angka, misalnya 1916449)."
+# A number typed in groups whose digits together are no tracking number ("#96035-213").
+NUMBER_LENGTH = "Nomor laporan terdiri dari {digits} angka, misalnya 1916449. Mohon periksa lagi nomornya."
 MY_REPORTS_HEADING = "📋 Laporan Anda:"
 MY_REPORT_LINE = "• #{id} {title}: {status}"
 MY_REPORT_WAITING = "• {title}: ⏳ menunggu dikirim ke LAPOR!"  # confirmed, not yet in LAPOR

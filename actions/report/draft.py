@@ -57,6 +57,8 @@ def summary(tracker: Tracker) -> str:
         shown["tanggal_kejadian"] = format_date(date.fromisoformat(slot("tanggal_kejadian")))
     if "lokasi" in steps or _chosen(slot("lokasi")):
         shown["lokasi"] = place_description(tracker) or texts.PLACE_SKIPPED
+        if (pin := slot("lokasi_titik")) and typed_place(tracker):
+            shown["lokasi"] = texts.PLACE_WITH_PIN.format(place=shown["lokasi"], **pin)
     if "lampiran_selesai" in steps:
         files = slot("lampiran") or []
         shown["lampiran_selesai"] = (
@@ -122,6 +124,12 @@ def place_description(tracker: Tracker) -> Optional[str]:
     return f"{typed} ({region.path})" if typed and region else typed
 
 
+def typed_place(tracker: Tracker) -> Optional[str]:
+    """The place as the citizen typed it (or the story told it), not a pin's point; None for none."""
+    place, pin = _chosen(tracker.get_slot("lokasi")), tracker.get_slot("lokasi_titik")
+    return None if pin and place == texts.PIN_PLACE.format(**pin) else place
+
+
 def _chosen(value: Optional[str]) -> Optional[str]:
     return None if value in (None, SKIPPED, FOR_ADMINS, NOT_ASKED) else value
 
@@ -144,7 +152,7 @@ def pending_report(tracker: Tracker) -> PendingReport:
         location = Location(
             lat=pin.get("lat"),
             lon=pin.get("lon"),
-            address=None if pin else place_description(tracker),
+            address=place_description(tracker) if typed_place(tracker) else None,
             region_code=slot("lokasi_kode"),
         )
     anonymous, confidential = PRIVACY[slot("privasi") or SAFER_PRIVACY]

@@ -18,7 +18,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import clients
 from actions.report import texts
-from actions.report.pins import region_of_pin
+from actions.report.draft import typed_place
+from actions.report.pins import lies_abroad, region_of_pin
 from actions.report.steps import MAX_ATTACHMENTS
 from actions.report.titles import describes_problem
 from lapor_client.models import ATTACHMENT_TYPES
@@ -68,11 +69,17 @@ def shared_media_events(dispatcher: CollectingDispatcher, tracker: Tracker) -> l
             dispatcher.utter_message(text=line)
         return events
     if intent == "share_location" and (pin := shared_location(tracker)):
-        slots = pin_slots(pin)
+        if lies_abroad(pin["lat"], pin["lon"]):  # the location step, if open, is asked again
+            dispatcher.utter_message(text=texts.PIN_ABROAD)
+            return []
+        slots = pin_slots(pin, tracker)
         region = get_wilayah(slots["lokasi_kode"]) if slots["lokasi_kode"] else None
-        dispatcher.utter_message(
-            text=texts.PIN_RECEIVED_IN.format(region=region.path) if region else texts.PIN_RECEIVED
-        )
+        if "lokasi" not in slots:  # the point joins the place typed before
+            dispatcher.utter_message(text=texts.PIN_ADDED)
+        else:
+            dispatcher.utter_message(
+                text=texts.PIN_RECEIVED_IN.format(region=region.path) if region else texts.PIN_RECEIVED
+            )
         return [SlotSet(slot, value) for slot, value in slots.items()]
     return []
 
@@ -89,9 +96,14 @@ def shared_location(tracker: Tracker) -> Optional[dict[str, float]]:
         return None
 
 
-def pin_slots(pin: dict[str, float]) -> dict[str, Any]:
-    """The location step's slots for a pin: the point, and the Kemendagri region it lies in (routing)."""
+def pin_slots(pin: dict[str, float], tracker: Tracker) -> dict[str, Any]:
+    """The location step's slots for a pin: the point, and the Kemendagri region it lies in (routing).
+    A place typed before in that same region stays the place, with its finer region: the pin only adds
+    the point (a later pin replaced "kampung melayu jakarta timur" by a point in "DKI Jakarta")."""
     region = region_of_pin(pin["lat"], pin["lon"])
+    code, typed_code = region.code if region else None, tracker.get_slot("lokasi_kode")
+    if typed_place(tracker) and typed_code and (not code or f"{typed_code}.".startswith(f"{code}.")):
+        return {"lokasi_titik": pin, "lokasi_kode": typed_code, "lokasi_pilihan": None}
     return {
         "lokasi": texts.PIN_PLACE.format(lat=pin["lat"], lon=pin["lon"]),
         "lokasi_titik": pin,

@@ -21,7 +21,7 @@ from actions.report.draft import holds_personal_numbers
 from actions.report.evidence import shared_media_events
 from actions.report.noted import date_told, place_told, purpose_told, what_story_tells
 from actions.report.places import resolve_place
-from actions.report.redirects import already_said, kind_asked, only_a_date, says_no_evidence
+from actions.report.redirects import already_said, date_corrected, kind_asked, only_a_date, says_no_evidence
 from actions.report.routing import find_topic, pick, suggest_category
 from actions.report.steps import (
     DETAILS,
@@ -466,6 +466,8 @@ async def _digression(
     if message.intent == "check_status" and not _step_reads(message, requested, tracker):
         await CheckStatus().run(dispatcher, tracker, domain)
         return []
+    if corrected := _date_corrected(dispatcher, message, requested, tracker):
+        return corrected
     if elsewhere := _for_another_step(dispatcher, message, requested, tracker):
         return elsewhere
     if _is_small_talk(message, requested):
@@ -510,6 +512,24 @@ def _for_another_step(
         dispatcher.utter_message(text=texts.DATE_NOTED.format(day=format_date(date.fromisoformat(day))))
         return [SlotSet("tanggal_kejadian", day), SlotSet("tanggal_lama", None)]
     return None
+
+
+def _date_corrected(
+    dispatcher: CollectingDispatcher, message: CitizenMessage, requested: str, tracker: Tracker
+) -> Optional[list]:
+    """A date correction said at a later step ("eh tanggalnya salah, maksud saya kemarin" at the evidence
+    step) changes the date, and the step is asked again; at the story's summary (catatan), the date it
+    shows to confirm."""
+    if requested in ("isi", "tanggal_kejadian") or "tanggal_kejadian" not in steps_for(tracker):
+        return None
+    if not (told := date_corrected(message, free_text=requested in ("judul", "tujuan"))):
+        return None
+    day, said = told
+    dispatcher.utter_message(text=texts.DATE_NOTED.format(day=format_date(date.fromisoformat(day))))
+    if requested == "catatan":
+        noted = {**(tracker.get_slot("catatan_awal") or {}), "tanggal_kejadian": day, "tanggal_teks": said}
+        return [SlotSet("catatan_awal", noted)]
+    return [SlotSet("tanggal_kejadian", day), SlotSet("tanggal_lama", None)]
 
 
 def _told_in_story(step: str, tracker: Tracker) -> Optional[str]:

@@ -105,6 +105,14 @@ def _towns() -> _Towns:
     return _Towns(tree, {i: town for i, town in enumerate(world) if town["country_code"] == "ID"})
 
 
+def lies_abroad(lat: float, lon: float) -> bool:
+    """True when the town nearest the pin is another country's (Paris; Singapore, not Batam); a pin far
+    from any town (at sea, in the forest) may still be Indonesia's."""
+    index = _towns()
+    _, nearest = index.tree.query((lat, lon), distance_upper_bound=MAX_DEGREES_TO_TOWN)
+    return int(nearest) < index.tree.n and int(nearest) not in index.indonesian
+
+
 def region_of_pin(lat: float, lon: float) -> Optional[Place]:
     """The kabupaten/kota (else the province) a pin in Indonesia lies in; None abroad, or at sea or in
     the forest far from any town."""

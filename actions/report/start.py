@@ -15,6 +15,7 @@ from actions.after_filing.additions import offer_addition, parked_evidence
 from actions.message import CitizenMessage
 from actions.report import texts
 from actions.report.form import as_buttons, story_slots
+from actions.report.redirects import kind_told
 from actions.report.steps import (
     CANCEL_ASKED,
     CLASSIFICATION_OF_INTENT,
@@ -129,8 +130,9 @@ class NoWrongDoor(Action):
 
 
 class FileOffered(Action):
-    """A yes after NoWrongDoor: the message offered becomes a pengaduan's story and the form asks the
-    next step at once; a yes after its plain answer is any yes out of context."""
+    """A yes after NoWrongDoor: the message offered becomes the story of the kind it asks for (a
+    pengaduan unless it asks for information or proposes, redirects.kind_told) and the form asks the next
+    step at once; a yes after its plain answer is any yes out of context."""
 
     def name(self) -> str:
         return "action_file_offered"
@@ -143,7 +145,7 @@ class FileOffered(Action):
             return await ConfirmAgain().run(dispatcher, tracker, domain)
         # A short emergency message ("ada kebakaran") is no story yet: the form asks for one.
         story = offered if describes_problem(offered) else None
-        events = await open_draft(dispatcher, tracker, PENGADUAN, story)
+        events = await open_draft(dispatcher, tracker, kind_told(offered), story)
         # The form is made active here, so it skips the check of its first answer (form.validate_isi):
         # the title suggestion and what the story tells are worked out now.
         tracker.add_slots([e for e in events if e.get("event") == "slot"])  # the draft the form will see

@@ -106,6 +106,9 @@ PLACE_UNKNOWN = (
 WHICH_CITY = "Di kabupaten/kota mana di {province}?"
 PIN_RECEIVED = "📍 Lokasi diterima."
 PIN_RECEIVED_IN = "📍 Lokasi diterima: {region}."
+PIN_ABROAD = "📍 Maaf, titik peta itu berada di luar Indonesia. Kirim lokasi lain, atau ketik alamatnya."
+PIN_ADDED = "📍 Titik peta diterima. Alamat yang Anda tulis tetap saya catat."
+PLACE_WITH_PIN = "{place}; titik peta ({lat:.5f}, {lon:.5f})"  # a typed address with a pin sent later
 PIN_PLACE = "Titik peta ({lat:.5f}, {lon:.5f})"  # a shared pin, as the summary shows it
 
 

@@ -57,7 +57,12 @@ def _resumed(lead_in: str, question: list[BotMessage]) -> list[BotMessage]:
     first = next((i for i, m in enumerate(question) if m.text), None)
     if first is None:
         return question
-    named = replace(question[first], text=f"{lead_in} {_lower_first(question[first].text)}")
+    asked = question[first].text
+    if lead_in.endswith(":") and ":" in asked.split("\n")[0]:
+        # "… tadi: ceritakan apa yang terjadi: masalahnya …" reads badly: the lead-in is its own sentence.
+        named = replace(question[first], text=f"{lead_in[:-1]}. {asked}")
+    else:
+        named = replace(question[first], text=f"{lead_in} {_lower_first(asked)}")
     return question[:first] + [named] + question[first + 1 :]
 
 

@@ -8,6 +8,8 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.report.dates import today
+from actions.report.draft import pending_report, summary
+from actions.report.pins import lies_abroad
 from actions.report.questions import (
     AskInstansi,
     AskJudul,
@@ -473,3 +475,57 @@ async def test_a_step_can_be_named_directly_from_the_summary():
 async def test_the_title_question_offers_the_suggestion():
     _, messages = await run(AskJudul(), make_tracker({"judul_saran": "Jalan berlubang"}))
     assert "Jalan berlubang" in texts(messages) and messages[0]["buttons"][0]["payload"] == "/affirm"
+
+
+@pytest.mark.parametrize("abroad", [{"lat": 48.8566, "lon": 2.3522}, {"lat": 1.2903, "lon": 103.8519}])
+async def test_a_pin_abroad_is_refused_kindly_and_the_location_asked_again(abroad):
+    told = {"isi": "jalan berlubang besar di depan sekolah", "catatan": "tidak ditanyakan"}
+    at_place = {"classification": "pengaduan", **told, "judul": "Jalan berlubang", "tanggal_kejadian": "-"}
+    tracker = form_run_tracker(
+        {**at_place, "requested_slot": "lokasi"},
+        {},
+        intent="share_location",
+        text="/share_location",
+        metadata={"location": abroad},  # Paris; Singapore, across the strait from Batam
+    )
+    events, messages = await run(FORM, tracker)
+    slots = slots_of(events)
+    assert "lokasi_titik" not in slots and slots.get("lokasi") is None and slots["requested_slot"] == "lokasi"
+    assert "di luar Indonesia" in texts(messages) and "Lokasi diterima" not in texts(messages)
+
+
+def test_a_pin_in_batam_or_at_sea_is_not_abroad():
+    assert not lies_abroad(1.1301, 104.0529)  # Batam
+    assert not lies_abroad(-5.0, 110.0)  # the Java Sea, far from any town
+
+
+async def test_a_pin_sent_later_keeps_the_typed_address_and_adds_its_point():
+    typed = {"lokasi": "kampung melayu jakarta timur", "lokasi_kode": "31.75.03.1001"}
+    pin = {"lat": -6.225, "lon": 106.865}  # GeoNames names only the province here: DKI Jakarta
+    state = {**confirmed_pengaduan(**typed), "lampiran_selesai": None, "requested_slot": "lampiran_selesai"}
+    tracker = form_run_tracker(
+        state, {}, intent="share_location", text="/share_location", metadata={"location": pin}
+    )
+    events, messages = await run(FORM, tracker)
+    slots = slots_of(events)
+    assert slots["lokasi_titik"] == pin and slots["lokasi_kode"] == "31.75.03.1001" and "lokasi" not in slots
+    assert "Alamat yang Anda tulis tetap saya catat" in texts(messages)
+    draft = make_tracker({**state, **slots})
+    sent = pending_report(draft).report["location"]
+    assert sent["address"].startswith("kampung melayu jakarta timur (Kampung Melayu, Jatinegara")
+    assert (sent["lat"], sent["lon"], sent["region_code"]) == (-6.225, 106.865, "31.75.03.1001")
+    assert "kampung melayu jakarta timur" in summary(draft) and "titik peta (-6.22500, 106.86500)" in summary(
+        draft
+    )
+
+
+async def test_a_pin_elsewhere_than_the_typed_address_replaces_it():
+    typed = {"lokasi": "kampung melayu jakarta timur", "lokasi_kode": "31.75.03.1001"}
+    state = {**confirmed_pengaduan(**typed), "lampiran_selesai": None, "requested_slot": "lampiran_selesai"}
+    bandung = {"lat": -6.9147, "lon": 107.6098}
+    tracker = form_run_tracker(
+        state, {}, intent="share_location", text="/share_location", metadata={"location": bandung}
+    )
+    slots = slots_of((await run(FORM, tracker))[0])
+    assert slots["lokasi"].startswith("Titik peta") and slots["lokasi_kode"] == "32.73"
+    assert pending_report(make_tracker({**state, **slots})).report["location"]["address"] is None

@@ -12,6 +12,7 @@ from actions.message import CitizenMessage
 from actions.report import texts as said
 from actions.report.dates import today
 from actions.report.draft import summary
+from actions.report.questions import AskCatatan
 from actions.report.redirects import already_said, kind_asked
 from tests.support.actions import FORM, form_run_tracker, make_tracker, run, slots_of, texts, tracking_entity
 
@@ -206,3 +207,88 @@ async def test_a_story_that_says_later_is_no_goodbye():
 def test_a_yes_or_no_with_courtesies_around_it(text, yes, no):
     message = CitizenMessage("thank", text)  # what the NLU may make of "tidak pak, terima kasih"
     assert (message.yes(), message.no()) == (yes, no)
+
+
+@pytest.mark.parametrize(
+    "text, current, kind",
+    [
+        ("eh bukan pengaduan deng, saya mau kasih usulan aja biar jalannya dibeton", "pengaduan", "aspirasi"),
+        (
+            "ga jadi pengaduan, sebenernya saya mau nanya jadwal perbaikan jalan di kota bogor",
+            "pengaduan",
+            "permintaan_informasi",
+        ),
+        (
+            "bukan aspirasi, saya mau ngadu soal jalan rusak di depan rumah yang sudah lama",
+            "aspirasi",
+            "pengaduan",
+        ),
+        # Stories that merely name a kind, or deny something else, are no change of mind.
+        (
+            "bukan pengaduan pertama, sudah sering kami kirim usulan ke kelurahan tapi jalan tetap rusak",
+            "pengaduan",
+            None,
+        ),
+        (
+            "usulan warga soal jalan sudah kami ajukan sejak 2023 tapi belum ada informasi dari dinas",
+            "pengaduan",
+            None,
+        ),
+        (
+            "bukan saya yang mau nanya, tetangga saya yang jalannya rusak parah sekali sejak kemarin",
+            "pengaduan",
+            None,
+        ),
+        (
+            "minta informasi kapan jalan di depan rumah kami yang rusak parah ini akan diperbaiki ya",
+            "pengaduan",
+            None,
+        ),
+    ],
+)
+def test_a_change_of_kind_in_a_longer_sentence_says_which_kind_it_is_not(text, current, kind):
+    assert kind_asked(CitizenMessage("out_of_scope", text), current) == kind
+
+
+async def test_a_change_of_kind_in_a_longer_sentence_at_the_summary_of_the_story_is_applied():
+    told = {"tanggal_kejadian": "2026-11-20", "lokasi": "jl sukasari kota bogor", "lokasi_kode": "32.71"}
+    state = {**AT_DATE, "catatan": None, "catatan_awal": told, "judul": None, "requested_slot": "catatan"}
+    text = "eh bukan pengaduan deng, saya mau kasih usulan aja biar jalannya dibeton"
+    slots, bot = await answer(state, text, intent="file_aspiration")
+    assert slots["classification"] == "aspirasi" and "jadikan aspirasi" in bot
+    assert "isi" not in slots and slots["requested_slot"] == "catatan"  # the story kept, its summary again
+
+
+AT_EVIDENCE = {
+    **AT_PLACE,
+    "tanggal_kejadian": today().isoformat(),
+    "lokasi": "-",
+    "requested_slot": "lampiran_selesai",
+}
+
+
+async def test_a_date_correction_at_the_evidence_step_changes_the_date_and_asks_for_evidence_again():
+    slots, bot = await answer(AT_EVIDENCE, "eh tanggalnya salah, maksud saya kemarin", intent="deny")
+    assert slots["tanggal_kejadian"] == (today() - timedelta(days=1)).isoformat()
+    assert slots["lampiran_selesai"] is None and slots["requested_slot"] == "lampiran_selesai"  # not skipped
+    assert "Tanggal kejadian saya catat" in bot
+
+
+async def test_a_date_correction_at_the_storys_summary_is_the_date_it_shows_to_confirm():
+    noted = {"tanggal_kejadian": today().isoformat(), "tanggal_teks": "hari ini"}
+    state = {**AT_DATE, "catatan": None, "catatan_awal": noted, "judul": None, "requested_slot": "catatan"}
+    slots, bot = await answer(state, "eh bukan, maksud saya banjirnya kemarin sore", intent="deny")
+    yesterday = (today() - timedelta(days=1)).isoformat()
+    assert slots["catatan_awal"] == {"tanggal_kejadian": yesterday, "tanggal_teks": "kemarin sore"}
+    assert slots["catatan"] is None and slots["requested_slot"] == "catatan"  # not "Ubah": all asked again
+    assert "Tanggal kejadian saya catat" in bot
+    _, asked = await run(AskCatatan(), make_tracker({**state, **slots}))
+    assert "kemarin sore" in texts(asked) and "Benar?" in texts(asked)
+
+
+async def test_a_title_or_a_place_that_says_bukan_is_no_date_correction(env):
+    at_title = {**AT_DATE, "judul": None, "requested_slot": "judul"}
+    slots, bot = await answer(at_title, "Jalan rusak bukan main sejak kemarin")
+    assert "tanggal_kejadian" not in slots and "Tanggal kejadian saya catat" not in bot
+    slots, _ = await answer(AT_PLACE, "bukan di jl merdeka tapi jl sudirman kota bandung")
+    assert "tanggal_kejadian" not in slots and slots["lokasi"]

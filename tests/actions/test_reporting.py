@@ -190,3 +190,28 @@ async def test_an_answer_that_is_neither_yes_nor_no_to_cancelling_keeps_the_draf
     events, _ = await run(NoWrongDoor(), make_tracker(asked, text="jl merdeka no 5", intent="out_of_scope"))
     assert slots_of(events) == {"batal_ditanya": None}
     assert events[-1]["event"] == "active_loop" and events[-1]["name"] == "report_form"
+
+
+async def test_an_offered_request_for_information_becomes_a_permintaan_informasi():
+    text = "kak mau nanya dong, gimana cara dapetin data APBD kab sumedang 2025?"
+    offered = slots_of((await run(NoWrongDoor(), make_tracker(text=text, intent="out_of_scope")))[0])
+    events, messages = await run(FileOffered(), make_tracker(offered, text="ya", intent="affirm"))
+    slots = slots_of(events)
+    assert slots["classification"] == "permintaan_informasi" and slots["isi"] == text
+    assert slots["judul"].startswith("Permintaan informasi: ") and "permintaan informasi" in texts(messages)
+    assert slots["tanggal_kejadian"] == "tidak ditanyakan"  # a request asks no date
+
+
+@pytest.mark.parametrize(
+    "story, kind",
+    [
+        ("saya mau kasih usulan biar jalan di komplek kami dibeton semua", "aspirasi"),
+        ("mau minta data jumlah penerima bansos PKH di kota bandung tahun 2025", "permintaan_informasi"),
+        # Stories that merely tell of asking or proposing stay complaints.
+        ("warga sering nanya kapan jalan diperbaiki, rusaknya sudah parah", "pengaduan"),
+        ("usulan warga sudah kami ajukan sejak 2023 tapi jalan tetap rusak", "pengaduan"),
+    ],
+)
+async def test_an_offered_story_is_filed_as_the_kind_it_asks_for(env, story, kind):
+    events, _ = await run(FileOffered(), make_tracker({"cerita_tawaran": story}, text="ya", intent="affirm"))
+    assert slots_of(events)["classification"] == kind

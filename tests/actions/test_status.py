@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from actions.status import LOOKUPS_PER_HOUR, CheckStatus, MyReports
+from actions.status import LOOKUPS_PER_HOUR, CheckStatus, MyReports, named_tracking_id
 from common.clarifications import OpenClarifications
 from common.workdays import WIB
 from tests.support.actions import file_report, make_tracker, run, texts, tracking_entity
@@ -107,3 +107,32 @@ async def test_an_unanswered_agency_question_is_mentioned_with_its_age(env, admi
 
     await questions.remove("console:warga-1", str(asked["event_id"]))
     assert "pertanyaan dari instansi" not in await status_said(tracking_id)
+
+
+async def grouped_said(text: str, entity: str = "") -> str:
+    tracker = make_tracker(
+        text=text, intent="check_status", entities=tracking_entity(entity) if entity else []
+    )
+    return texts((await run(CheckStatus(), tracker))[1])
+
+
+async def test_a_number_typed_in_groups_is_one_tracking_number(env):
+    tracking_id = await file_report()
+    dashed = f"{tracking_id[:5]}-{tracking_id[5:]}"
+    # The NLU's regex takes the first five digits of "#96035-21" for the number.
+    assert f"#{tracking_id}: Jalan berlubang" in await grouped_said(f"cek status #{dashed}", dashed[:5])
+    spaced = f"{tracking_id[:4]} {tracking_id[4:]}"  # groups too short for the regex: no entity
+    assert f"#{tracking_id}: Jalan berlubang" in await grouped_said(f"cek laporan {spaced}")
+    # A whole number stays whole, whatever follows it.
+    said = await grouped_said(f"cek status {tracking_id} 12 jam lalu", tracking_id)
+    assert f"#{tracking_id}: Jalan berlubang" in said
+
+
+async def test_a_grouped_number_of_the_wrong_length_asks_for_the_seven_digits(env):
+    said = await grouped_said("cek status #96035-213", "96035")
+    assert "terdiri dari 7 angka" in said and "tidak ditemukan" not in said
+
+
+def test_dates_and_amounts_are_no_grouped_tracking_number():
+    for text in ["kejadiannya 1-11-2026", "tgl 12-1-2026", "pungli Rp 1.500.000", "hp 0812 3456 7890"]:
+        assert named_tracking_id(make_tracker(text=text)) == "", text

@@ -47,3 +47,19 @@ def test_nothing_tag_like_or_control_survives(text):
     cleaned = plain(text, multiline=False)
     assert "\r" not in cleaned and "\n" not in cleaned and "\x00" not in cleaned
     assert "<script" not in cleaned.lower()
+
+
+def test_fullwidth_text_reaches_lapor_as_plain_letters_and_emoji_as_drawn():
+    typed = "ｊａｌａｎ ｒｕｓａｋ ｄｉ ｊｌ． ｍｅｒｄｅｋａ ５ 🚧 ℹ️ ™ 👨‍👩‍👧 1️⃣"
+    assert plain(typed) == "jalan rusak di jl. merdeka 5 🚧 ℹ️ ™ 👨‍👩‍👧 1️⃣"
+    assert plain("𝐣𝐚𝐥𝐚𝐧 𝘳𝘶𝘴𝘢𝘬") == "jalan rusak"  # a "bold" or "italic" font from a keyboard app
+    assert plain("luas 20 m², ½ jalan… ﬁlm") == "luas 20 m², ½ jalan… ﬁlm"  # what NFKC would change stays
+
+
+@given(st.text())
+def test_folding_never_lengthens_a_text_past_lapors_limits(text):
+    assert len(plain(text)) <= len(text)
+
+
+def test_a_fullwidth_tag_is_folded_before_tags_are_removed():
+    assert "<script" not in plain("＜script＞alert(1)＜/script＞ jalan rusak")

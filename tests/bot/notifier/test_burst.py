@@ -60,3 +60,12 @@ def test_many_news_with_buttons_still_fit_in_three_messages():
 def test_the_marker_itself_is_never_sent():
     sent = compose([during_draft("✅ Diverifikasi.")])
     assert all(not m.custom for m in sent)
+
+
+def test_a_question_with_its_own_colon_follows_the_lead_in_as_a_new_sentence():
+    ask_story = BotMessage("Ceritakan apa yang terjadi: masalahnya apa dan siapa yang terdampak.")
+    sent = compose([[BotMessage("✅ Diverifikasi."), marker(THEN_OPEN, LEAD_IN), ask_story]])
+    assert sent[-1].text == (
+        "Kita lanjutkan laporan jalan berlubang tadi. "
+        "Ceritakan apa yang terjadi: masalahnya apa dan siapa yang terdampak."
+    )
