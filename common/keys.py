@@ -128,6 +128,7 @@ OUTBOX_FAILED = f"{APP}:outbox:failed"
 outbox_lock = one_per("outbox:lock")  # by idempotency key
 outbox_sent = one_per("outbox:sent")  # by idempotency key
 outbox_last = one_per("outbox:last")  # by sender
+outbox_promised = one_per("outbox:promised")  # by idempotency key
 OUTBOX_DELIVERED = f"{APP}:outbox:delivered"
 
 reports_filed = one_per("reports:filed")  # by sender

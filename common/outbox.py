@@ -133,6 +133,26 @@ async def enqueue(redis: aioredis.Redis, pending: PendingReport) -> Optional[Del
     return None
 
 
+# The end of a delivery, atomic: the number kept, the report out of the outbox and, when the citizen was
+# promised the number (or this is a retry after their turn), the announcement queued, so that a promise
+# made just before is kept and one made just after finds the number (`promise_number`).
+_DELIVERED = """
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+redis.call('HDEL', KEYS[2], ARGV[3])
+if ARGV[4] == '1' or redis.call('EXISTS', KEYS[3]) == 1 then
+    redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[5], '*', 'report', ARGV[1])
+end
+redis.call('DEL', KEYS[3])
+"""
+
+
+async def promise_number(redis: aioredis.Redis, key: str) -> Optional[DeliveredReport]:
+    """Records that the citizen is told "the number comes later" for this key, so that whichever delivery
+    ends it announces the number; returns the report when it was delivered already (tell it now)."""
+    await redis.set(keys.outbox_promised(key), "1", ex=SENT_SECONDS)
+    return await sent_report(redis, key)
+
+
 async def sent_report(redis: aioredis.Redis, key: str) -> Optional[DeliveredReport]:
     raw = await redis.get(keys.outbox_sent(key))
     return DeliveredReport.from_json(raw) if raw else None
@@ -183,8 +203,8 @@ async def deliver(
 ) -> Optional[DeliveredReport]:
     """Sends one kept report. Returns None when it stays kept (LAPOR unreachable, or another worker
     is sending it); raises LaporError when LAPOR refused it for good (it is then parked as failed).
-    With `announce` (a retry after the citizen's turn) the delivery is also written to the stream the
-    notifier announces from, in the same transaction that removes it from the outbox."""
+    With `announce` (a retry after the citizen's turn), or when the citizen was promised the number, the
+    delivery is also written to the stream the notifier announces from, atomically with its removal."""
     token = uuid.uuid4().hex
     if not await redis.set(keys.outbox_lock(key), token, nx=True, ex=LOCK_SECONDS):
         return None
@@ -214,17 +234,19 @@ async def deliver(
             pending.sender, created.tracking_id, pending.title, pending.report["classification"]
         )
         await _record_filed(redis, pending, created.tracking_id)
-        async with redis.pipeline(transaction=True) as pipe:
-            pipe.set(keys.outbox_sent(key), delivered.to_json(), ex=SENT_SECONDS)
-            pipe.hdel(PENDING, key)
-            if announce:
-                pipe.xadd(
-                    keys.OUTBOX_DELIVERED,
-                    {"report": delivered.to_json()},
-                    maxlen=DELIVERED_STREAM_MAX,
-                    approximate=True,
-                )
-            await pipe.execute()
+        await redis.eval(
+            _DELIVERED,
+            4,
+            keys.outbox_sent(key),
+            PENDING,
+            keys.outbox_promised(key),
+            keys.OUTBOX_DELIVERED,
+            delivered.to_json(),
+            SENT_SECONDS,
+            key,
+            int(announce),
+            DELIVERED_STREAM_MAX,
+        )
         return delivered
     finally:
         # Release only our own lock (it may have expired and been taken by another worker).

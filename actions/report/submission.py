@@ -83,15 +83,28 @@ async def submit(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[Eve
             clients.settings().submit_wait_seconds,
         )
     except (asyncio.TimeoutError, RedisError):
-        delivered = None  # kept in the outbox: the notifier sends it and announces the number
+        delivered = None
     except LaporError:
         dispatcher.utter_message(text=texts.REFUSED)
         return reset
     if delivered:
         delivered_message(delivered, dispatcher)
-    else:
-        dispatcher.utter_message(text=texts.KEPT)
+    else:  # kept in the outbox (or being sent by another worker): the number is announced when it goes
+        await _number_later(redis, pending.idempotency_key, dispatcher, texts.KEPT)
     return reset
+
+
+async def _number_later(redis: aioredis.Redis, key: str, dispatcher: CollectingDispatcher, told: str) -> None:
+    """Tells the citizen the number comes later, once that promise is recorded; or the number itself,
+    when the report was delivered meanwhile."""
+    try:
+        delivered = await outbox.promise_number(redis, key)
+    except RedisError:
+        delivered = None  # the outbox's retry still announces it
+    if delivered:
+        delivered_message(delivered, dispatcher, again=True)
+    else:
+        dispatcher.utter_message(text=told)
 
 
 class SubmitReport(Action):
@@ -127,7 +140,7 @@ class ConfirmAgain(Action):
         if sent:
             delivered_message(sent, dispatcher, again=True)
         elif kept:
-            dispatcher.utter_message(text=texts.SENDING)
+            await _number_later(redis, key, dispatcher, texts.SENDING)
         else:
             dispatcher.utter_message(response="utter_help")
         return []

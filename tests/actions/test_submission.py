@@ -215,6 +215,31 @@ async def test_the_timeout_case_a_resent_kirim_answers_sedang_dikirim_then_the_s
     assert tracking_number(texts(said)) == filed
 
 
+async def test_a_number_promised_while_another_worker_sends_the_report_is_announced_when_it_is_sent(env):
+    """A resent "kirim" finds the report being sent by the first turn's action (its outbox lock held): the
+    citizen is told the number comes later, so that delivery, not only the notifier's retry, announces it."""
+    slots = a_draft_started()
+    key = slots["idempotency_key"]
+    await outbox.enqueue(env, pending_report(make_tracker(slots)))
+    await env.set(keys.outbox_lock(key), "the first turn's action", ex=120)
+    _, said = await run(SubmitReport(), make_tracker(slots))
+    assert "akan kami kabarkan" in texts(said)
+    await env.delete(keys.outbox_lock(key))
+    delivered = await outbox.deliver(await clients.lapor(), env, clients.media(), key)  # the first turn's
+    [(_, [(_, fields)])] = await env.xread({keys.OUTBOX_DELIVERED: "0"})
+    assert DeliveredReport.from_json(fields[b"report"]) == delivered
+    assert await env.exists(keys.outbox_promised(key)) == 0
+
+
+async def test_a_number_promised_after_the_report_was_sent_is_told_at_once(env):
+    slots = a_draft_started()
+    key = slots["idempotency_key"]
+    await outbox.enqueue(env, pending_report(make_tracker(slots)))
+    delivered = await outbox.deliver(await clients.lapor(), env, clients.media(), key)
+    assert await outbox.promise_number(env, key) == delivered
+    assert await env.xlen(keys.OUTBOX_DELIVERED) == 0  # the citizen's own turn said it
+
+
 async def test_a_crash_after_lapor_filed_it_and_before_the_outbox_knew_files_it_once(env):
     """Kill point: the action server died right after LAPOR took the report. The confirmation is
     repeated (Rasa never saved the turn): same key, so LAPOR answers with the same report."""
