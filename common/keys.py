@@ -35,8 +35,10 @@ Key (type) — owner: what it holds — lifetime:
 - `app:outbox:sent:<key>` (JSON) — same: the tracking number a draft's key got, so a repeated
   confirmation answers with it instead of filing again — 30 days
 - `app:outbox:last:<sender>` — action server: the key of the citizen's last confirmed draft — 1 hour
+- `app:outbox:promised:<key>` — action server: the citizen was told the number comes later, so whichever
+  delivery of the report ends announces it — until delivered, at most 30 days
 - `app:outbox:delivered` (stream) — outbox → notifier: reports that left the outbox after the citizen's
-  turn, to be announced; written in the same transaction as the removal — trimmed to ~10,000 entries
+  turn, or whose number was promised, to be announced; written atomically with the removal — ~10,000 entries
 - `app:reports:filed:<sender>` (sorted set) — action server: a citizen's reports by filing time —
   `RETENTION_DAYS` since last written
 - `app:reports:meta:<tracking id>` (hash) — action server: title, classification, reporter —
