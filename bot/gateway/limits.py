@@ -99,7 +99,15 @@ class Counted:
     """One event to count in a subject's window: `count_in_window(key, *args)` in a script."""
 
     key: str
-    args: tuple[float, int, int, str]  # now, period, limit, the event's own id
+    now: float
+    period: int
+    limit: int
+    event: str  # the event's own id in the window
+
+    @property
+    def args(self) -> tuple[float, int, int, str]:
+        """`count_in_window`'s arguments after the key."""
+        return self.now, self.period, self.limit, self.event
 
 
 class RateLimit:
@@ -116,10 +124,10 @@ class RateLimit:
         """A new event of the subject's, for a script to count. One counted that turns out not to be one
         (a redelivery) is `refund`ed."""
         now, key = time.time(), keys.rate_limit(self._name, subject)
-        return Counted(key, (now, self._period, self._limit, f"{now}:{uuid.uuid4().hex[:8]}"))
+        return Counted(key, now, self._period, self._limit, f"{now}:{uuid.uuid4().hex[:8]}")
 
     async def refund(self, counted: Counted) -> None:
-        await self._redis.zrem(counted.key, counted.args[-1])
+        await self._redis.zrem(counted.key, counted.event)
 
     async def allow(self, subject: str) -> bool:
         """Counts the event and says whether it is within the limit."""
